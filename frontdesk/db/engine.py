@@ -1,0 +1,175 @@
+"""Opening a district database: engine set-up per backend, migrations, the key check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from frontdesk.clock import Clock, utc_now
+from frontdesk.db.uow import UnitOfWork
+from frontdesk.errors import DomainError
+from frontdesk.security import Keyring, PasswordHasher
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseError(Exception):
+    """The database cannot be used as it is; the message says what to do."""
+
+
+@dataclass
+class Runtime:
+    """What services need besides a session: the key, the hasher, the clock, the workstation."""
+
+    keyring: Keyring
+    hasher: PasswordHasher = field(default_factory=PasswordHasher)
+    workstation: str = "local"
+    clock: Clock = utc_now
+
+
+class Database:
+    """A district database: hands out units of work."""
+
+    def __init__(self, engine: Engine, runtime: Runtime) -> None:
+        self.engine = engine
+        self.runtime = runtime
+        self._reads = sessionmaker(engine, expire_on_commit=False)
+        # SQLite takes the write lock at BEGIN for writes, so two writers queue on the busy
+        # timeout instead of one failing when it upgrades a read lock mid-transaction.
+        self._writes = sessionmaker(
+            engine.execution_options(sqlite_begin="BEGIN IMMEDIATE"), expire_on_commit=False
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether this is a SQLite file (one machine) rather than a shared server."""
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def write(self) -> Iterator[UnitOfWork]:
+        """A unit of work that commits once when the block ends without an error.
+
+        A *recorded* domain error (a failed attempt that rate limits must count) commits
+        what was written before it is re-raised; any other error rolls everything back.
+        """
+        with self._writes() as session, session.begin() as transaction:
+            try:
+                yield UnitOfWork(session, self.runtime)
+            except DomainError as error:
+                if error.recorded:
+                    transaction.commit()
+                raise
+
+    @contextmanager
+    def read(self) -> Iterator[UnitOfWork]:
+        """A unit of work for reading; whatever it changed is rolled back."""
+        with self._reads() as session:
+            try:
+                yield UnitOfWork(session, self.runtime)
+            finally:
+                session.rollback()
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def make_engine(url: str, **options: Any) -> Engine:
+    """An engine for ``url`` with the settings frontdesk relies on for each backend."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            parsed, connect_args={"check_same_thread": False, "timeout": 15}, **options
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(parsed, pool_pre_ping=True, **options)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event (below) issue BEGIN, instead of pysqlite's own
+        # implicit transactions, so writes can ask for BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic's configuration for the migrations shipped in this package."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def schema_revision(connection: Connection) -> str | None:
+    """The migration revision the database is at (``None`` when empty)."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str | None:
+    """The newest migration shipped."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def upgrade(engine: Engine) -> None:
+    """Apply every migration not yet applied."""
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+
+
+def open_database(url: str, runtime: Runtime, *, upgrade_schema: bool | None = None) -> Database:
+    """Open (and, where safe, create or upgrade) the district database at ``url``.
+
+    A SQLite file is brought up to date on open. A shared PostgreSQL database is created when
+    empty, but an existing one is only upgraded by ``frontdesk db upgrade``, so an old kiosk
+    never migrates a database under newer ones.
+    """
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        current = schema_revision(connection)
+        empty = current is None and not inspect(connection).get_table_names()
+    if current != head_revision():
+        allowed = (
+            upgrade_schema
+            if upgrade_schema is not None
+            else (engine.dialect.name == "sqlite" or empty)
+        )
+        if not allowed:
+            engine.dispose()
+            raise DatabaseError(
+                f"The database is at schema {current or 'none'}, this frontdesk needs "
+                f"{head_revision()}: run 'frontdesk db upgrade'."
+            )
+        upgrade(engine)
+    database = Database(engine, runtime)
+    from frontdesk.services.district import ensure_district  # avoids an import cycle
+
+    with database.write() as uow:
+        ensure_district(uow)
+    return database
+
+
+__all__ = ["Database", "DatabaseError", "Runtime", "Session", "open_database"]

@@ -1,0 +1,158 @@
+"""The one place that knows gettext and babel.
+
+Every user-facing string goes through :func:`_` (or :func:`ngettext`); strings that must be
+translated later (class attributes, domain errors raised in worker threads) are marked with
+:func:`N_` or wrapped in :class:`Msg` and translated when shown. The language is one value
+per process: a kiosk, desk or browser session each run in their own process.
+
+Dates and numbers are formatted and parsed with babel for the current language.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Mapping
+from datetime import date, datetime
+from functools import cache
+from typing import Final
+
+from babel import Locale, UnknownLocaleError
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
+from frontdesk.resources import locale_dir
+
+DOMAIN: Final = "frontdesk"
+SOURCE_LANGUAGE: Final = "en"
+
+_language: str = SOURCE_LANGUAGE
+
+
+def N_(msgid: str) -> str:
+    """Mark a string for extraction without translating it now."""
+    return msgid
+
+
+@cache
+def translation(language: str) -> gettext.NullTranslations:
+    """The catalog of ``language``; English (the msgids) where none is shipped."""
+    return gettext.translation(DOMAIN, locale_dir(), [language], fallback=True)
+
+
+def set_language(language: str) -> None:
+    """Switch the process to ``language`` (a code such as ``es`` or ``ht``)."""
+    global _language
+    _language = language
+
+
+def current_language() -> str:
+    """The language strings are translated into now."""
+    return _language
+
+
+def _(msgid: str) -> str:
+    """Translate ``msgid`` into the current language."""
+    return translation(_language).gettext(msgid)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate a message with plural forms for the count ``n``."""
+    return translation(_language).ngettext(singular, plural, n)
+
+
+def gettext_in(language: str, msgid: str) -> str:
+    """Translate ``msgid`` into a given language, whatever the current one is (for mail)."""
+    return translation(language).gettext(msgid)
+
+
+class Msg:
+    """A message to translate when it is shown, with ``str.format`` parameters.
+
+    Domain errors carry one of these: they are raised in worker threads and shown later,
+    in whatever language the screen has by then.
+    """
+
+    __slots__ = ("msgid", "params")
+
+    def __init__(self, msgid: str, /, **params: object) -> None:
+        self.msgid = msgid
+        self.params: Mapping[str, object] = params
+
+    def translate(self, language: str | None = None) -> str:
+        """The message in ``language`` (default: the current language)."""
+        text = translation(language or _language).gettext(self.msgid)
+        return text.format(**self.params) if self.params else text
+
+    def __str__(self) -> str:
+        return self.translate()
+
+    def __repr__(self) -> str:
+        return f"Msg({self.msgid!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Msg) and (self.msgid, dict(self.params)) == (
+            other.msgid,
+            dict(other.params),
+        )
+
+    def __hash__(self) -> int:
+        return hash(self.msgid)
+
+
+@cache
+def shipped_languages() -> tuple[str, ...]:
+    """Languages with a compiled catalog under ``locales/``, English first."""
+    found = {path.parent.parent.name for path in locale_dir().glob(f"*/LC_MESSAGES/{DOMAIN}.mo")}
+    return (SOURCE_LANGUAGE, *sorted(found - {SOURCE_LANGUAGE}))
+
+
+@cache
+def _locale(language: str) -> Locale:
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(SOURCE_LANGUAGE)
+
+
+def language_name(language: str) -> str:
+    """The name of ``language`` written in that language ("Español", "Kreyòl Ayisyen")."""
+    name = _locale(language).get_display_name(_locale(language)) or language
+    return name[:1].upper() + name[1:]
+
+
+def format_date(value: date, format: str = "medium", language: str | None = None) -> str:
+    """A date the way the language writes it."""
+    return babel_dates.format_date(value, format=format, locale=_locale(language or _language))
+
+
+def format_datetime(value: datetime, format: str = "medium", language: str | None = None) -> str:
+    """A date and time the way the language writes it."""
+    return babel_dates.format_datetime(value, format=format, locale=_locale(language or _language))
+
+
+def format_number(value: float, language: str | None = None) -> str:
+    """A number with the language's separators."""
+    return babel_numbers.format_decimal(value, locale=_locale(language or _language))
+
+
+def date_input_pattern(language: str | None = None) -> str:
+    """The short date pattern of the language, as a hint for a date field (``MM/dd/yyyy``)."""
+    pattern = _locale(language or _language).date_formats["short"].pattern
+    # A four-digit year is easier to type unambiguously than babel's two-digit one.
+    return pattern.replace("yyyy", "y").replace("yy", "y").replace("y", "yyyy")
+
+
+def parse_date(text: str, language: str | None = None) -> date:
+    """Read a date typed the way the language writes it; ISO ``YYYY-MM-DD`` is always accepted.
+
+    Raises ``ValueError`` when the text is not a date.
+    """
+    text = text.strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    parsed = babel_dates.parse_date(text, locale=_locale(language or _language), format="short")
+    if parsed.year < 100:
+        raise ValueError("year needs four digits")
+    return parsed

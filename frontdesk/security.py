@@ -1,0 +1,110 @@
+"""Secrets at rest: password hashes, the district key, keyed hashes and tokens.
+
+Nothing secret is ever stored readable. Passwords are argon2id hashes; SSN digits, reset
+codes and tokens are HMAC-SHA256 under the district key, which lives in a file outside the
+database (mode 0600), so a stolen database alone does not give them up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from argon2 import PasswordHasher as _Argon2
+from argon2 import Type
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+KEY_BYTES = 32
+
+
+@dataclass(frozen=True)
+class HashParameters:
+    """argon2id cost. The default is OWASP's minimum: 19 MiB, 2 iterations, 1 lane."""
+
+    memory_kib: int = 19 * 1024
+    iterations: int = 2
+    lanes: int = 1
+
+
+class PasswordHasher:
+    """Hashes and checks passwords with argon2id."""
+
+    def __init__(self, parameters: HashParameters = HashParameters()) -> None:
+        self.parameters = parameters
+        self._argon2 = _Argon2(
+            time_cost=parameters.iterations,
+            memory_cost=parameters.memory_kib,
+            parallelism=parameters.lanes,
+            type=Type.ID,
+        )
+        # Checking a password against this keeps a sign-in for an unknown user as slow as
+        # one for a known user, so timing does not tell which accounts exist.
+        self._decoy = self._argon2.hash(secrets.token_urlsafe(16))
+
+    def hash(self, password: str) -> str:
+        """A new salted hash of ``password``."""
+        return self._argon2.hash(password)
+
+    def verify(self, stored_hash: str | None, password: str) -> bool:
+        """Whether ``password`` matches ``stored_hash``; ``None`` spends the same time and fails."""
+        try:
+            return self._argon2.verify(stored_hash or self._decoy, password) and bool(stored_hash)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+    def needs_rehash(self, stored_hash: str) -> bool:
+        """Whether the hash was made with other parameters than the current ones."""
+        return self._argon2.check_needs_rehash(stored_hash)
+
+
+class Keyring:
+    """The district's secret key and the keyed hashes made with it."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) < 16:
+            raise ValueError("district key too short")
+        self._key = key
+
+    @classmethod
+    def from_file(cls, path: Path, create: bool = True) -> Keyring:
+        """Load the key file, making one (mode 0600) when it does not exist yet."""
+        if not path.exists() and create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            key = secrets.token_bytes(KEY_BYTES)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(key.hex().encode() + b"\n")
+        return cls(bytes.fromhex(path.read_text().strip()))
+
+    def digest(self, purpose: str, *parts: str) -> str:
+        """HMAC-SHA256 of ``parts`` for one ``purpose``, as hex."""
+        message = "\x1f".join((purpose, *parts)).encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    def ssn_last4_digest(self, student_number: str, last4: str) -> str:
+        """The stored form of a student's last four SSN digits (salted by student number)."""
+        return self.digest("ssn4", student_number, last4)
+
+    @property
+    def fingerprint(self) -> str:
+        """A short public check value: tells whether a key file belongs to a database."""
+        return self.digest("fingerprint")[:16]
+
+
+def digests_equal(a: str | None, b: str | None) -> bool:
+    """Constant-time comparison of two stored digests."""
+    return a is not None and b is not None and hmac.compare_digest(a, b)
+
+
+def new_token() -> str:
+    """A URL-safe random token with 256 bits of entropy."""
+    return secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    """How a high-entropy token is stored (a plain SHA-256 suffices for 256 random bits)."""
+    return hashlib.sha256(token.encode()).hexdigest()

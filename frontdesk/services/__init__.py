@@ -1,0 +1,1 @@
+"""Use cases, one module each. Every service takes a ``UnitOfWork`` and plain inputs."""

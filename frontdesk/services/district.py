@@ -1,0 +1,211 @@
+"""The district's own settings (R19): texts, languages, required fields and identifiers, rules.
+
+They live in one database row as validated JSON, so every kiosk and desk sees the same and a
+change reaches running kiosks through ``District.version`` without a restart.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from sqlalchemy import select
+
+from frontdesk.db.models import District
+from frontdesk.db.uow import UnitOfWork
+from frontdesk.resources import data_dir
+from frontdesk.services.audit import Actor, AuditAction, record
+
+DISTRICT_ROW = 1
+
+
+class KeyMismatch(Exception):
+    """The key file does not belong to this database."""
+
+
+class AccountField(StrEnum):
+    """Optional parts of the account form a district may require (R4)."""
+
+    PHONE = "phone"
+    ADDRESS = "address"
+    RELATIONSHIP = "relationship"
+
+
+class Identifier(StrEnum):
+    """What a parent may be asked to identify a child by (R9)."""
+
+    FIRST_NAME = "first_name"
+    LAST_NAME = "last_name"
+    STUDENT_ID = "student_id"
+    BIRTHDATE = "birthdate"
+    SSN_LAST4 = "ssn_last4"
+
+
+class TextKey(StrEnum):
+    """District texts that may differ per language (R1)."""
+
+    WELCOME_TITLE = "welcome_title"
+    WELCOME_MESSAGE = "welcome_message"
+    NEW_ACCOUNT_BUTTON = "new_account_button"
+    ADD_CHILD_BUTTON = "add_child_button"
+    FORGOT_PASSWORD_BUTTON = "forgot_password_button"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class ExtraField(_Strict):
+    """A district-defined question on the account form."""
+
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+    """Stable name the answer is stored under."""
+    labels: dict[str, str]
+    """The question, by language code."""
+    required: bool = False
+
+
+class RateLimits(_Strict):
+    """How many attempts are allowed before a person is sent to the front office."""
+
+    window_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 60
+    """The window the counts below are taken over."""
+    link_failures_per_parent: Annotated[int, Field(ge=1)] = 5
+    link_failures_per_student: Annotated[int, Field(ge=1)] = 5
+    link_failures_per_workstation: Annotated[int, Field(ge=1)] = 30
+    accounts_per_workstation: Annotated[int, Field(ge=1)] = 30
+    signin_failures_per_account: Annotated[int, Field(ge=1)] = 5
+    """Failed sign-ins in the window before the account locks."""
+    signin_failures_per_workstation: Annotated[int, Field(ge=1)] = 50
+    reset_requests_per_account: Annotated[int, Field(ge=1)] = 3
+    reset_code_attempts: Annotated[int, Field(ge=1)] = 5
+
+
+class DistrictSettings(_Strict):
+    """Every option of the Parent Registration settings screen (R19)."""
+
+    district_name: Annotated[str, Field(min_length=1, max_length=200)] = (
+        "Owl County School District"
+    )
+    logo: Annotated[str, Field(max_length=4000)] = ""
+    """Text-art logo shown on the welcome screen."""
+    languages: Annotated[list[str], Field(min_length=1)] = ["en", "es", "ht"]
+    """Languages offered to parents, in the order of the language bar."""
+    default_language: str = "en"
+    texts: dict[str, dict[TextKey, str]] = {}
+    """The district's own wording by language; a missing text falls back to the default
+    language, then to frontdesk's translated wording."""
+    required_account_fields: set[AccountField] = {AccountField.PHONE, AccountField.RELATIONSHIP}
+    extra_fields: list[ExtraField] = []
+    email_must_be_on_record: bool = False
+    """R5: the account email must be a contact email on an enrolled student's record."""
+    required_identifiers: set[Identifier] = {
+        Identifier.STUDENT_ID,
+        Identifier.BIRTHDATE,
+        Identifier.SSN_LAST4,
+    }
+    """What a parent must give to add a child (R9)."""
+    force_name_entry: bool = True
+    """Also require the student's first and last name (R9's "force name entry")."""
+    links_bypass_verification: bool = False
+    """R10: links go live at once instead of waiting for the in-person check."""
+    photo_id_visit_required: bool = True
+    """R13: parents must show a photo ID at the school before seeing student data."""
+    kiosk_idle_seconds: Annotated[int, Field(ge=15, le=3600)] = 120
+    reset_link_minutes: Annotated[int, Field(ge=5, le=24 * 60)] = 30
+    min_password_length: Annotated[int, Field(ge=8, le=64)] = 15
+    rate_limits: RateLimits = RateLimits()
+
+    @field_validator("languages")
+    @classmethod
+    def _no_repeats(cls, languages: list[str]) -> list[str]:
+        if len(set(languages)) != len(languages):
+            raise ValueError("a language is listed twice")
+        return languages
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Self:
+        if self.default_language not in self.languages:
+            raise ValueError("the default language must be one of the languages offered")
+        if not self.required_identifiers & {Identifier.STUDENT_ID, Identifier.BIRTHDATE}:
+            raise ValueError("require the student ID or the birthdate to add a child")
+        if len(self.identifiers_asked()) < 2:
+            raise ValueError("require at least two identifiers to add a child")
+        return self
+
+    def identifiers_asked(self) -> list[Identifier]:
+        """The identifiers the add-a-child form asks for, in form order."""
+        asked = set(self.required_identifiers)
+        if self.force_name_entry:
+            asked |= {Identifier.FIRST_NAME, Identifier.LAST_NAME}
+        return [i for i in Identifier if i in asked]
+
+    def district_text(self, key: TextKey, language: str) -> str | None:
+        """The district's wording of ``key`` in ``language``, else in its default language."""
+        for lang in (language, self.default_language):
+            text = self.texts.get(lang, {}).get(key)
+            if text:
+                return text
+        return None
+
+
+def default_settings() -> DistrictSettings:
+    """The settings of a new district: the demo logo and frontdesk's defaults."""
+    logo = (data_dir() / "district" / "logo.txt").read_text(encoding="utf-8")
+    return DistrictSettings(logo=logo.rstrip("\n"))
+
+
+def ensure_district(uow: UnitOfWork) -> None:
+    """Create the district row on first open; refuse a key file made for another database."""
+    row = uow.session.get(District, DISTRICT_ROW)
+    fingerprint = uow.runtime.keyring.fingerprint
+    if row is None:
+        uow.session.add(
+            District(
+                id=DISTRICT_ROW,
+                settings=default_settings().model_dump(mode="json"),
+                key_fingerprint=fingerprint,
+                updated_at=uow.now(),
+            )
+        )
+        uow.session.flush()
+    elif row.key_fingerprint != fingerprint:
+        raise KeyMismatch(
+            "The district key file does not belong to this database; "
+            "use the key file made with it (FRONTDESK_KEY_FILE)."
+        )
+
+
+def load_settings(uow: UnitOfWork) -> DistrictSettings:
+    """The district's settings as stored."""
+    row = uow.session.get_one(District, DISTRICT_ROW)
+    return DistrictSettings.model_validate(row.settings)
+
+
+def settings_version(uow: UnitOfWork) -> int:
+    """A number that changes whenever the settings change (cheap to poll)."""
+    return uow.session.scalar(select(District.version).where(District.id == DISTRICT_ROW)) or 0
+
+
+def changed_values(old: DistrictSettings, new: DistrictSettings) -> dict[str, Any]:
+    """``{key: {"old": …, "new": …}}`` for each top-level setting that differs."""
+    before, after = old.model_dump(mode="json"), new.model_dump(mode="json")
+    return {
+        key: {"old": before[key], "new": after[key]}
+        for key in after
+        if before.get(key) != after[key]
+    }
+
+
+def save_settings(uow: UnitOfWork, actor: Actor, new: DistrictSettings) -> dict[str, Any]:
+    """Store ``new``, bump the version and audit old and new values; returns what changed."""
+    row = uow.session.get_one(District, DISTRICT_ROW)
+    changes = changed_values(DistrictSettings.model_validate(row.settings), new)
+    if changes:
+        row.settings = new.model_dump(mode="json")
+        row.version += 1
+        row.updated_at = uow.now()
+        uow.__dict__.pop("settings", None)  # the cached copy is stale now
+        record(uow, actor, AuditAction.SETTINGS_CHANGE, changes=changes)
+    return changes

@@ -1,0 +1,67 @@
+"""A parent applies to enroll a new child at a school (R12)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+
+from frontdesk.db.models import ApplicationStatus, EnrollmentApplication, School
+from frontdesk.db.uow import UnitOfWork
+from frontdesk.errors import FieldErrors
+from frontdesk.i18n import Msg
+from frontdesk.services.audit import Actor, AuditAction, record
+from frontdesk.services.sessions import ParentSession, current_parent
+
+
+class EnrollmentForm(BaseModel):
+    """What the enrollment application form submits."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    school_id: int | None = None
+    child_first_name: str = ""
+    child_last_name: str = ""
+    child_birthdate: date | None = None
+    grade: str = ""
+    notes: str = ""
+
+
+def apply_for_enrollment(uow: UnitOfWork, session: ParentSession, form: EnrollmentForm) -> int:
+    """Record the application for the chosen school, where its staff will see it."""
+    parent = current_parent(uow, session)
+    problems: dict[str, Msg] = {}
+    for name in ("child_first_name", "child_last_name", "grade"):
+        if not getattr(form, name):
+            problems[name] = Msg("This field is required.")
+    if form.child_birthdate is None:
+        problems["child_birthdate"] = Msg("This field is required.")
+    elif form.child_birthdate > uow.now().date():
+        problems["child_birthdate"] = Msg("The birthdate cannot be in the future.")
+    school = uow.session.get(School, form.school_id) if form.school_id is not None else None
+    if school is None:
+        problems["school_id"] = Msg("Choose a school.")
+    if problems:
+        raise FieldErrors(problems)
+    assert school is not None and form.child_birthdate is not None
+    application = EnrollmentApplication(
+        parent_id=parent.id,
+        school_id=school.id,
+        child_first_name=form.child_first_name,
+        child_last_name=form.child_last_name,
+        child_birthdate=form.child_birthdate,
+        grade=form.grade,
+        notes=form.notes,
+        status=ApplicationStatus.SUBMITTED,
+        submitted_at=uow.now(),
+    )
+    uow.session.add(application)
+    uow.session.flush()
+    record(
+        uow,
+        Actor.parent(parent),
+        AuditAction.ENROLLMENT_APPLY,
+        ("enrollment_application", application.id),
+        school_id=school.id,
+    )
+    return application.id

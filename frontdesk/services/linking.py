@@ -1,0 +1,194 @@
+"""A parent links a child already enrolled (R9, R10, R11).
+
+The student is found by the identifiers the district requires; every one must match. A
+failed attempt gets one neutral answer, says nothing of which identifier was wrong or whether
+the student exists, and counts against the parent, the student ID typed and the workstation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+
+from frontdesk.db.models import AccountStatus, LinkStatus, Student, StudentLink, StudentPhoto
+from frontdesk.db.uow import UnitOfWork
+from frontdesk.errors import FieldErrors, LinkAlreadyExists, RateLimited, StudentNotMatched
+from frontdesk.i18n import Msg
+from frontdesk.names import names_match
+from frontdesk.security import digests_equal
+from frontdesk.services import ratelimit
+from frontdesk.services.audit import Actor, AuditAction, record
+from frontdesk.services.district import Identifier
+from frontdesk.services.ratelimit import AttemptKind
+from frontdesk.services.sessions import ParentSession, current_parent
+
+
+class ChildIdentifiers(BaseModel):
+    """What the add-a-child form submits; only the district's identifiers are looked at."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    first_name: str = ""
+    last_name: str = ""
+    student_id: str = ""
+    birthdate: date | None = None
+    ssn_last4: str = ""
+
+
+@dataclass(frozen=True)
+class LinkedStudent:
+    """What the parent sees once a link is submitted: name, photo, and where it stands."""
+
+    link_id: int
+    student_id: int
+    first_name: str
+    last_name: str
+    school_name: str
+    grade: str
+    status: LinkStatus
+    photo: bytes | None
+
+
+def missing_identifiers(uow: UnitOfWork, given: ChildIdentifiers) -> dict[str, Msg]:
+    """The identifiers the district asks for that were left empty or are malformed."""
+    problems: dict[str, Msg] = {}
+    for identifier in uow.settings.identifiers_asked():
+        value = getattr(given, identifier.value)
+        if value in ("", None):
+            problems[identifier.value] = Msg("This field is required.")
+    last4 = given.ssn_last4
+    if last4 and (len(last4) != 4 or not last4.isdigit()):
+        problems["ssn_last4"] = Msg("Enter exactly 4 digits.")
+    return problems
+
+
+def _candidates(uow: UnitOfWork, given: ChildIdentifiers) -> list[Student]:
+    required = set(uow.settings.identifiers_asked())
+    query = select(Student).where(Student.active.is_(True))
+    if Identifier.STUDENT_ID in required:
+        query = query.where(Student.student_number == given.student_id)
+    else:  # the settings guarantee the birthdate is asked when the student ID is not
+        query = query.where(Student.birthdate == given.birthdate)
+    return list(uow.session.scalars(query))
+
+
+def _matches(uow: UnitOfWork, student: Student, given: ChildIdentifiers) -> bool:
+    for identifier in uow.settings.identifiers_asked():
+        match identifier:
+            case Identifier.FIRST_NAME:
+                ok = names_match(given.first_name, student.first_name)
+            case Identifier.LAST_NAME:
+                ok = names_match(given.last_name, student.last_name)
+            case Identifier.STUDENT_ID:
+                ok = given.student_id.casefold() == student.student_number.casefold()
+            case Identifier.BIRTHDATE:
+                ok = given.birthdate == student.birthdate
+            case Identifier.SSN_LAST4:
+                # A record without SSN digits cannot be matched by them: the parent is sent
+                # to the front office like any other miss.
+                ok = digests_equal(
+                    student.ssn_last4_digest,
+                    uow.runtime.keyring.ssn_last4_digest(student.student_number, given.ssn_last4),
+                )
+        if not ok:
+            return False
+    return True
+
+
+def find_student(uow: UnitOfWork, given: ChildIdentifiers) -> Student | None:
+    """The enrolled student every required identifier matches, if exactly one does."""
+    found = [s for s in _candidates(uow, given) if _matches(uow, s, given)]
+    return found[0] if len(found) == 1 else None
+
+
+def _limits(uow: UnitOfWork, parent_id: int, given: ChildIdentifiers) -> dict[str, int]:
+    limits = uow.settings.rate_limits
+    subjects = {
+        f"parent:{parent_id}": limits.link_failures_per_parent,
+        f"workstation:{uow.workstation}": limits.link_failures_per_workstation,
+    }
+    if given.student_id:
+        subjects[f"student:{given.student_id.casefold()}"] = limits.link_failures_per_student
+    return subjects
+
+
+def student_photo(uow: UnitOfWork, student_id: int) -> bytes | None:
+    """The student's photo, if the school has one on file."""
+    photo = uow.session.get(StudentPhoto, student_id)
+    return photo.data if photo else None
+
+
+def request_link(uow: UnitOfWork, session: ParentSession, given: ChildIdentifiers) -> LinkedStudent:
+    """Link the child the identifiers name to the signed-in parent's account."""
+    parent = current_parent(uow, session)
+    problems = missing_identifiers(uow, given)
+    if problems:
+        raise FieldErrors(problems)
+    window = timedelta(minutes=uow.settings.rate_limits.window_minutes)
+    limits = _limits(uow, parent.id, given)
+    hit = ratelimit.over_limit(uow, AttemptKind.LINK_FAILED, limits, window)
+    if hit is not None:
+        record(
+            uow,
+            Actor.parent(parent),
+            AuditAction.RATE_LIMITED,
+            ("parent", parent.id),
+            limit="link_failures",
+            subject=hit.split(":")[0],
+        )
+        raise RateLimited()
+    student = find_student(uow, given)
+    if student is None:
+        ratelimit.note(uow, AttemptKind.LINK_FAILED, *limits)
+        record(
+            uow,
+            Actor.parent(parent),
+            AuditAction.LINK_REQUEST_FAILED,
+            ("parent", parent.id),
+            identifiers=[i.value for i in uow.settings.identifiers_asked()],
+        )
+        raise StudentNotMatched()
+    existing = uow.session.scalar(
+        select(StudentLink).where(
+            StudentLink.parent_id == parent.id, StudentLink.student_id == student.id
+        )
+    )
+    if existing is not None:
+        raise LinkAlreadyExists()
+    live = uow.settings.links_bypass_verification and parent.status is AccountStatus.ACTIVE
+    link = StudentLink(
+        parent_id=parent.id,
+        student_id=student.id,
+        school_id=student.school_id,
+        status=LinkStatus.APPROVED if live else LinkStatus.PENDING,
+        matched_identifiers=[i.value for i in uow.settings.identifiers_asked()],
+        requested_at=uow.now(),
+        requested_workstation=uow.workstation,
+        decided_at=uow.now() if live else None,
+    )
+    uow.session.add(link)
+    uow.session.flush()
+    photo = student_photo(uow, student.id) if student.has_photo else None
+    # R10 shows the matched student's name and photo at once: a disclosure, so it is audited.
+    record(
+        uow,
+        Actor.parent(parent),
+        AuditAction.LINK_REQUEST,
+        ("student_link", link.id),
+        student_id=student.id,
+        status=link.status.value,
+        disclosed=["name", "photo"] if photo else ["name"],
+    )
+    return LinkedStudent(
+        link_id=link.id,
+        student_id=student.id,
+        first_name=student.first_name,
+        last_name=student.last_name,
+        school_name=student.school.name,
+        grade=student.grade,
+        status=link.status,
+        photo=photo,
+    )

@@ -1,0 +1,160 @@
+"""A parent makes an account (R3a, R4, R5, R6 is the screen's part)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+
+from frontdesk.db.models import AccountStatus, Contact, ParentAccount, Student
+from frontdesk.db.uow import UnitOfWork
+from frontdesk.errors import EmailAlreadyRegistered, EmailNotOnRecord, FieldErrors, RateLimited
+from frontdesk.i18n import Msg
+from frontdesk.names import search_key
+from frontdesk.services import ratelimit
+from frontdesk.services.audit import ANONYMOUS, Actor, AuditAction, record
+from frontdesk.services.district import AccountField, DistrictSettings
+from frontdesk.services.password_policy import password_problem
+from frontdesk.services.ratelimit import AttemptKind
+from frontdesk.services.sessions import ParentSession, parent_session
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+_PHONE_DIGITS = re.compile(r"\d")
+
+REQUIRED = Msg("This field is required.")
+
+
+class AccountForm(BaseModel):
+    """What the new-account form submits. Every field is kept as typed, so nothing is lost."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    phone: str = ""
+    address_street: str = ""
+    address_city: str = ""
+    address_state: str = ""
+    address_postal_code: str = ""
+    relationship: str = ""
+    password: SecretStr = SecretStr("")
+    password_confirm: SecretStr = SecretStr("")
+    extra: dict[str, str] = Field(default_factory=dict)
+    language: str = "en"
+
+
+def normalize_email(email: str) -> str:
+    """How emails are compared and stored: trimmed and lower-cased."""
+    return email.strip().lower()
+
+
+def is_email(text: str) -> bool:
+    """Whether ``text`` looks like an email address (one @, a dotted domain, no spaces)."""
+    return bool(_EMAIL.match(text))
+
+
+def field_problems(form: AccountForm, settings: DistrictSettings) -> dict[str, Msg]:
+    """Each field that is wrong under the district's rules, with why."""
+    problems: dict[str, Msg] = {}
+    required = {"first_name", "last_name", "email"}
+    if AccountField.PHONE in settings.required_account_fields:
+        required.add("phone")
+    if AccountField.RELATIONSHIP in settings.required_account_fields:
+        required.add("relationship")
+    if AccountField.ADDRESS in settings.required_account_fields:
+        required |= {"address_street", "address_city", "address_state", "address_postal_code"}
+    for name in sorted(required):
+        if not getattr(form, name):
+            problems[name] = REQUIRED
+    if form.email and not is_email(form.email):
+        problems["email"] = Msg("Enter an email address like name@example.com.")
+    if form.phone and len(_PHONE_DIGITS.findall(form.phone)) < 7:
+        problems["phone"] = Msg("Enter a phone number with its area code.")
+    for extra in settings.extra_fields:
+        if extra.required and not form.extra.get(extra.key, "").strip():
+            problems[f"extra.{extra.key}"] = REQUIRED
+    password = form.password.get_secret_value()
+    weak = password_problem(
+        password,
+        min_length=settings.min_password_length,
+        email=form.email,
+        names=(form.first_name, form.last_name),
+    )
+    if weak is not None:
+        problems["password"] = weak
+    elif password != form.password_confirm.get_secret_value():
+        problems["password_confirm"] = Msg("The two passwords are not the same.")
+    return problems
+
+
+def email_on_record(uow: UnitOfWork, email: str) -> bool:
+    """Whether ``email`` is a portal-enabled contact on an enrolled student's record (R5)."""
+    return bool(
+        uow.session.scalar(
+            select(
+                exists()
+                .where(Contact.email == email, Contact.portal_access.is_(True))
+                .where(Contact.student_id == Student.id, Student.active.is_(True))
+            )
+        )
+    )
+
+
+def create_parent_account(uow: UnitOfWork, form: AccountForm) -> ParentSession:
+    """Make the account under the district's rules; the parent is signed in to it."""
+    settings = uow.settings
+    limits = settings.rate_limits
+    kiosk = f"workstation:{uow.workstation}"
+    window = timedelta(minutes=limits.window_minutes)
+    if ratelimit.recent(uow, AttemptKind.ACCOUNT_CREATED, kiosk, window) >= (
+        limits.accounts_per_workstation
+    ):
+        record(uow, ANONYMOUS, AuditAction.RATE_LIMITED, limit="accounts_per_workstation")
+        raise RateLimited()
+    problems = field_problems(form, settings)
+    if problems:
+        raise FieldErrors(problems)
+    email = normalize_email(form.email)
+    if uow.session.scalar(select(exists().where(ParentAccount.email == email))):
+        raise EmailAlreadyRegistered()
+    if settings.email_must_be_on_record and not email_on_record(uow, email):
+        raise EmailNotOnRecord()
+    now = uow.now()
+    parent = ParentAccount(
+        email=email,
+        first_name=form.first_name,
+        last_name=form.last_name,
+        name_key=search_key(form.first_name, form.last_name, email),
+        phone=form.phone or None,
+        address_street=form.address_street or None,
+        address_city=form.address_city or None,
+        address_state=form.address_state or None,
+        address_postal_code=form.address_postal_code or None,
+        relationship=form.relationship or None,
+        extra_fields={
+            f.key: form.extra[f.key] for f in settings.extra_fields if form.extra.get(f.key)
+        },
+        password_hash=uow.runtime.hasher.hash(form.password.get_secret_value()),
+        status=(
+            AccountStatus.ACTIVE if settings.links_bypass_verification else AccountStatus.PENDING
+        ),
+        language=form.language
+        if form.language in settings.languages
+        else (settings.default_language),
+        email_notifications=False,
+        created_at=now,
+        created_workstation=uow.workstation,
+        password_changed_at=now,
+    )
+    try:
+        with uow.session.begin_nested():  # another kiosk may take the email meanwhile
+            uow.session.add(parent)
+    except IntegrityError:
+        raise EmailAlreadyRegistered() from None
+    ratelimit.note(uow, AttemptKind.ACCOUNT_CREATED, kiosk)
+    record(uow, Actor.parent(parent), AuditAction.PARENT_REGISTER, ("parent", parent.id))
+    return parent_session(parent)
