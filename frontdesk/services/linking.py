@@ -137,7 +137,7 @@ def request_link(uow: UnitOfWork, session: ParentSession, given: ChildIdentifier
             AuditAction.RATE_LIMITED,
             ("parent", parent.id),
             limit="link_failures",
-            subject=hit.split(":")[0],
+            counted_by=hit.split(":")[0],
         )
         raise RateLimited()
     student = find_student(uow, given)

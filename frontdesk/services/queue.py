@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from frontdesk.db.models import LinkStatus, ParentAccount, Student, StudentLink
 from frontdesk.db.uow import UnitOfWork
@@ -35,7 +35,11 @@ def pending_links(
     newest_first: bool = False,
 ) -> list[QueueRow]:
     """Pending links at ``school_ids`` (``None``: every school), in waiting order."""
-    order = StudentLink.requested_at.desc() if newest_first else StudentLink.requested_at
+    order = (
+        (StudentLink.requested_at.desc(), StudentLink.id.desc())
+        if newest_first
+        else (StudentLink.requested_at, StudentLink.id)
+    )
     query = (
         select(
             StudentLink.id,
@@ -53,7 +57,7 @@ def pending_links(
         .join(ParentAccount, ParentAccount.id == StudentLink.parent_id)
         .join(Student, Student.id == StudentLink.student_id)
         .where(StudentLink.status == LinkStatus.PENDING)
-        .order_by(order, StudentLink.id)
+        .order_by(*order)
         .limit(limit)
     )
     if school_ids is not None:
@@ -72,3 +76,13 @@ def pending_links(
         )
         for r in uow.session.execute(query)
     ]
+
+
+def count_pending_links(uow: UnitOfWork, school_ids: Collection[int] | None) -> int:
+    """How many links wait for verification at ``school_ids`` (``None``: every school)."""
+    query = (
+        select(func.count()).select_from(StudentLink).where(StudentLink.status == LinkStatus.PENDING)
+    )
+    if school_ids is not None:
+        query = query.where(StudentLink.school_id.in_(list(school_ids)))
+    return uow.session.scalar(query) or 0

@@ -1,0 +1,296 @@
+"""The ``frontdesk`` command: the composition root.
+
+It reads the deployment settings, opens the district database with its key, and starts what
+was asked for: the terminal app, a migration, a staff account, the demo district.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from frontdesk import __version__
+from frontdesk.config import Settings, data_home, sqlite_url
+from frontdesk.db.engine import (
+    Database,
+    DatabaseError,
+    Runtime,
+    head_revision,
+    make_engine,
+    open_database,
+    schema_revision,
+    upgrade,
+)
+from frontdesk.db.models import Base, StaffRole
+from frontdesk.errors import FieldErrors
+from frontdesk.security import Keyring
+from frontdesk.services.audit import Actor
+from frontdesk.services.district import KeyMismatch
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, object] = {}
+    if args.db:
+        overrides["database_url"] = args.db
+    if args.key_file:
+        overrides["key_file"] = args.key_file
+    if args.workstation:
+        overrides["workstation"] = args.workstation
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def _runtime(settings: Settings) -> Runtime:
+    return Runtime(keyring=Keyring.from_file(settings.key_file), workstation=settings.workstation)
+
+
+def _open(settings: Settings) -> Database:
+    return open_database(settings.database_url, _runtime(settings))
+
+
+def _launch(database: Database, start: str, notice: str = "") -> int:
+    # The composition root is the one place in frontdesk that knows the screens exist.
+    from screens.app import run_app
+
+    return run_app(database, start=start, notice=notice)
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+def cmd_open(args: argparse.Namespace, settings: Settings) -> int:
+    """Open the start screen on the district database."""
+    return _launch(_open(settings), "start")
+
+
+def cmd_desk(args: argparse.Namespace, settings: Settings) -> int:
+    """Open the staff desk (sign-in first)."""
+    return _launch(_open(settings), "desk")
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    """Apply the migrations the database does not have yet."""
+    engine = make_engine(settings.database_url)
+    with engine.connect() as connection:
+        before = schema_revision(connection)
+    upgrade(engine)
+    print(f"database schema: {before or 'empty'} -> {head_revision()}")
+    engine.dispose()
+    return 0
+
+
+def cmd_db_current(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the schema revision of the database and the newest one shipped."""
+    engine = make_engine(settings.database_url)
+    with engine.connect() as connection:
+        print(f"database: {schema_revision(connection) or 'empty'}; newest: {head_revision()}")
+    engine.dispose()
+    return 0
+
+
+def cmd_staff_add(args: argparse.Namespace, settings: Settings) -> int:
+    """Create a staff account; the password is asked for twice (or read from stdin)."""
+    from frontdesk.services.staff import create_staff
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            print("The two passwords are not the same.", file=sys.stderr)
+            return 2
+    pin = getpass.getpass("Kiosk PIN (empty for none): ") if args.pin else None
+    database = _open(settings)
+    try:
+        with database.write() as uow:
+            staff = create_staff(
+                uow,
+                Actor.system(f"cli:{getpass.getuser()}"),
+                username=args.username,
+                display_name=args.name or args.username,
+                role=StaffRole(args.role),
+                password=password,
+                school_codes=args.school or (),
+                pin=pin or None,
+            )
+            print(f"staff account {staff.username!r} ({staff.role.value}) created")
+    except FieldErrors as error:
+        for name, message in error.fields.items():
+            print(f"{name}: {message}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _demo_settings(args: argparse.Namespace, settings: Settings) -> Settings:
+    """The demo district keeps its own database and key, away from a real district's."""
+    fields = settings.model_fields_set
+    url = settings.database_url if args.db or "database_url" in fields else (
+        sqlite_url(data_home() / "demo.db")
+    )
+    key = settings.key_file
+    if not args.key_file and "key_file" not in fields:
+        parsed = make_url(url)
+        key = (
+            Path(parsed.database).with_suffix(".key")
+            if parsed.get_backend_name() == "sqlite" and parsed.database
+            else data_home() / "demo.key"
+        )
+    return settings.model_copy(update={"database_url": url, "key_file": key})
+
+
+def _drop_demo(settings: Settings) -> None:
+    parsed = make_url(settings.database_url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        for suffix in ("", "-wal", "-shm"):
+            Path(parsed.database + suffix).unlink(missing_ok=True)
+        settings.key_file.unlink(missing_ok=True)
+        return
+    engine = make_engine(settings.database_url)
+    with engine.begin() as connection:
+        Base.metadata.drop_all(connection)
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    engine.dispose()
+    settings.key_file.unlink(missing_ok=True)
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Make (or reopen) the demo district and open it."""
+    from frontdesk import demo
+
+    options = demo.DemoOptions(
+        students=args.students, seed=args.seed, pending=args.pending, photos=args.photos
+    )
+    if args.export:
+        summary = demo.export_roster(Path(args.export), options)
+        print(
+            f"wrote {summary.schools} schools, {summary.students} students and "
+            f"{summary.contacts} contacts to {args.export}"
+        )
+        return 0
+    settings = _demo_settings(args, settings)
+    if args.fresh:
+        _drop_demo(settings)
+    database = _open(settings)
+    if demo.is_built(database):
+        print(f"reopening the demo district in {_where(settings)} (--fresh makes a new one)")
+    else:
+        started = time.perf_counter()
+        summary = demo.build(database, options)
+        print(
+            f"made the demo district in {_where(settings)}: {summary.schools} schools, "
+            f"{summary.students} students, {summary.contacts} contacts, "
+            f"{summary.parents} parent accounts, {summary.pending_links} links waiting "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
+    print(_demo_accounts())
+    if args.no_open:
+        return 0
+    return _launch(database, "start", notice=_demo_accounts())
+
+
+def _where(settings: Settings) -> str:
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def _demo_accounts() -> str:
+    from frontdesk import demo
+
+    lines = ["Demo staff accounts (user name / password / kiosk PIN):"]
+    for member in demo.DEMO_STAFF:
+        lines.append(f"  {member.role.value:<8} {member.username:<8} {member.password}  {member.pin}")
+    lines.append(f"Demo parents sign in with their email and {demo.DEMO_PARENT_PASSWORD}")
+    return "\n".join(lines)
+
+
+# --- the parser ------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(
+        prog="frontdesk",
+        description="Parent registration and in-person identity verification for a school "
+        "district.",
+    )
+    parser.add_argument("--version", action="version", version=f"frontdesk {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", metavar="URL", help="database URL (default: FRONTDESK_DATABASE_URL, else a "
+        "SQLite file in ~/.local/share/frontdesk)",
+    )
+    common.add_argument("--key-file", type=Path, help="the district key file "
+                        "(default: FRONTDESK_KEY_FILE)")
+    common.add_argument("--workstation", help="this workstation's name in audit rows")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, func: Command, summary: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, parents=[common], help=summary, description=summary)
+        sub.set_defaults(func=func)
+        return sub
+
+    demo = add("demo", cmd_demo, "Make (or reopen) a demo district and open the start screen.")
+    demo.add_argument("--students", type=int, default=300, help="students to make (300)")
+    demo.add_argument("--seed", type=int, default=1, help="random seed (1)")
+    demo.add_argument("--pending", type=int, help="child links waiting for verification "
+                      "(default: one per eight students)")
+    demo.add_argument("--photos", action=argparse.BooleanOptionalAction, default=None,
+                      help="give students photos (default: up to 5,000 students)")
+    demo.add_argument("--export", metavar="DIR", help="write the roster files to DIR and exit")
+    demo.add_argument("--no-open", action="store_true", help="build the database, then exit")
+    demo.add_argument("--fresh", action="store_true", help="throw away an existing demo first")
+    add("open", cmd_open, "Open the start screen on the district database.")
+    add("desk", cmd_desk, "Open the staff desk: sign in, then the work of your role.")
+
+    db = commands.add_parser("db", help="Database schema: upgrade, current.",
+                             description="Database schema commands.")
+    db_commands = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
+    for name, func, summary in (
+        ("upgrade", cmd_db_upgrade, "Apply the migrations the database does not have yet."),
+        ("current", cmd_db_current, "Print the database's schema revision."),
+    ):
+        sub = db_commands.add_parser(name, parents=[common], help=summary, description=summary)
+        sub.set_defaults(func=func)
+
+    staff = commands.add_parser("staff", help="Staff accounts: add.",
+                                description="Staff account commands.")
+    staff_commands = staff.add_subparsers(dest="staff_command", metavar="COMMAND", required=True)
+    add_staff = staff_commands.add_parser(
+        "add", parents=[common], help="Create a staff account.",
+        description="Create a staff account (the first admin is made this way).",
+    )
+    add_staff.set_defaults(func=cmd_staff_add)
+    add_staff.add_argument("--role", choices=[r.value for r in StaffRole], required=True)
+    add_staff.add_argument("--username", required=True)
+    add_staff.add_argument("--name", help="display name")
+    add_staff.add_argument("--school", action="append", metavar="CODE",
+                           help="a school the account serves (repeat for more)")
+    add_staff.add_argument("--pin", action="store_true", help="also ask for a kiosk-exit PIN")
+    add_staff.add_argument("--password-stdin", action="store_true",
+                           help="read the password from the first line of standard input")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``frontdesk`` command line."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args, _settings(args)))
+    except (DatabaseError, KeyMismatch) as error:
+        print(f"frontdesk: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+__all__ = ["build_parser", "main"]

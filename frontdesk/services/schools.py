@@ -1,0 +1,28 @@
+"""The district's schools, as plain data for the screens."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from frontdesk.db.models import School
+from frontdesk.db.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class SchoolView:
+    """A school: its id, SIS code and name."""
+
+    id: int
+    code: str
+    name: str
+
+
+def list_schools(uow: UnitOfWork, ids: Collection[int] | None = None) -> list[SchoolView]:
+    """The schools (only ``ids`` when given), by SIS code."""
+    query = select(School).order_by(School.code)
+    if ids is not None:
+        query = query.where(School.id.in_(list(ids)))
+    return [SchoolView(s.id, s.code, s.name) for s in uow.session.scalars(query)]

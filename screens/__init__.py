@@ -1,0 +1,1 @@
+"""What a person sees: the Textual app and its screens. Uses ``frontdesk``, never the reverse."""

@@ -1,0 +1,78 @@
+"""Behaviour every frontdesk screen shares: translated key hints and database work in threads."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, TypeVar
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+from textual.binding import ActiveBinding
+from textual.screen import Screen
+
+from frontdesk.errors import DomainError, StorageUnavailable
+from frontdesk.i18n import _
+
+if TYPE_CHECKING:
+    from screens.app import FrontdeskApp
+
+T = TypeVar("T")
+log = logging.getLogger("frontdesk.screens")
+
+
+class BaseScreen(Screen[T]):
+    """A screen whose key hints follow the language and whose database calls run in threads.
+
+    ``BINDINGS`` descriptions are English msgids marked with ``N_``; they are translated each
+    time the footer asks for them, so a language switch shows at once.
+    """
+
+    @property
+    def frontdesk(self) -> FrontdeskApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return {
+            key: active._replace(
+                binding=replace(active.binding, description=_(active.binding.description))
+            )
+            for key, active in super().active_bindings.items()
+        }
+
+    def run_service(
+        self,
+        work: Callable[[], T],
+        done: Callable[[T], None],
+        failed: Callable[[DomainError], None] | None = None,
+        *,
+        group: str = "db",
+    ) -> None:
+        """Run ``work`` (database calls) in a thread; hand its result to ``done`` on the UI.
+
+        A domain error goes to ``failed`` (default: a notification in the user's language);
+        anything unexpected is logged and shown as a calm "try again" — never a traceback.
+        """
+        on_error = failed or self.show_error
+
+        def job() -> None:
+            try:
+                result = work()
+            except DomainError as error:
+                self.app.call_from_thread(on_error, error)
+            except (OperationalError, DBAPIError):
+                log.exception("database unavailable")
+                self.app.call_from_thread(on_error, StorageUnavailable())
+            except Exception:
+                log.exception("unexpected error in a service call")
+                self.app.call_from_thread(on_error, StorageUnavailable())
+            else:
+                self.app.call_from_thread(done, result)
+
+        self.run_worker(job, thread=True, exit_on_error=False, group=group)
+
+    def show_error(self, error: DomainError) -> None:
+        """Tell the user what went wrong, in their language."""
+        self.notify(str(error.message), severity="error", timeout=8)

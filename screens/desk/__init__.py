@@ -1,0 +1,1 @@
+"""The staff desk: sign-in, then the work of each role."""

@@ -1,0 +1,73 @@
+"""What a signed-in staff member sees first: who they are, and what waits for them."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, Static
+
+from frontdesk.db.models import StaffRole
+from frontdesk.i18n import N_, _, format_number, ngettext
+from frontdesk.services.queue import count_pending_links
+from frontdesk.services.schools import list_schools
+from screens.base import BaseScreen
+
+
+class StaffHomeScreen(BaseScreen[None]):
+    """The signed-in staff member, their schools and the number of requests waiting."""
+
+    BINDINGS = [Binding("ctrl+o", "sign_out", N_("Sign out"))]
+
+    def compose(self) -> ComposeResult:
+        staff = self.frontdesk.staff
+        assert staff is not None
+        with Vertical(classes="notice"):
+            yield Static(
+                _("Signed in as {name} ({role})").format(
+                    name=staff.display_name, role=_(ROLE_NAMES[staff.role])
+                ),
+                id="who",
+            )
+            yield Static("", id="schools")
+            yield Static("", id="waiting")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        staff = self.frontdesk.staff
+        assert staff is not None
+        school_ids = staff.school_ids if staff.role is StaffRole.CLERK else None
+
+        def work() -> tuple[list[str], int]:
+            with self.frontdesk.database.read() as uow:
+                names = [s.name for s in list_schools(uow, school_ids)]
+                return names, count_pending_links(uow, school_ids)
+
+        self.run_service(work, self._show)
+
+    def _show(self, result: tuple[list[str], int]) -> None:
+        names, waiting = result
+        staff = self.frontdesk.staff
+        label = ", ".join(names) if staff and staff.role is StaffRole.CLERK else _("All schools")
+        self.query_one("#schools", Static).update(_("Schools: {names}").format(names=label))
+        self.query_one("#waiting", Static).update(
+            ngettext(
+                "{n} request waiting for verification",
+                "{n} requests waiting for verification",
+                waiting,
+            ).format(n=format_number(waiting))
+        )
+
+    def action_sign_out(self) -> None:
+        """Sign out and return to the sign-in screen."""
+        from screens.desk.signin import StaffSignInScreen
+
+        self.frontdesk.staff = None
+        self.app.switch_screen(StaffSignInScreen())
+
+
+ROLE_NAMES = {
+    StaffRole.CLERK: N_("clerk"),
+    StaffRole.SUPPORT: N_("support"),
+    StaffRole.ADMIN: N_("administrator"),
+}

@@ -1,0 +1,40 @@
+"""The start screen: the district's logo and the way into the staff desk (and the kiosk)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Button, Footer, Static
+
+from frontdesk.i18n import N_, _
+from screens.base import BaseScreen
+from screens.widgets.language_bar import LanguageBar
+
+
+class StartScreen(BaseScreen[None]):
+    """Where a workstation starts: choose the staff desk."""
+
+    BINDINGS = [
+        Binding("d", "desk", N_("Staff desk")),
+        Binding("ctrl+q", "app.quit", N_("Quit")),
+    ]
+
+    def compose(self) -> ComposeResult:
+        district = self.frontdesk.district
+        yield LanguageBar(district.languages, self.frontdesk.language)
+        with Vertical(classes="centered"):
+            yield Static(district.logo, classes="logo")
+            yield Static(district.district_name, classes="title")
+            yield Button(_("Staff desk"), id="desk", variant="primary")
+            if self.frontdesk.notice:
+                yield Static(self.frontdesk.notice, classes="notice", markup=False)
+        yield Footer()
+
+    @on(Button.Pressed, "#desk")
+    def action_desk(self) -> None:
+        """Go to the staff sign-in."""
+        from screens.desk.signin import StaffSignInScreen
+
+        self.app.push_screen(StaffSignInScreen())
