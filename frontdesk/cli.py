@@ -131,8 +131,10 @@ def cmd_staff_add(args: argparse.Namespace, settings: Settings) -> int:
 def _demo_settings(args: argparse.Namespace, settings: Settings) -> Settings:
     """The demo district keeps its own database and key, away from a real district's."""
     fields = settings.model_fields_set
-    url = settings.database_url if args.db or "database_url" in fields else (
-        sqlite_url(data_home() / "demo.db")
+    url = (
+        settings.database_url
+        if args.db or "database_url" in fields
+        else (sqlite_url(data_home() / "demo.db"))
     )
     key = settings.key_file
     if not args.key_file and "key_file" not in fields:
@@ -204,7 +206,9 @@ def _demo_accounts() -> str:
 
     lines = ["Demo staff accounts (user name / password / kiosk PIN):"]
     for member in demo.DEMO_STAFF:
-        lines.append(f"  {member.role.value:<8} {member.username:<8} {member.password}  {member.pin}")
+        lines.append(
+            f"  {member.role.value:<8} {member.username:<8} {member.password}  {member.pin}"
+        )
     lines.append(f"Demo parents sign in with their email and {demo.DEMO_PARENT_PASSWORD}")
     return "\n".join(lines)
 
@@ -222,11 +226,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"frontdesk {__version__}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--db", metavar="URL", help="database URL (default: FRONTDESK_DATABASE_URL, else a "
+        "--db",
+        metavar="URL",
+        help="database URL (default: FRONTDESK_DATABASE_URL, else a "
         "SQLite file in ~/.local/share/frontdesk)",
     )
-    common.add_argument("--key-file", type=Path, help="the district key file "
-                        "(default: FRONTDESK_KEY_FILE)")
+    common.add_argument(
+        "--key-file", type=Path, help="the district key file (default: FRONTDESK_KEY_FILE)"
+    )
     common.add_argument("--workstation", help="this workstation's name in audit rows")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -238,18 +245,26 @@ def build_parser() -> argparse.ArgumentParser:
     demo = add("demo", cmd_demo, "Make (or reopen) a demo district and open the start screen.")
     demo.add_argument("--students", type=int, default=300, help="students to make (300)")
     demo.add_argument("--seed", type=int, default=1, help="random seed (1)")
-    demo.add_argument("--pending", type=int, help="child links waiting for verification "
-                      "(default: one per eight students)")
-    demo.add_argument("--photos", action=argparse.BooleanOptionalAction, default=None,
-                      help="give students photos (default: up to 5,000 students)")
+    demo.add_argument(
+        "--pending",
+        type=int,
+        help="child links waiting for verification (default: one per eight students)",
+    )
+    demo.add_argument(
+        "--photos",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="give students photos (default: up to 5,000 students)",
+    )
     demo.add_argument("--export", metavar="DIR", help="write the roster files to DIR and exit")
     demo.add_argument("--no-open", action="store_true", help="build the database, then exit")
     demo.add_argument("--fresh", action="store_true", help="throw away an existing demo first")
     add("open", cmd_open, "Open the start screen on the district database.")
     add("desk", cmd_desk, "Open the staff desk: sign in, then the work of your role.")
 
-    db = commands.add_parser("db", help="Database schema: upgrade, current.",
-                             description="Database schema commands.")
+    db = commands.add_parser(
+        "db", help="Database schema: upgrade, current.", description="Database schema commands."
+    )
     db_commands = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
     for name, func, summary in (
         ("upgrade", cmd_db_upgrade, "Apply the migrations the database does not have yet."),
@@ -258,22 +273,32 @@ def build_parser() -> argparse.ArgumentParser:
         sub = db_commands.add_parser(name, parents=[common], help=summary, description=summary)
         sub.set_defaults(func=func)
 
-    staff = commands.add_parser("staff", help="Staff accounts: add.",
-                                description="Staff account commands.")
+    staff = commands.add_parser(
+        "staff", help="Staff accounts: add.", description="Staff account commands."
+    )
     staff_commands = staff.add_subparsers(dest="staff_command", metavar="COMMAND", required=True)
     add_staff = staff_commands.add_parser(
-        "add", parents=[common], help="Create a staff account.",
+        "add",
+        parents=[common],
+        help="Create a staff account.",
         description="Create a staff account (the first admin is made this way).",
     )
     add_staff.set_defaults(func=cmd_staff_add)
     add_staff.add_argument("--role", choices=[r.value for r in StaffRole], required=True)
     add_staff.add_argument("--username", required=True)
     add_staff.add_argument("--name", help="display name")
-    add_staff.add_argument("--school", action="append", metavar="CODE",
-                           help="a school the account serves (repeat for more)")
+    add_staff.add_argument(
+        "--school",
+        action="append",
+        metavar="CODE",
+        help="a school the account serves (repeat for more)",
+    )
     add_staff.add_argument("--pin", action="store_true", help="also ask for a kiosk-exit PIN")
-    add_staff.add_argument("--password-stdin", action="store_true",
-                           help="read the password from the first line of standard input")
+    add_staff.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
     return parser
 
 

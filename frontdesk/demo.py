@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import Connection, Table, func, insert, select, text
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import (
     AccountStatus,
+    Base,
     Contact,
     LinkStatus,
     ParentAccount,
@@ -176,9 +178,9 @@ def _photo(rng: random.Random) -> bytes:
     )
     hair = rng.choice([(40, 30, 20), (90, 60, 30), (200, 160, 80), (20, 20, 20), (120, 40, 20)])
     shirt = tuple(rng.randrange(30, 200) for _ in range(3))
-    image = Image.new("RGB", (36, 48), background)  # type: ignore[arg-type]
+    image = Image.new("RGB", (36, 48), background)
     draw = ImageDraw.Draw(image)
-    draw.ellipse((4, 34, 32, 62), fill=shirt)  # type: ignore[arg-type]
+    draw.ellipse((4, 34, 32, 62), fill=shirt)
     draw.ellipse((10, 8, 26, 30), fill=skin)
     draw.chord((9, 5, 27, 24), 180, 360, fill=hair)
     buffer = io.BytesIO()
@@ -324,11 +326,15 @@ def is_built(database: Database) -> bool:
         return uow.session.scalar(select(func.count()).select_from(School)) != 0
 
 
+def _table(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
+
+
 class _Batches:
     """Rows waiting to be inserted, flushed table by table every ``CHUNK`` rows."""
 
     # Parents before children, so foreign keys hold at every statement.
-    ORDER = tuple(m.__table__ for m in (Student, StudentPhoto, Contact, ParentAccount, StudentLink))
+    ORDER = tuple(_table(m) for m in (Student, StudentPhoto, Contact, ParentAccount, StudentLink))
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
@@ -370,7 +376,7 @@ def build(database: Database, options: DemoOptions) -> DemoSummary:
         for family in families(options):
             for child in family.children:
                 batches.add(
-                    Student.__table__,
+                    _table(Student),
                     {
                         "id": child.id,
                         "student_number": child.number,
@@ -391,7 +397,7 @@ def build(database: Database, options: DemoOptions) -> DemoSummary:
                 )
                 if child.photo:
                     batches.add(
-                        StudentPhoto.__table__,
+                        _table(StudentPhoto),
                         {
                             "student_id": child.id,
                             "content_type": "image/png",
@@ -401,7 +407,7 @@ def build(database: Database, options: DemoOptions) -> DemoSummary:
                 for c in family.contacts:
                     contact_id += 1
                     batches.add(
-                        Contact.__table__,
+                        _table(Contact),
                         {
                             "id": contact_id,
                             "student_id": child.id,
@@ -429,7 +435,7 @@ def build(database: Database, options: DemoOptions) -> DemoSummary:
             parent_id += 1
             created = now - timedelta(minutes=rng.randrange(10, 60 * 24 * 30))
             batches.add(
-                ParentAccount.__table__,
+                _table(ParentAccount),
                 {
                     "id": parent_id,
                     "email": registering.email,
@@ -457,7 +463,7 @@ def build(database: Database, options: DemoOptions) -> DemoSummary:
             for child in active_children:
                 link_id += 1
                 batches.add(
-                    StudentLink.__table__,
+                    _table(StudentLink),
                     {
                         "id": link_id,
                         "parent_id": parent_id,

@@ -137,7 +137,7 @@ def format_number(value: float, language: str | None = None) -> str:
 
 def date_input_pattern(language: str | None = None) -> str:
     """The short date pattern of the language, as a hint for a date field (``MM/dd/yyyy``)."""
-    pattern = _locale(language or _language).date_formats["short"].pattern
+    pattern: str = _locale(language or _language).date_formats["short"].pattern
     # A four-digit year is easier to type unambiguously than babel's two-digit one.
     return pattern.replace("yyyy", "y").replace("yy", "y").replace("y", "yyyy")
 

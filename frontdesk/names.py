@@ -32,6 +32,8 @@ _UNDECOMPOSED = str.maketrans(
         "ŋ": "ng", "Ŋ": "ng",
         "ɨ": "i", "Ɨ": "i",
         "ʉ": "u",
+        # Apostrophe look-alikes that Unicode files under letters (Lm), not punctuation.
+        "ʼ": "", "ʻ": "", "ʽ": "", "ʹ": "", "ˈ": "", "ʾ": "", "ʿ": "",
     }
 )  # fmt: skip
 

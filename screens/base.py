@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from screens.app import FrontdeskApp
 
 T = TypeVar("T")
+R = TypeVar("R")
 log = logging.getLogger("frontdesk.screens")
 
 
@@ -44,8 +45,8 @@ class BaseScreen(Screen[T]):
 
     def run_service(
         self,
-        work: Callable[[], T],
-        done: Callable[[T], None],
+        work: Callable[[], R],
+        done: Callable[[R], None],
         failed: Callable[[DomainError], None] | None = None,
         *,
         group: str = "db",

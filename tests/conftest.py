@@ -75,7 +75,7 @@ def postgres_schema_url() -> Iterator[str]:
     try:
         with admin.begin() as connection:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:  # noqa: BLE001 - any failure to reach the server
+    except Exception as error:
         admin.dispose()
         if WHICH == "postgresql":
             raise

@@ -37,11 +37,25 @@ def small_roster(db: Database) -> Roster:
         s.add_all([north, south])
         s.flush()
 
-        def student(number: str, school: School, first: str, last: str, born: date,
-                    ssn: str | None, active: bool = True, photo: bytes | None = None) -> Student:
+        def student(
+            number: str,
+            school: School,
+            first: str,
+            last: str,
+            born: date,
+            ssn: str | None,
+            active: bool = True,
+            photo: bytes | None = None,
+        ) -> Student:
             st = Student(
-                student_number=number, school_id=school.id, first_name=first, last_name=last,
-                name_key=search_key(first, last), birthdate=born, grade="3", active=active,
+                student_number=number,
+                school_id=school.id,
+                first_name=first,
+                last_name=last,
+                name_key=search_key(first, last),
+                birthdate=born,
+                grade="3",
+                active=active,
                 ssn_last4_digest=uow.runtime.keyring.ssn_last4_digest(number, ssn) if ssn else None,
                 has_photo=photo is not None,
             )
@@ -51,38 +65,89 @@ def small_roster(db: Database) -> Roster:
                 s.add(StudentPhoto(student_id=st.id, content_type="image/png", data=photo))
             return st
 
-        jose = student("1000001", north, "José", "O'Brien-Nguyễn", date(2016, 4, 2), "1234",
-                       photo=b"\x89PNG fake")
+        jose = student(
+            "1000001",
+            north,
+            "José",
+            "O'Brien-Nguyễn",
+            date(2016, 4, 2),
+            "1234",
+            photo=b"\x89PNG fake",
+        )
         lukasz = student("1000002", south, "Łukasz", "Wiśniewski", date(2010, 11, 30), "9876")
         sister = student("1000003", north, "Ayşe", "O'Brien-Nguyễn", date(2018, 1, 15), "4321")
-        gone = student("1000004", north, "Søren", "Østergaard", date(2015, 6, 6), "5555",
-                       active=False)
+        gone = student(
+            "1000004", north, "Søren", "Østergaard", date(2015, 6, 6), "5555", active=False
+        )
         nossn = student("1000005", south, "Mia", "Smith", date(2012, 2, 2), None)
         for kid in (jose, sister):
-            s.add(Contact(student_id=kid.id, first_name="María", last_name="Nguyễn",
-                          relationship="Mother", email="maria@example.org", phone="555-0101",
-                          portal_access=True))
-            s.add(Contact(student_id=kid.id, first_name="Tom", last_name="O'Brien",
-                          relationship="Father", email="tom@example.org", phone="555-0102",
-                          portal_access=False))
-        s.add(Contact(student_id=lukasz.id, first_name="Anna", last_name="Wiśniewska",
-                      relationship="Mother", email=None, phone="555-0103", portal_access=True))
-        s.add(Contact(student_id=gone.id, first_name="Bjørn", last_name="Østergaard",
-                      relationship="Father", email="bjorn@example.org", phone="555-0104",
-                      portal_access=True))
+            s.add(
+                Contact(
+                    student_id=kid.id,
+                    first_name="María",
+                    last_name="Nguyễn",
+                    relationship="Mother",
+                    email="maria@example.org",
+                    phone="555-0101",
+                    portal_access=True,
+                )
+            )
+            s.add(
+                Contact(
+                    student_id=kid.id,
+                    first_name="Tom",
+                    last_name="O'Brien",
+                    relationship="Father",
+                    email="tom@example.org",
+                    phone="555-0102",
+                    portal_access=False,
+                )
+            )
+        s.add(
+            Contact(
+                student_id=lukasz.id,
+                first_name="Anna",
+                last_name="Wiśniewska",
+                relationship="Mother",
+                email=None,
+                phone="555-0103",
+                portal_access=True,
+            )
+        )
+        s.add(
+            Contact(
+                student_id=gone.id,
+                first_name="Bjørn",
+                last_name="Østergaard",
+                relationship="Father",
+                email="bjorn@example.org",
+                phone="555-0104",
+                portal_access=True,
+            )
+        )
         return Roster(
             schools={"north": north.id, "south": south.id},
-            students={"jose": jose.id, "lukasz": lukasz.id, "sister": sister.id,
-                      "gone": gone.id, "nossn": nossn.id},
+            students={
+                "jose": jose.id,
+                "lukasz": lukasz.id,
+                "sister": sister.id,
+                "gone": gone.id,
+                "nossn": nossn.id,
+            },
         )
 
 
 def account_form(**overrides: Any) -> AccountForm:
     """A complete, valid account form."""
     values: dict[str, Any] = {
-        "first_name": "María", "last_name": "Nguyễn", "email": "maria@example.org",
-        "phone": "(305) 555-0101", "relationship": "Mother", "password": PASSWORD,
-        "password_confirm": PASSWORD, "language": "es",
+        "first_name": "María",
+        "last_name": "Nguyễn",
+        "email": "maria@example.org",
+        "phone": "(305) 555-0101",
+        "relationship": "Mother",
+        "password": PASSWORD,
+        "password_confirm": PASSWORD,
+        "language": "es",
     }
     values.update(overrides)
     return AccountForm(**values)
@@ -97,9 +162,16 @@ def register(db: Database, **overrides: Any) -> ParentSession:
 def staff_member(db: Database, username: str, role: StaffRole, schools: list[str]) -> StaffSession:
     """A staff account, signed in."""
     with db.write() as uow:
-        staff = create_staff(uow, Actor.system("test"), username=username,
-                             display_name=username.title(), role=role, password=STAFF_PASSWORD,
-                             school_codes=schools, pin="2468")
+        staff = create_staff(
+            uow,
+            Actor.system("test"),
+            username=username,
+            display_name=username.title(),
+            role=role,
+            password=STAFF_PASSWORD,
+            school_codes=schools,
+            pin="2468",
+        )
         return staff_session(staff)
 
 

@@ -73,12 +73,9 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[UnitOfWork]:
-        """A unit of work for reading; whatever it changed is rolled back."""
+        """A unit of work for reading; it never commits (closing it rolls back)."""
         with self._reads() as session:
-            try:
-                yield UnitOfWork(session, self.runtime)
-            finally:
-                session.rollback()
+            yield UnitOfWork(session, self.runtime)
 
     def dispose(self) -> None:
         """Close every pooled connection."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from html import escape
 
 from frontdesk.i18n import N_, gettext_in
@@ -23,7 +24,7 @@ def _render(
 
 def account_approved(to: str, language: str, district: str, first_name: str) -> Mail:
     """The school checked the parent's photo ID and the account is active (V3)."""
-    t = lambda msgid: gettext_in(language, msgid)  # noqa: E731
+    t = partial(gettext_in, language)
     return _render(
         "account_approved",
         to,
@@ -50,7 +51,7 @@ def link_decided(
     reason: str | None,
 ) -> Mail:
     """A request to see a student was approved, denied or revoked (V3)."""
-    t = lambda msgid: gettext_in(language, msgid)  # noqa: E731
+    t = partial(gettext_in, language)
     if approved:
         subject = N_("You can now see your child's records")
         body = [t("The school approved your request to see {student}'s records.")]

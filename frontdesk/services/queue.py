@@ -81,7 +81,9 @@ def pending_links(
 def count_pending_links(uow: UnitOfWork, school_ids: Collection[int] | None) -> int:
     """How many links wait for verification at ``school_ids`` (``None``: every school)."""
     query = (
-        select(func.count()).select_from(StudentLink).where(StudentLink.status == LinkStatus.PENDING)
+        select(func.count())
+        .select_from(StudentLink)
+        .where(StudentLink.status == LinkStatus.PENDING)
     )
     if school_ids is not None:
         query = query.where(StudentLink.school_id.in_(list(school_ids)))

@@ -14,8 +14,13 @@ from frontdesk.services.district import Identifier
 from frontdesk.services.linking import ChildIdentifiers, request_link
 from tests.factories import change_settings, register, small_roster
 
-JOSE = {"first_name": "José", "last_name": "O'Brien-Nguyễn", "student_id": "1000001",
-        "birthdate": date(2016, 4, 2), "ssn_last4": "1234"}
+JOSE = {
+    "first_name": "José",
+    "last_name": "O'Brien-Nguyễn",
+    "student_id": "1000001",
+    "birthdate": date(2016, 4, 2),
+    "ssn_last4": "1234",
+}
 
 
 def link(db: Database, session: object, **given: object) -> object:
@@ -39,8 +44,12 @@ def test_a_matching_child_is_linked_and_waits_for_verification(database: Databas
 
 @pytest.mark.parametrize(
     ("first", "last"),
-    [("jose", "obrien nguyen"), ("JOSE", "O’BRIEN NGUYEN"), ("  José ", "O Brien-Nguyen"),
-     ("Jose", "o'brien–nguyễn")],
+    [
+        ("jose", "obrien nguyen"),
+        ("JOSE", "O’BRIEN NGUYEN"),
+        ("  José ", "O Brien-Nguyen"),
+        ("Jose", "o'brien–nguyễn"),
+    ],
 )
 def test_names_match_after_folding_accents_case_apostrophes_and_hyphens(
     database: Database, first: str, last: str
@@ -53,8 +62,15 @@ def test_names_match_after_folding_accents_case_apostrophes_and_hyphens(
 def test_polish_letters_fold(database: Database) -> None:
     small_roster(database)
     parent = register(database)
-    linked = link(database, parent, first_name="Lukasz", last_name="WISNIEWSKI",
-                  student_id="1000002", birthdate=date(2010, 11, 30), ssn_last4="9876")
+    linked = link(
+        database,
+        parent,
+        first_name="Lukasz",
+        last_name="WISNIEWSKI",
+        student_id="1000002",
+        birthdate=date(2010, 11, 30),
+        ssn_last4="9876",
+    )
     assert linked.last_name == "Wiśniewski"
 
 
@@ -65,8 +81,13 @@ def test_polish_letters_fold(database: Database) -> None:
         {"birthdate": date(2016, 4, 3)},  # wrong birthdate
         {"ssn_last4": "4321"},  # wrong SSN digits
         {"first_name": "Ayşe"},  # the sibling's name
-        {"student_id": "1000004", "first_name": "Søren", "last_name": "Østergaard",
-         "birthdate": date(2015, 6, 6), "ssn_last4": "5555"},  # inactive student
+        {
+            "student_id": "1000004",
+            "first_name": "Søren",
+            "last_name": "Østergaard",
+            "birthdate": date(2015, 6, 6),
+            "ssn_last4": "5555",
+        },  # inactive student
     ],
 )
 def test_every_miss_gets_the_same_neutral_answer(database: Database, wrong: dict) -> None:
@@ -87,14 +108,24 @@ def test_a_student_without_ssn_digits_cannot_be_matched_by_them(database: Databa
     small_roster(database)
     parent = register(database)
     with pytest.raises(StudentNotMatched):
-        link(database, parent, first_name="Mia", last_name="Smith", student_id="1000005",
-             birthdate=date(2012, 2, 2), ssn_last4="0000")
+        link(
+            database,
+            parent,
+            first_name="Mia",
+            last_name="Smith",
+            student_id="1000005",
+            birthdate=date(2012, 2, 2),
+            ssn_last4="0000",
+        )
 
 
 def test_only_the_districts_identifiers_are_needed(database: Database) -> None:
     small_roster(database)
-    change_settings(database, required_identifiers={Identifier.BIRTHDATE, Identifier.SSN_LAST4},
-                    force_name_entry=False)
+    change_settings(
+        database,
+        required_identifiers={Identifier.BIRTHDATE, Identifier.SSN_LAST4},
+        force_name_entry=False,
+    )
     parent = register(database)
     linked = link(database, parent, birthdate=date(2010, 11, 30), ssn_last4="9876")
     assert linked.first_name == "Łukasz"

@@ -37,10 +37,17 @@ def test_every_bad_field_is_named(database: Database) -> None:
     with database.write() as uow, pytest.raises(FieldErrors) as caught:
         from frontdesk.services.registration import create_parent_account
 
-        create_parent_account(uow, account_form(
-            first_name="", email="not-an-email", phone="12", relationship="",
-            password="short", password_confirm="short",
-        ))
+        create_parent_account(
+            uow,
+            account_form(
+                first_name="",
+                email="not-an-email",
+                phone="12",
+                relationship="",
+                password="short",
+                password_confirm="short",
+            ),
+        )
     assert set(caught.value.fields) == {"first_name", "email", "phone", "relationship", "password"}
     assert str(caught.value.fields["password"]) == "Use at least 15 characters."
 
@@ -51,7 +58,12 @@ def test_every_bad_field_is_named(database: Database) -> None:
         ("1qaz2wsx3edc4rfv", "1qaz2wsx3edc4rfv", "password", "too common"),
         ("QWERTY123456789 ", "QWERTY123456789 ", "password", "too common"),
         ("maria@example.org", "maria@example.org", "password", "email address"),
-        ("María Nguyễn The Mother", "María Nguyễn The Mother x", "password_confirm", "not the same"),
+        (
+            "María Nguyễn The Mother",
+            "María Nguyễn The Mother x",
+            "password_confirm",
+            "not the same",
+        ),
         ("MariaNguyen", "MariaNguyen", "password", "at least 15"),
     ],
 )
@@ -87,11 +99,22 @@ def test_required_fields_follow_the_district(database: Database) -> None:
     with pytest.raises(FieldErrors) as caught:
         register(database, phone="", relationship="")
     assert set(caught.value.fields) == {
-        "address_street", "address_city", "address_state", "address_postal_code", "extra.employer"
+        "address_street",
+        "address_city",
+        "address_state",
+        "address_postal_code",
+        "extra.employer",
     }
-    session = register(database, phone="", relationship="", address_street="1 Main St",
-                       address_city="Owlton", address_state="FL", address_postal_code="32000",
-                       extra={"employer": "Owl County"})
+    session = register(
+        database,
+        phone="",
+        relationship="",
+        address_street="1 Main St",
+        address_city="Owlton",
+        address_state="FL",
+        address_postal_code="32000",
+        extra={"employer": "Owl County"},
+    )
     with database.read() as uow:
         parent = uow.session.get_one(ParentAccount, session.parent_id)
         assert parent.extra_fields == {"employer": "Owl County"}
@@ -123,6 +146,8 @@ def test_accounts_per_kiosk_are_limited_and_the_hit_is_audited(database: Databas
     with pytest.raises(RateLimited):
         register(database, email="c@example.org")
     with database.read() as uow:
-        assert uow.session.scalar(select(ParentAccount).where(
-            ParentAccount.email == "c@example.org")) is None
+        assert (
+            uow.session.scalar(select(ParentAccount).where(ParentAccount.email == "c@example.org"))
+            is None
+        )
         assert "rate_limited" in uow.session.scalars(select(AuditEvent.action)).all()

@@ -34,14 +34,30 @@ from frontdesk.services.verification import (
 )
 from tests.factories import register, small_roster, staff_member
 
-JOSE = ChildIdentifiers(first_name="José", last_name="O'Brien-Nguyễn", student_id="1000001",
-                        birthdate=date(2016, 4, 2), ssn_last4="1234")
-AYSE = ChildIdentifiers(first_name="Ayse", last_name="OBrien Nguyen", student_id="1000003",
-                        birthdate=date(2018, 1, 15), ssn_last4="4321")
-LUKASZ = ChildIdentifiers(first_name="Łukasz", last_name="Wiśniewski", student_id="1000002",
-                          birthdate=date(2010, 11, 30), ssn_last4="9876")
-GOOD_ID = IdentityCheckForm(id_type=IdType.DRIVER_LICENCE, id_last4="X123",
-                            id_expires=date(2030, 1, 1), name_matches=True)
+JOSE = ChildIdentifiers(
+    first_name="José",
+    last_name="O'Brien-Nguyễn",
+    student_id="1000001",
+    birthdate=date(2016, 4, 2),
+    ssn_last4="1234",
+)
+AYSE = ChildIdentifiers(
+    first_name="Ayse",
+    last_name="OBrien Nguyen",
+    student_id="1000003",
+    birthdate=date(2018, 1, 15),
+    ssn_last4="4321",
+)
+LUKASZ = ChildIdentifiers(
+    first_name="Łukasz",
+    last_name="Wiśniewski",
+    student_id="1000002",
+    birthdate=date(2010, 11, 30),
+    ssn_last4="9876",
+)
+GOOD_ID = IdentityCheckForm(
+    id_type=IdType.DRIVER_LICENCE, id_last4="X123", id_expires=date(2030, 1, 1), name_matches=True
+)
 
 
 @pytest.fixture
@@ -78,8 +94,12 @@ def test_an_expired_id_is_refused(database: Database, family) -> None:
 def test_only_the_last_four_of_the_id_number_are_kept(database: Database, family) -> None:
     clerk = staff_member(database, "north", StaffRole.CLERK, ["0101"])
     with pytest.raises(FieldErrors):
-        check(database, clerk, family[0].parent_id,
-              GOOD_ID.model_copy(update={"id_last4": "D123-456-789"}))
+        check(
+            database,
+            clerk,
+            family[0].parent_id,
+            GOOD_ID.model_copy(update={"id_last4": "D123-456-789"}),
+        )
     check_id = check(database, clerk, family[0].parent_id)
     with database.read() as uow:
         assert uow.session.get_one(IdentityCheck, check_id).id_last4 == "X123"
@@ -91,8 +111,7 @@ def test_approval_needs_a_passing_check(database: Database, family) -> None:
     clerk = staff_member(database, "north", StaffRole.CLERK, ["0101"])
     with database.write() as uow, pytest.raises(CheckRequired):
         approve_link(uow, clerk, family[1][0])
-    check(database, clerk, family[0].parent_id,
-          GOOD_ID.model_copy(update={"name_matches": False}))
+    check(database, clerk, family[0].parent_id, GOOD_ID.model_copy(update={"name_matches": False}))
     with database.write() as uow, pytest.raises(CheckRequired):
         approve_link(uow, clerk, family[1][0])
 
@@ -191,7 +210,9 @@ def test_two_clerks_at_once_one_decision_wins(database: Database, family) -> Non
             outcomes[name] = error.decided_by
 
     threads = [
-        threading.Thread(target=decide, args=("carmen", lambda u: approve_link(u, carmen, link_id))),
+        threading.Thread(
+            target=decide, args=("carmen", lambda u: approve_link(u, carmen, link_id))
+        ),
         threading.Thread(target=decide, args=("dave", lambda u: deny_link(u, dave, link_id, "no"))),
     ]
     for t in threads:
