@@ -1,0 +1,103 @@
+"""What every benchmark suite shares: the demo district built once per run, timing helpers."""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from frontdesk.db.engine import Database, Runtime, open_database
+from frontdesk.demo import DemoOptions
+from frontdesk.security import Keyring
+
+Figure = tuple[str, float, str]
+
+
+@dataclass
+class BenchContext:
+    """Options of the run and the demo district the suites measure against."""
+
+    students: int
+    workdir: Path
+    seed: int = 1
+    figures: list[Figure] = field(default_factory=list)
+
+    @property
+    def options(self) -> DemoOptions:
+        return DemoOptions(students=self.students, seed=self.seed)
+
+    @property
+    def sqlite_url(self) -> str:
+        return f"sqlite:///{self.workdir / f'demo-{self.students}.db'}"
+
+    @property
+    def key_file(self) -> Path:
+        return self.workdir / f"demo-{self.students}.key"
+
+    def build_demo(self, url: str, key_file: Path) -> tuple[float, float]:
+        """Build the demo district at ``url`` in a child process: (seconds, peak MiB)."""
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "frontdesk",
+                "demo",
+                "--no-open",
+                "--fresh",
+                "--students",
+                str(self.students),
+                "--seed",
+                str(self.seed),
+                "--db",
+                url,
+                "--key-file",
+                str(key_file),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ},
+        )
+        seconds = time.perf_counter() - started
+        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        # ru_maxrss of children is the largest child so far; the build is the largest one.
+        return seconds, max(peak_kib, before) / 1024
+
+    @cached_property
+    def sqlite(self) -> Database:
+        """The demo district on SQLite (built by the foundation suite, or here)."""
+        if not Path(self.sqlite_url.removeprefix("sqlite:///")).exists():
+            self.build_demo(self.sqlite_url, self.key_file)
+        return open_database(self.sqlite_url, Runtime(Keyring.from_file(self.key_file)))
+
+    def report(self, name: str, value: float, unit: str) -> None:
+        """Print one figure and keep it."""
+        self.figures.append((name, value, unit))
+        print(f"{name} {value:.3f} {unit}", flush=True)
+
+
+def timings_ms(action: Callable[[], object], runs: int) -> list[float]:
+    """Wall times of ``runs`` calls of ``action``, in milliseconds (after one warm-up)."""
+    action()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1]
