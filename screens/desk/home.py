@@ -1,11 +1,20 @@
-"""What a signed-in staff member sees first: who they are, and what waits for them."""
+"""What a signed-in staff member sees first: who they are, what waits, and the desk's areas.
+
+Each area of the desk (the verification queue, the support desk, district settings…) is one
+entry of ``DESK_AREAS``: a key, a title, the roles that see it, and the screen it opens.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
 
 from frontdesk.db.models import StaffRole
 from frontdesk.i18n import N_, _, format_number, ngettext
@@ -14,8 +23,30 @@ from frontdesk.services.schools import list_schools
 from screens.base import BaseScreen
 
 
+@dataclass(frozen=True)
+class DeskArea:
+    """One area of the desk, shown to the roles that may use it."""
+
+    key: str
+    """Also the id of its button (``area-<key>``)."""
+    title: str
+    """An English msgid (translated when shown)."""
+    roles: frozenset[StaffRole]
+    open: Callable[[], Screen[None]]
+
+
+DESK_AREAS: list[DeskArea] = []
+"""The desk's areas, in menu order; each area's module adds itself here."""
+
+ROLE_NAMES = {
+    StaffRole.CLERK: N_("clerk"),
+    StaffRole.SUPPORT: N_("support"),
+    StaffRole.ADMIN: N_("administrator"),
+}
+
+
 class StaffHomeScreen(BaseScreen[None]):
-    """The signed-in staff member, their schools and the number of requests waiting."""
+    """The signed-in staff member, their schools, the requests waiting, and the way in."""
 
     BINDINGS = [Binding("ctrl+o", "sign_out", N_("Sign out"))]
 
@@ -31,6 +62,10 @@ class StaffHomeScreen(BaseScreen[None]):
             )
             yield Static("", id="schools")
             yield Static("", id="waiting")
+        with Vertical(id="areas"):
+            for area in DESK_AREAS:
+                if staff.role in area.roles:
+                    yield Button(_(area.title), id=f"area-{area.key}")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -58,16 +93,15 @@ class StaffHomeScreen(BaseScreen[None]):
             ).format(n=format_number(waiting))
         )
 
+    @on(Button.Pressed, "#areas Button")
+    def _open_area(self, event: Button.Pressed) -> None:
+        key = (event.button.id or "").removeprefix("area-")
+        area = next(a for a in DESK_AREAS if a.key == key)
+        self.app.push_screen(area.open())
+
     def action_sign_out(self) -> None:
         """Sign out and return to the sign-in screen."""
         from screens.desk.signin import StaffSignInScreen
 
         self.frontdesk.staff = None
         self.app.switch_screen(StaffSignInScreen())
-
-
-ROLE_NAMES = {
-    StaffRole.CLERK: N_("clerk"),
-    StaffRole.SUPPORT: N_("support"),
-    StaffRole.ADMIN: N_("administrator"),
-}
