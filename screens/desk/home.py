@@ -36,7 +36,7 @@ class DeskArea:
 
 
 DESK_AREAS: list[DeskArea] = []
-"""The desk's areas, in menu order; each area's module adds itself here."""
+"""The desk's areas, in menu order: one entry an area, importing its screen lazily in ``open``."""
 
 ROLE_NAMES = {
     StaffRole.CLERK: N_("clerk"),
