@@ -77,7 +77,7 @@ class Frames:
 
 
 async def step(
-    pilot: Pilot[object],
+    pilot: Pilot[int],
     frames: Frames,
     key_press: Callable[[], Awaitable[None]],
     target: type[Screen[None]],
@@ -98,7 +98,9 @@ async def step(
     return (frames.last.get(id(app.screen), time.perf_counter()) - started) * 1000, cpu
 
 
-async def walk(database: Database, identifiers: list[dict[str, str]]) -> dict[str, list[float]]:
+async def walk(
+    database: Database, identifiers: list[dict[str, str]]
+) -> dict[str, list[tuple[float, float]]]:
     """Go through the wizard ``ROUNDS`` times; the times of each kind of step."""
     times: dict[str, list[tuple[float, float]]] = {"screen": [], "account": [], "link": []}
     app = KioskApp(database, human_seconds=0, rng=random.Random(1), tick_seconds=3600)
