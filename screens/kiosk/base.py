@@ -30,6 +30,28 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+# The database's column sizes: an input stops there rather than failing on save.
+MAX_LENGTH = {
+    "first_name": 100,
+    "last_name": 100,
+    "email": 254,
+    "phone": 40,
+    "address_street": 200,
+    "address_city": 100,
+    "address_state": 40,
+    "address_postal_code": 20,
+    "relationship": 40,
+    "student_id": 20,
+    "child_first_name": 100,
+    "child_last_name": 100,
+    "grade": 8,
+    "notes": 2000,
+    "notification_email": 254,
+    "human_answer": 4,
+}
+EXTRA_MAX_LENGTH = 200
+
+
 class HumanDraft(BaseModel):
     """The human check's part of a form (R7)."""
 
@@ -98,14 +120,16 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
 
     def field(self, label: str, name: str, control: Widget | None = None) -> Field:
         """A labelled input for draft field ``name``, with its error beside it."""
-        widget = control or Input(self.value(name), id=name)
+        widget = control or Input(self.value(name), id=name, max_length=MAX_LENGTH.get(name, 0))
         error = self.errors.get(name)
         return Field(label, widget, name=name, error=str(error) if error else "")
 
     def date_field(self, label: str, name: str) -> Field:
         """A date input with the chosen language's way of writing dates as its hint."""
         hint = _("for example {date}").format(date=date_example())
-        return self.field(f"{label} ({hint})", name, Input(self.value(name), id=name))
+        return self.field(
+            f"{label} ({hint})", name, Input(self.value(name), id=name, max_length=20)
+        )
 
     @on(Input.Changed)
     def _keep_typed(self, event: Input.Changed) -> None:
