@@ -48,7 +48,11 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _runtime(settings: Settings) -> Runtime:
-    return Runtime(keyring=Keyring.from_file(settings.key_file), workstation=settings.workstation)
+    return Runtime(
+        keyring=Keyring.from_file(settings.key_file),
+        workstation=settings.workstation,
+        portal_url=settings.portal_url,
+    )
 
 
 def _open(settings: Settings) -> Database:
