@@ -6,6 +6,7 @@ from textual import on
 from textual.app import App
 from textual.reactive import reactive
 
+from frontdesk.config import MailSettings
 from frontdesk.db.engine import Database
 from frontdesk.i18n import set_language
 from frontdesk.services.district import DistrictSettings
@@ -24,9 +25,20 @@ class FrontdeskApp(App[int]):
     language: reactive[str] = reactive("en", init=False)
     """The language every screen is shown in; switching it re-renders the screen."""
 
-    def __init__(self, database: Database, *, start: str = "start", notice: str = "") -> None:
+    MAIL_INTERVAL = 30.0
+    """Seconds between two delivery passes of the outbox."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        start: str = "start",
+        notice: str = "",
+        mail: MailSettings | None = None,
+    ) -> None:
         super().__init__()
         self.database = database
+        self.mail = mail
         self.start = start
         self.notice = notice
         with database.read() as uow:
@@ -40,6 +52,17 @@ class FrontdeskApp(App[int]):
         from screens.start import StartScreen
 
         self.push_screen(StaffSignInScreen() if self.start == "desk" else StartScreen())
+        if self.mail is not None:
+            self.set_interval(self.MAIL_INTERVAL, self.deliver_mail)
+
+    def deliver_mail(self) -> None:
+        """Run one delivery pass of the outbox in a thread (E1); errors stay in the outbox."""
+        from frontdesk.mail.delivery import Deliverer
+
+        if self.mail is None or any(w.group == "mail" for w in self.workers if w.is_running):
+            return
+        deliverer = Deliverer(self.database, self.mail)
+        self.run_worker(deliverer.deliver_due, thread=True, exit_on_error=False, group="mail")
 
     def watch_language(self, language: str) -> None:
         set_language(language)
@@ -51,7 +74,13 @@ class FrontdeskApp(App[int]):
         self.language = event.language
 
 
-def run_app(database: Database, *, start: str = "start", notice: str = "") -> int:
-    """Run the app until it quits; returns its exit code."""
-    result = FrontdeskApp(database, start=start, notice=notice).run()
+def run_app(
+    database: Database,
+    *,
+    start: str = "start",
+    notice: str = "",
+    mail: MailSettings | None = None,
+) -> int:
+    """Run the app until it quits; returns its exit code. With ``mail``, it delivers the outbox."""
+    result = FrontdeskApp(database, start=start, notice=notice, mail=mail).run()
     return result or 0

@@ -80,7 +80,8 @@ class OutboxStatus:
 
 def backoff(attempts: int) -> timedelta:
     """How long to wait after the ``attempts``-th failure: 1, 2, 4… minutes, at most 6 hours."""
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
+    wait: timedelta = FIRST_RETRY * 2 ** max(attempts - 1, 0)
+    return min(wait, LONGEST_WAIT)
 
 
 def build_message(mail: Outgoing, sender: str) -> EmailMessage:
@@ -91,10 +92,11 @@ def build_message(mail: Outgoing, sender: str) -> EmailMessage:
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(datetime.now().astimezone())
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
-    message["Content-Language"] = mail.language
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(mail.body_text)
     message.add_alternative(mail.body_html, subtype="html")
+    # Set after the parts are made: making them moves every Content-* header into the first.
+    message["Content-Language"] = mail.language
     return message
 
 
