@@ -72,3 +72,5 @@ class Settings(BaseSettings):
     """The portal's address as parents reach it in a browser; reset links start with it."""
     mail: MailSettings = Field(default_factory=MailSettings)
     """Outgoing mail."""
+    log_file: Path = Field(default_factory=lambda: data_home() / "frontdesk.log")
+    """Warnings and errors of the apps (never what people typed: see ``safe_description``)."""
