@@ -41,6 +41,7 @@ class ForgotDraft(BaseModel):
 class ForgotPasswordScreen(KioskScreen[None]):
     """Enter the email, then the code from the mail; get a temporary password once."""
 
+    CSS_PATH = "passwords.tcss"
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self) -> None:
@@ -124,10 +125,13 @@ class ForgotPasswordScreen(KioskScreen[None]):
             target = "#sign-in" if self.revealed else "#view"
         self.query_one(target).focus()
 
-    async def _go(self, step: Step) -> None:
+    def _go(self, step: Step) -> None:
         self.step = step
         self.errors = {}
         self.notice = None
+        self.call_later(self._rebuild)
+
+    async def _rebuild(self) -> None:
         await self.recompose()
         self._focus_step()
 
@@ -156,9 +160,9 @@ class ForgotPasswordScreen(KioskScreen[None]):
 
         self.run_service(work, self._mail_sent, self._refused)
 
-    async def _mail_sent(self, _result: None) -> None:
+    def _mail_sent(self, _result: None) -> None:
         self.draft.code = ""
-        await self._go(Step.CODE)
+        self._go(Step.CODE)
 
     # --- step 2: the code ---------------------------------------------------------------------
 
@@ -177,24 +181,23 @@ class ForgotPasswordScreen(KioskScreen[None]):
 
         self.run_service(work, self._redeemed, self._refused)
 
-    async def _redeemed(self, credentials: TemporaryCredentials) -> None:
+    def _redeemed(self, credentials: TemporaryCredentials) -> None:
         self.credentials = credentials
         self.draft.code = ""
-        await self._go(Step.DONE)
+        self._go(Step.DONE)
 
     @on(Button.Pressed, "#again")
-    async def send_again(self) -> None:
+    def send_again(self) -> None:
         """Back to the email step, to ask for a new mail."""
-        await self._go(Step.EMAIL)
+        self._go(Step.EMAIL)
 
     # --- step 3: the temporary password ---------------------------------------------------------
 
     @on(Button.Pressed, "#view")
-    async def view(self) -> None:
+    def view(self) -> None:
         """Show the temporary password (only on this screen, only now)."""
         self.revealed = True
-        await self.recompose()
-        self._focus_step()
+        self.call_later(self._rebuild)
 
     @on(Button.Pressed, "#sign-in")
     def sign_in(self) -> None:

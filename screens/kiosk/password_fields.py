@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from pydantic import BaseModel, SecretStr
 from textual.widget import Widget
@@ -40,7 +41,7 @@ def screen_errors(fields: dict[str, Msg]) -> dict[str, Msg]:
 
 
 def compose_password_fields(
-    screen: KioskScreen[object], draft: PasswordDraft, current_label: str
+    screen: KioskScreen[Any], draft: PasswordDraft, current_label: str
 ) -> Iterable[Widget]:
     """The current (or temporary) password, the new one twice, and what makes one acceptable."""
 
