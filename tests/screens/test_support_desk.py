@@ -66,7 +66,6 @@ async def test_support_finds_unlocks_and_resets_from_the_keyboard(
         await pilot.pause()
         assert isinstance(app.screen, ShownOnceDialog)
         temporary = str(app.screen.query_one("#temporary-password", Static).render())
-        app.save_screenshot(str(tmp_path / "temporary.svg"))
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -85,3 +84,21 @@ async def test_support_finds_unlocks_and_resets_from_the_keyboard(
         "account.unlock": {"reason": "called from work, verified"},
         "password.temporary": {"reason": "parent at the desk with ID"},
     }
+
+
+def test_support_desk_snapshot(database: Database, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """What support sees of a locked account (fixed clock and data)."""
+    register(database)
+    lock(database)
+    support = staff_member(database, "sam", StaffRole.SUPPORT, [])
+    app = FrontdeskApp(database, start="desk")
+
+    async def open_desk(pilot) -> None:  # type: ignore[no-untyped-def]
+        app.staff = support
+        await app.push_screen(SupportDeskScreen())
+        await pilot.press(*"maria", "enter")
+        for _ in range(2):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+
+    assert snap_compare(app, run_before=open_desk, terminal_size=(120, 40))

@@ -76,6 +76,7 @@ async def test_the_whole_forgot_password_path(
         await pilot.press("enter")
         await settle(pilot)
         assert texts["sent"] in text_on(app)
+        app.save_screenshot(str(tmp_path / f"code-{language}.svg"))
 
         await type_into(pilot, "#code", "0000-0000")
         await pilot.press("enter")
@@ -92,7 +93,6 @@ async def test_the_whole_forgot_password_path(
         await press(pilot, "#view")
         temporary = str(app.screen.query_one("#temporary-password", Static).render())
         assert re.fullmatch(r"([0-9a-z]{4}-){3}[0-9a-z]{4}", temporary)
-        app.save_screenshot(str(tmp_path / f"credentials-{language}.svg"))
         assert parent(database).must_change_password
 
         await press(pilot, "#sign-in")
