@@ -87,6 +87,11 @@ def cmd_desk(args: argparse.Namespace, settings: Settings) -> int:
     return _launch(_open(settings), settings, "desk")
 
 
+def cmd_kiosk(args: argparse.Namespace, settings: Settings) -> int:
+    """Open the parent kiosk, locked down until a staff PIN ends it."""
+    return _launch(_open(settings), settings, "kiosk")
+
+
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     """Apply the migrations the database does not have yet."""
     engine = make_engine(settings.database_url)
@@ -306,6 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--fresh", action="store_true", help="throw away an existing demo first")
     add("open", cmd_open, "Open the start screen on the district database.")
     add("desk", cmd_desk, "Open the staff desk: sign in, then the work of your role.")
+    add("kiosk", cmd_kiosk, "Open the parent kiosk (full screen; staff leave it with their PIN).")
 
     db = commands.add_parser(
         "db", help="Database schema: upgrade, current.", description="Database schema commands."

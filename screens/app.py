@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 from textual.app import App
 from textual.reactive import reactive
+from textual.screen import Screen
 
 from frontdesk.config import MailSettings
 from frontdesk.db.engine import Database
@@ -48,12 +51,16 @@ class FrontdeskApp(App[int]):
         set_language(self.district.default_language)
 
     def on_mount(self) -> None:
+        self.push_screen(self.first_screen())
+        if self.mail is not None:
+            self.set_interval(self.MAIL_INTERVAL, self.deliver_mail)
+
+    def first_screen(self) -> Screen[Any]:
+        """The screen the app opens on."""
         from screens.desk.signin import StaffSignInScreen
         from screens.start import StartScreen
 
-        self.push_screen(StaffSignInScreen() if self.start == "desk" else StartScreen())
-        if self.mail is not None:
-            self.set_interval(self.MAIL_INTERVAL, self.deliver_mail)
+        return StaffSignInScreen() if self.start == "desk" else StartScreen()
 
     def deliver_mail(self) -> None:
         """Run one delivery pass of the outbox in a thread (E1); errors stay in the outbox."""
@@ -74,6 +81,10 @@ class FrontdeskApp(App[int]):
         self.language = event.language
 
 
+OPEN_KIOSK = 100
+"""What the start screen's "Parent kiosk" button exits with: run_app then starts the kiosk."""
+
+
 def run_app(
     database: Database,
     *,
@@ -81,6 +92,17 @@ def run_app(
     notice: str = "",
     mail: MailSettings | None = None,
 ) -> int:
-    """Run the app until it quits; returns its exit code. With ``mail``, it delivers the outbox."""
-    result = FrontdeskApp(database, start=start, notice=notice, mail=mail).run()
-    return result or 0
+    """Run the app until it quits; returns its exit code. With ``mail``, it delivers the outbox.
+
+    The kiosk is an app of its own (locked down, K1); started from the start screen, the
+    staff PIN that ends it brings the start screen back.
+    """
+    from screens.kiosk.app import KioskApp
+
+    if start == "kiosk":
+        return KioskApp(database, mail=mail).run() or 0
+    while True:
+        result = FrontdeskApp(database, start=start, notice=notice, mail=mail).run()
+        if result != OPEN_KIOSK:
+            return result or 0
+        KioskApp(database, mail=mail).run()

@@ -49,7 +49,7 @@ def outbox(db: Database) -> list[OutboxMail]:
 
 
 def code_and_token(mail: OutboxMail) -> tuple[str, str]:
-    code = re.search(r"code: (\S+)", mail.body_text)
+    code = re.search(r"([0-9A-Z]{4}-[0-9A-Z]{4})", mail.body_text)
     token = re.search(r"token=(\S+)", mail.body_text)
     assert code and token
     return code.group(1), token.group(1)
@@ -141,7 +141,7 @@ def test_the_district_sets_how_long_a_code_lives(database: Database, clock: Fake
     change_settings(database, reset_link_minutes=90)
     ask(database)
     [mail] = outbox(database)
-    assert "90" in mail.body_text
+    assert "vencen en 90 minutos" in mail.body_text
     clock.advance(minutes=60)
     assert redeem(database, code_and_token(mail)[0])
 
@@ -251,6 +251,7 @@ def test_a_breached_password_is_refused_in_the_parents_language(database: Databa
         change(database, session, PASSWORD, "123456789987654321")
     message = caught.value.fields["new"]
     assert "leaked" in message.translate("en")
+    assert "filtrad" in message.translate("es")
 
 
 def test_a_wrong_old_password_is_refused_and_counted(database: Database) -> None:

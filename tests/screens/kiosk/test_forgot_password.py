@@ -10,8 +10,6 @@ import pytest
 from sqlalchemy import select
 from textual.widgets import Input, Static
 
-pytest.importorskip("screens.kiosk.base", reason="the kiosk screens arrive with main")
-
 from frontdesk.db.engine import Database
 from frontdesk.db.models import OutboxMail, ParentAccount
 from frontdesk.services.signin import sign_in_parent
