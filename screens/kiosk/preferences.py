@@ -63,7 +63,7 @@ class PreferencesScreen(KioskScreen[None]):
 
     def compose_password(self) -> Iterable[Widget]:
         """The Password tab's content (R18)."""
-        with Vertical(classes="form-column"):
+        with Vertical(classes="kiosk-column form-column"):
             yield from compose_password_fields(self, self.password_draft, _("Current password"))
             with Horizontal(classes="buttons"):
                 yield Button(_("Save"), id="save-password", variant="primary")
