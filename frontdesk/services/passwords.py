@@ -185,13 +185,10 @@ def _open_resets(parent_id: int) -> list[ColumnElement[bool]]:
     ]
 
 
-def _revoke_open_resets(uow: UnitOfWork, parent_id: int, keep: int | None = None) -> None:
-    conditions = _open_resets(parent_id)
-    if keep is not None:
-        conditions.append(PasswordReset.id != keep)
+def _revoke_open_resets(uow: UnitOfWork, parent_id: int) -> None:
     uow.session.execute(
         update(PasswordReset)
-        .where(*conditions)
+        .where(*_open_resets(parent_id))
         .values(revoked_at=uow.now())
         .execution_options(synchronize_session=False)
     )
@@ -203,8 +200,10 @@ def _parent_by_email(uow: UnitOfWork, email: str) -> ParentAccount | None:
 
 
 def issue_reset(uow: UnitOfWork, parent: ParentAccount | None, email: str, language: str) -> None:
-    """Make a reset and its mail. For an unknown address (``None``) do the same work, keep
-    nothing and send nothing, so neither the answer nor its timing tells the two apart."""
+    """Make a reset and its mail. For an unknown address (``None``) do the same work (secrets,
+    digests, the rendered mail, the revoking update) but keep and send nothing, so neither the
+    answer nor its timing tells the two apart; only the two inserts differ (about 1 ms on
+    SQLite, see ``bench/passwords.py``)."""
     settings = uow.settings
     token = new_token()
     code = _new_code()
