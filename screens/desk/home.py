@@ -35,7 +35,20 @@ class DeskArea:
     open: Callable[[], Screen[None]]
 
 
-DESK_AREAS: list[DeskArea] = []
+def _support_desk() -> Screen[None]:
+    from screens.support.desk import SupportDeskScreen
+
+    return SupportDeskScreen()
+
+
+DESK_AREAS: list[DeskArea] = [
+    DeskArea(
+        "support",
+        N_("Support desk"),
+        frozenset({StaffRole.SUPPORT, StaffRole.ADMIN}),
+        _support_desk,
+    ),
+]
 """The desk's areas, in menu order: one entry an area, importing its screen lazily in ``open``."""
 
 ROLE_NAMES = {
