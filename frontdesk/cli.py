@@ -128,6 +128,63 @@ def cmd_staff_add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_import_roster(args: argparse.Namespace, settings: Settings) -> int:
+    """Import the roster files in DIR; exits 0 only when every row was imported."""
+    from frontdesk.services.roster_import import run_import
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        print(f"frontdesk: {folder} is not a folder", file=sys.stderr)
+        return 2
+    database = _open(settings)
+    progress = _ProgressBar() if sys.stderr.isatty() else None
+    report = run_import(
+        database,
+        Actor.system(f"cli:{getpass.getuser()}"),
+        folder,
+        strict=args.strict,
+        dry_run=args.dry_run,
+        progress=progress,
+    )
+    if progress is not None:
+        progress.finish()
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    hidden = report.rejected_rows - len({(p.file, p.line) for p in report.problems})
+    if hidden > 0:
+        print(f"... and {hidden} more rejected rows", file=sys.stderr)
+    if report.file_error:
+        print("nothing was imported: fix the file and run the import again", file=sys.stderr)
+    elif args.dry_run:
+        print("dry run: nothing was written", file=sys.stderr)
+    elif not report.written:
+        print("--strict: nothing was imported because some rows were rejected", file=sys.stderr)
+    print(report.summary())
+    return 0 if report.complete else 1
+
+
+class _ProgressBar:
+    """A one-line progress bar on standard error, redrawn at most ten times a second."""
+
+    WIDTH = 40
+
+    def __init__(self) -> None:
+        self._drawn = 0.0
+
+    def __call__(self, file: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._drawn < 0.1 and done < total:
+            return
+        self._drawn = now
+        filled = self.WIDTH * done // max(total, 1)
+        percent = 100 * done // max(total, 1)
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        print(f"\r{file:<13} [{bar}] {percent:3d}%", end="", file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        print(file=sys.stderr)
+
+
 def _demo_settings(args: argparse.Namespace, settings: Settings) -> Settings:
     """The demo district keeps its own database and key, away from a real district's."""
     fields = settings.model_fields_set
@@ -259,6 +316,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--export", metavar="DIR", help="write the roster files to DIR and exit")
     demo.add_argument("--no-open", action="store_true", help="build the database, then exit")
     demo.add_argument("--fresh", action="store_true", help="throw away an existing demo first")
+    roster = add(
+        "import-roster",
+        cmd_import_roster,
+        "Import the roster files (schools.csv, students.csv, contacts.csv, photos) in DIR.",
+    )
+    roster.add_argument("folder", metavar="DIR", help="the folder holding the roster files")
+    roster.add_argument(
+        "--strict", action="store_true", help="import nothing if any row is rejected"
+    )
+    roster.add_argument(
+        "--dry-run", action="store_true", help="report what would change without writing"
+    )
     add("open", cmd_open, "Open the start screen on the district database.")
     add("desk", cmd_desk, "Open the staff desk: sign in, then the work of your role.")
 

@@ -1,0 +1,828 @@
+"""Roster import from the SIS (A2): schools, students with photos, and their contacts.
+
+The three files are the whole roster. Re-running the import updates rows in place and never
+duplicates: students are matched by ``student_id``, contacts by (student, first name, last
+name, relationship). A student missing from ``students.csv`` becomes inactive. Bad rows are
+reported with file, line, column and reason; good rows are imported.
+
+It is built for 400,000 students: rows are read and compared chunk by chunk against what is
+stored (unchanged rows cost no write), new rows go in with bulk inserts (``COPY`` on
+PostgreSQL), and everything happens in one transaction, so a strict or dry run rolls back
+whole and a failure leaves the roster as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Final, Literal, TypeVar, cast
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
+
+from frontdesk.db.engine import Database
+from frontdesk.db.models import Contact, School, Student, StudentPhoto
+from frontdesk.db.uow import UnitOfWork
+from frontdesk.i18n import Msg
+from frontdesk.names import search_key
+from frontdesk.roster import CONTACTS_COLUMNS, FILES, SCHOOLS_COLUMNS, STUDENTS_COLUMNS
+from frontdesk.services.audit import Actor, AuditAction, record
+from frontdesk.services.registration import is_email, normalize_email
+
+CHUNK: Final = 5000
+"""Rows read, compared and written together: big enough for bulk statements, small enough
+to keep memory flat and to stay under SQLite's limit of bound parameters."""
+
+MAX_PHOTO_BYTES: Final = 2 * 1024 * 1024
+MAX_PROBLEMS_KEPT: Final = 10_000
+"""Problems kept for the report; beyond that they are only counted."""
+
+PHOTO_TYPES: Final = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+Progress = Callable[[str, int, int], None]
+"""``progress(file name, bytes read, file size)``, called now and then while reading."""
+
+
+# --- what a row holds ------------------------------------------------------------------------
+
+
+def _iso_date(value: object) -> object:
+    # pydantic would also take a Unix timestamp; the roster format says YYYY-MM-DD only.
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value) if len(value) == 10 else value
+        except ValueError:
+            return value
+    return value
+
+
+def _blank_is_none(value: object) -> object:
+    return None if value == "" else value
+
+
+def _yes_no(value: object) -> object:
+    if isinstance(value, str) and value.strip().lower() in {"yes", "no"}:
+        return value.strip().lower() == "yes"
+    return value
+
+
+def _email(value: object) -> object:
+    if isinstance(value, str):
+        if value.strip() == "":
+            return None
+        email = normalize_email(value)
+        if not is_email(email):
+            raise ValueError("not an email")
+        return email
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore", strict=False)
+
+
+class SchoolRow(_Row):
+    """A row of ``schools.csv``."""
+
+    school_id: Annotated[str, Field(min_length=1, max_length=20)]
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class StudentRow(_Row):
+    """A row of ``students.csv``."""
+
+    student_id: Annotated[str, Field(min_length=1, max_length=20, pattern=r"^\S+$")]
+    school_id: Annotated[str, Field(min_length=1, max_length=20)]
+    first_name: Annotated[str, Field(min_length=1, max_length=100)]
+    last_name: Annotated[str, Field(min_length=1, max_length=100)]
+    birthdate: IsoDate
+    grade: Annotated[str, Field(min_length=1, max_length=8)]
+    status: Literal["active", "inactive"]
+    ssn_last4: Annotated[
+        Annotated[str, Field(pattern=r"^\d{4}$")] | None, BeforeValidator(_blank_is_none)
+    ]
+    photo: Annotated[str | None, BeforeValidator(_blank_is_none)] = None
+
+
+class ContactRow(_Row):
+    """A row of ``contacts.csv``."""
+
+    student_id: Annotated[str, Field(min_length=1, max_length=20)]
+    first_name: Annotated[str, Field(min_length=1, max_length=100)]
+    last_name: Annotated[str, Field(min_length=1, max_length=100)]
+    relationship: Annotated[str, Field(min_length=1, max_length=40)]
+    email: Annotated[Annotated[str, Field(max_length=254)] | None, BeforeValidator(_email)]
+    phone: Annotated[Annotated[str, Field(max_length=40)] | None, BeforeValidator(_blank_is_none)]
+    portal_access: Annotated[bool, BeforeValidator(_yes_no)]
+
+
+# Our own words for pydantic's English, by column, for the reasons a row is refused.
+_EXPECTED: Final = {
+    "birthdate": Msg("not a date in the form YYYY-MM-DD"),
+    "status": Msg("must be active or inactive"),
+    "ssn_last4": Msg("must be four digits, or empty"),
+    "portal_access": Msg("must be yes or no"),
+    "email": Msg("not an email address"),
+    "student_id": Msg("must be filled in, without spaces"),
+}
+
+
+def _reasons(error: ValidationError) -> list[tuple[str, Msg]]:
+    """``(column, reason)`` for each problem pydantic found in a row."""
+    reasons = []
+    for problem in error.errors():
+        column = str(problem["loc"][0]) if problem["loc"] else ""
+        kind = problem["type"]
+        if kind == "string_too_short":
+            reason = Msg("must not be empty")
+        elif kind == "string_too_long":
+            reason = Msg(
+                "too long (at most {n} characters)", n=problem.get("ctx", {}).get("max_length")
+            )
+        else:
+            reason = _EXPECTED.get(column, Msg("not a valid value"))
+        reasons.append((column, reason))
+    return reasons
+
+
+# --- what the import reports -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Why a row (or a whole file) was not imported."""
+
+    file: str
+    line: int
+    column: str
+    reason: Msg
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" + (f": {self.column}" if self.column else "")
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, dry or refused, would have done)."""
+
+    schools_added: int = 0
+    schools_updated: int = 0
+    students_added: int = 0
+    students_updated: int = 0
+    students_inactivated: int = 0
+    contacts_added: int = 0
+    contacts_updated: int = 0
+    contacts_removed: int = 0
+    rejected_rows: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    file_error: bool = False
+    """A whole file was unusable (missing, empty, wrong header): nothing was imported."""
+    written: bool = False
+    """Whether the changes were committed (not a dry run, not refused)."""
+
+    def summary(self) -> str:
+        """The one-line summary the command ends with."""
+        return (
+            f"students: {self.students_added} added, {self.students_updated} updated, "
+            f"{self.students_inactivated} inactivated; contacts: {self.contacts_added} added, "
+            f"{self.contacts_updated} updated, {self.contacts_removed} removed; "
+            f"rejected rows: {self.rejected_rows}"
+        )
+
+    def counts(self) -> dict[str, int]:
+        """The counts, for the audit trail."""
+        return {
+            name: getattr(self, name)
+            for name in (
+                "schools_added",
+                "schools_updated",
+                "students_added",
+                "students_updated",
+                "students_inactivated",
+                "contacts_added",
+                "contacts_updated",
+                "contacts_removed",
+                "rejected_rows",
+            )
+        }
+
+    @property
+    def complete(self) -> bool:
+        """Every row was imported."""
+        return not self.file_error and self.rejected_rows == 0
+
+    def reject(self, file: str, line: int, column: str, reason: Msg) -> None:
+        """Count a refused row and keep why (up to a limit)."""
+        self.rejected_rows += 1
+        self.note(file, line, column, reason)
+
+    def note(self, file: str, line: int, column: str, reason: Msg) -> None:
+        if len(self.problems) < MAX_PROBLEMS_KEPT:
+            self.problems.append(RowProblem(file, line, column, reason))
+
+
+class RosterFileError(Exception):
+    """A roster file cannot be used at all; nothing is imported."""
+
+    def __init__(self, problem: RowProblem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+class _Discard(Exception):
+    """Raised inside the transaction to roll it back (dry run, strict with problems)."""
+
+
+# --- reading the files -----------------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    number: int
+    values: dict[str, str]
+
+
+def _rows(
+    folder: Path,
+    name: str,
+    columns: Sequence[str],
+    report: ImportReport,
+    progress: Progress | None,
+    refused: Callable[[dict[str, str]], None] | None = None,
+) -> Iterator[_Line]:
+    """The rows of one file as ``{column: text}``; bytes that are not UTF-8 reject the row.
+
+    ``refused`` hears what could be read of each row refused here, so the importer can leave
+    that row's student alone.
+    """
+    path = folder / name
+    if not path.is_file():
+        raise RosterFileError(RowProblem(name, 0, "", Msg("the file is missing")))
+    size = path.stat().st_size
+    with path.open("rb") as raw:
+        # surrogateescape keeps reading past bad bytes, so the row (not the file) is refused.
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        reader = csv.reader(text)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise RosterFileError(RowProblem(name, 1, "", Msg("the file is empty"))) from None
+        except csv.Error as error:
+            raise RosterFileError(RowProblem(name, 1, "", Msg(str(error)))) from None
+        header = [h.strip().lower() for h in header]
+        missing = [c for c in columns if c not in header]
+        if missing:
+            raise RosterFileError(
+                RowProblem(
+                    name,
+                    1,
+                    ", ".join(missing),
+                    Msg(
+                        "the header lacks these columns; expected: {columns}",
+                        columns=", ".join(columns),
+                    ),
+                )
+            )
+        index = [(c, header.index(c)) for c in columns]
+        width = len(header)
+        count = 0
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                report.reject(name, reader.line_num, "", Msg(str(error)))
+                continue
+            count += 1
+            if progress is not None and count % CHUNK == 0:
+                progress(name, raw.tell(), size)
+            if not row:
+                continue
+            if len(row) != width:
+                if refused is not None:
+                    refused({c: row[i] for c, i in index if i < len(row) and not _not_utf8(row[i])})
+                report.reject(
+                    name,
+                    reader.line_num,
+                    "",
+                    Msg(
+                        "{found} values where the header has {expected}",
+                        found=len(row),
+                        expected=width,
+                    ),
+                )
+                continue
+            try:
+                "".join(row).encode("utf-8")
+            except UnicodeEncodeError:
+                bad = next(c for c, i in index if _not_utf8(row[i]))
+                if refused is not None:
+                    refused({c: row[i] for c, i in index if not _not_utf8(row[i])})
+                report.reject(name, reader.line_num, bad, Msg("bytes that are not UTF-8"))
+                continue
+            yield _Line(reader.line_num, {c: row[i] for c, i in index})
+        if progress is not None:
+            progress(name, size, size)
+
+
+def _not_utf8(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+M = TypeVar("M", bound=_Row)
+T = TypeVar("T")
+
+
+def _validated(
+    model: type[M],
+    lines: Iterator[_Line],
+    name: str,
+    report: ImportReport,
+    refused: Callable[[dict[str, str]], None] | None = None,
+) -> Iterator[tuple[int, M]]:
+    for line in lines:
+        try:
+            yield line.number, model.model_validate(line.values)
+        except ValidationError as error:
+            if refused is not None:
+                refused(line.values)
+            reasons = _reasons(error)
+            report.reject(name, line.number, reasons[0][0], reasons[0][1])
+            for column, reason in reasons[1:]:  # one row, one count; every reason shown
+                report.note(name, line.number, column, reason)
+
+
+def _chunks(items: Iterator[T], size: int = CHUNK) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _table(model: type[Any]) -> Table:
+    return cast(Table, model.__table__)
+
+
+STUDENTS = _table(Student)
+CONTACTS = _table(Contact)
+PHOTOS = _table(StudentPhoto)
+_STUDENT_VALUES: Final = (
+    "school_id",
+    "first_name",
+    "last_name",
+    "name_key",
+    "birthdate",
+    "grade",
+    "active",
+    "ssn_last4_digest",
+    "has_photo",
+)
+_CONTACT_VALUES: Final = ("email", "phone", "portal_access")
+
+
+def _bulk_insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows``: PostgreSQL's COPY where available, else one executemany."""
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        columns = list(rows[0])
+        driver = connection.connection.driver_connection
+        with driver.cursor() as cursor:  # type: ignore[union-attr]
+            names = ", ".join(columns)
+            with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([row[c] for c in columns])
+        return
+    connection.execute(insert(table), rows)
+
+
+def _bulk_update(
+    connection: Connection, table: Table, columns: Sequence[str], rows: list[dict[str, Any]]
+) -> None:
+    """Update ``columns`` of the rows whose ``id`` is given as ``_id``."""
+    if rows:
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .values({c: bindparam(c) for c in columns})
+        )
+        connection.execute(statement, rows)
+
+
+# --- the import ------------------------------------------------------------------------------
+
+
+class _Importer:
+    def __init__(
+        self, uow: UnitOfWork, folder: Path, report: ImportReport, progress: Progress | None
+    ) -> None:
+        self.uow = uow
+        self.connection = uow.session.connection()
+        self.folder = folder
+        self.report = report
+        self.progress = progress
+        self.keyring = uow.runtime.keyring
+        self.school_ids: dict[str, int] = {}
+        self.in_file: set[str] = set()
+        """Student numbers on a good row of students.csv."""
+        self.refused: set[str] = set()
+        """Student numbers on a refused row: left exactly as stored."""
+
+    def check_headers(self) -> None:
+        """Refuse unusable files before anything is read or written."""
+        for name, columns in (
+            ("schools.csv", SCHOOLS_COLUMNS),
+            ("students.csv", STUDENTS_COLUMNS),
+            ("contacts.csv", CONTACTS_COLUMNS),
+        ):
+            # Reading the header is enough; the generator stops after it.
+            for _line in _rows(self.folder, name, columns, ImportReport(), None):
+                break
+            else:
+                if name == "students.csv":
+                    # An export that lost its rows must not inactivate the whole district.
+                    raise RosterFileError(
+                        RowProblem(name, 2, "", Msg("the file lists no students"))
+                    )
+
+    def schools(self) -> None:
+        name = "schools.csv"
+        stored = {
+            code: (id_, school_name)
+            for id_, code, school_name in self.connection.execute(
+                select(School.id, School.code, School.name)
+            )
+        }
+        seen: dict[str, int] = {}
+        lines = _rows(self.folder, name, SCHOOLS_COLUMNS, self.report, self.progress)
+        for line, row in _validated(SchoolRow, lines, name, self.report):
+            if row.school_id in seen:
+                self.report.reject(
+                    name,
+                    line,
+                    "school_id",
+                    Msg(
+                        "school {code} is already on line {line}",
+                        code=row.school_id,
+                        line=seen[row.school_id],
+                    ),
+                )
+                continue
+            seen[row.school_id] = line
+            if row.school_id not in stored:
+                self.connection.execute(insert(School).values(code=row.school_id, name=row.name))
+                self.report.schools_added += 1
+            elif stored[row.school_id][1] != row.name:
+                self.connection.execute(
+                    update(School).where(School.code == row.school_id).values(name=row.name)
+                )
+                self.report.schools_updated += 1
+        self.school_ids = {
+            code: id_ for id_, code in self.connection.execute(select(School.id, School.code))
+        }
+
+    def students(self) -> None:
+        name = "students.csv"
+        seen_line: dict[str, int] = {}
+        lines = _rows(
+            self.folder, name, STUDENTS_COLUMNS, self.report, self.progress, self._refused
+        )
+        rows = _validated(StudentRow, lines, name, self.report, self._refused)
+        good = self._good_students(rows, seen_line)
+        for chunk in _chunks(good):
+            self._student_chunk(chunk)
+
+    def _refused(self, values: dict[str, str]) -> None:
+        """A students.csv row was refused: its student (if named) stays exactly as stored."""
+        number = values.get("student_id", "").strip()
+        if number:
+            self.refused.add(number)
+
+    def _good_students(
+        self, rows: Iterator[tuple[int, StudentRow]], seen_line: dict[str, int]
+    ) -> Iterator[tuple[int, StudentRow, bytes | None]]:
+        name = "students.csv"
+        for line, row in rows:
+            number = row.student_id
+            if number in seen_line:
+                self.report.reject(
+                    name,
+                    line,
+                    "student_id",
+                    Msg(
+                        "student {number} is already on line {line}",
+                        number=number,
+                        line=seen_line[number],
+                    ),
+                )
+                continue
+            seen_line[number] = line
+            if row.school_id not in self.school_ids:
+                self.refused.add(number)
+                self.report.reject(
+                    name,
+                    line,
+                    "school_id",
+                    Msg("no school {code} in schools.csv", code=row.school_id),
+                )
+                continue
+            photo = None
+            if row.photo:
+                photo, problem = self._photo(row.photo)
+                if problem is not None:
+                    self.refused.add(number)
+                    self.report.reject(name, line, "photo", problem)
+                    continue
+            self.in_file.add(number)
+            yield line, row, photo
+
+    def _photo(self, relative: str) -> tuple[bytes | None, Msg | None]:
+        path = (self.folder / relative).resolve()
+        if self.folder.resolve() not in path.parents:
+            return None, Msg("the photo must be inside the roster folder")
+        if path.suffix.lower() not in PHOTO_TYPES:
+            return None, Msg("a photo must be a PNG or JPEG file")
+        try:
+            size = path.stat().st_size
+            if size > MAX_PHOTO_BYTES:
+                return None, Msg("the photo file is larger than 2 MB")
+            return path.read_bytes(), None
+        except FileNotFoundError:
+            return None, Msg("no photo file {path}", path=relative)
+        except OSError:
+            return None, Msg("the photo file {path} cannot be read", path=relative)
+
+    def _student_chunk(self, chunk: list[tuple[int, StudentRow, bytes | None]]) -> None:
+        numbers = [row.student_id for _, row, _ in chunk]
+        stored = {
+            r.student_number: r
+            for r in self.connection.execute(
+                select(STUDENTS).where(STUDENTS.c.student_number.in_(numbers))
+            )
+        }
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        photos: dict[str, tuple[str, bytes | None]] = {}
+        for _, row, photo in chunk:
+            number = row.student_id
+            values: dict[str, Any] = {
+                "school_id": self.school_ids[row.school_id],
+                "first_name": row.first_name,
+                "last_name": row.last_name,
+                "name_key": search_key(row.first_name, row.last_name),
+                "birthdate": row.birthdate,
+                "grade": row.grade,
+                "active": row.status == "active",
+                "ssn_last4_digest": (
+                    self.keyring.ssn_last4_digest(number, row.ssn_last4) if row.ssn_last4 else None
+                ),
+                "has_photo": photo is not None,
+            }
+            old = stored.get(number)
+            if old is None:
+                inserts.append({"student_number": number, **values})
+                if photo is not None:
+                    photos[number] = (_content_type(row.photo), photo)
+                continue
+            if photo is not None or old.has_photo:
+                photos[number] = (_content_type(row.photo), photo)
+            if any(getattr(old, c) != values[c] for c in _STUDENT_VALUES):
+                updates.append({"_id": old.id, **values})
+                self.report.students_updated += 1
+        self.report.students_added += len(inserts)
+        _bulk_insert(self.connection, STUDENTS, inserts)
+        _bulk_update(self.connection, STUDENTS, _STUDENT_VALUES, updates)
+        if photos:
+            self._photos(photos, {n: r.id for n, r in stored.items()})
+
+    def _photos(self, photos: dict[str, tuple[str, bytes | None]], ids: dict[str, int]) -> None:
+        """Store, replace or drop the photos of a chunk's students (unchanged ones stay)."""
+        missing = [n for n in photos if n not in ids]
+        if missing:
+            ids.update(
+                {
+                    number: id_
+                    for id_, number in self.connection.execute(
+                        select(Student.id, Student.student_number).where(
+                            Student.student_number.in_(missing)
+                        )
+                    )
+                }
+            )
+        stored = {
+            student_id: data
+            for student_id, data in self.connection.execute(
+                select(StudentPhoto.student_id, StudentPhoto.data).where(
+                    StudentPhoto.student_id.in_([ids[n] for n in photos])
+                )
+            )
+        }
+        for number, (content_type, data) in photos.items():
+            student_id = ids[number]
+            old = stored.get(student_id)
+            if old == data:
+                continue
+            if old is not None:
+                self.connection.execute(
+                    delete(StudentPhoto).where(StudentPhoto.student_id == student_id)
+                )
+            if data is not None:
+                self.connection.execute(
+                    insert(StudentPhoto).values(
+                        student_id=student_id, content_type=content_type, data=data
+                    )
+                )
+
+    def inactivate_missing(self) -> None:
+        """Students on no row of students.csv leave the roster: they become inactive."""
+        active = self.connection.execute(
+            select(Student.id, Student.student_number).where(Student.active.is_(True)),
+            execution_options={"yield_per": CHUNK},
+        )
+        gone = [
+            id_
+            for id_, number in active
+            if number not in self.in_file and number not in self.refused
+        ]
+        for chunk in _chunks(iter(gone)):
+            self.connection.execute(
+                update(Student).where(Student.id.in_(chunk)).values(active=False)
+            )
+        self.report.students_inactivated = len(gone)
+
+    def contacts(self) -> None:
+        name = "contacts.csv"
+        student_ids: dict[str, int] = {
+            number: id_
+            for number, id_ in self.connection.execute(
+                select(Student.student_number, Student.id), execution_options={"yield_per": CHUNK}
+            )
+        }
+        # Contacts made before this run; those not matched by a row are removed at the end.
+        last_stored = self.connection.scalar(select(func.max(Contact.id))) or 0
+        seen_keys: dict[bytes, int] = {}
+        matched: set[int] = set()
+        keep_contacts_of: set[int] = {student_ids[n] for n in self.refused if n in student_ids}
+        lines = _rows(self.folder, name, CONTACTS_COLUMNS, self.report, self.progress)
+        rows = _validated(ContactRow, lines, name, self.report)
+        for chunk in _chunks(rows):
+            good: list[tuple[int, ContactRow, tuple[int, str, str, str]]] = []
+            for line, row in chunk:
+                number = row.student_id
+                if number not in self.in_file:
+                    if number in student_ids:  # their stored contacts stay as they are
+                        keep_contacts_of.add(student_ids[number])
+                    reason = (
+                        Msg("the student's row in students.csv was refused")
+                        if number in self.refused
+                        else Msg("no student {number} in students.csv", number=number)
+                    )
+                    self.report.reject(name, line, "student_id", reason)
+                    continue
+                key = (student_ids[number], row.first_name, row.last_name, row.relationship)
+                digest = hashlib.blake2b("\x1f".join(map(str, key)).encode(), digest_size=16)
+                if digest.digest() in seen_keys:
+                    self.report.reject(
+                        name,
+                        line,
+                        "",
+                        Msg(
+                            "the same contact of student {number} is already on line {line}",
+                            number=number,
+                            line=seen_keys[digest.digest()],
+                        ),
+                    )
+                    continue
+                seen_keys[digest.digest()] = line
+                good.append((line, row, key))
+            self._contact_chunk(good, matched)
+        listed = {student_ids[n] for n in self.in_file} - keep_contacts_of
+        del student_ids
+        self._remove_unlisted_contacts(last_stored, matched, listed)
+
+    def _contact_chunk(
+        self,
+        good: list[tuple[int, ContactRow, tuple[int, str, str, str]]],
+        matched: set[int],
+    ) -> None:
+        students = list({key[0] for _, _, key in good})
+        stored = {
+            (r.student_id, r.first_name, r.last_name, r.relationship): r
+            for r in self.connection.execute(
+                select(CONTACTS).where(CONTACTS.c.student_id.in_(students))
+            )
+        }
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        for _, row, key in good:
+            values = {"email": row.email, "phone": row.phone, "portal_access": row.portal_access}
+            old = stored.get(key)
+            if old is None:
+                inserts.append(
+                    {
+                        "student_id": key[0],
+                        "first_name": row.first_name,
+                        "last_name": row.last_name,
+                        "relationship": row.relationship,
+                        **values,
+                    }
+                )
+                continue
+            matched.add(old.id)
+            if any(getattr(old, c) != values[c] for c in _CONTACT_VALUES):
+                updates.append({"_id": old.id, **values})
+        self.report.contacts_added += len(inserts)
+        self.report.contacts_updated += len(updates)
+        _bulk_insert(self.connection, CONTACTS, inserts)
+        _bulk_update(self.connection, CONTACTS, _CONTACT_VALUES, updates)
+
+    def _remove_unlisted_contacts(
+        self, last_stored: int, matched: set[int], listed: set[int]
+    ) -> None:
+        """Contacts of listed students that no row names any more leave their record."""
+        stored = self.connection.execute(
+            select(Contact.id, Contact.student_id).where(Contact.id <= last_stored),
+            execution_options={"yield_per": CHUNK},
+        )
+        unlisted = [
+            id_ for id_, student_id in stored if id_ not in matched and student_id in listed
+        ]
+        for chunk in _chunks(iter(unlisted)):
+            self.connection.execute(delete(Contact).where(Contact.id.in_(chunk)))
+        self.report.contacts_removed = len(unlisted)
+
+
+def _content_type(photo: str | None) -> str:
+    return PHOTO_TYPES.get(Path(photo or "").suffix.lower(), "image/png")
+
+
+def import_roster(
+    uow: UnitOfWork, actor: Actor, folder: Path, progress: Progress | None = None
+) -> ImportReport:
+    """Import the roster files in ``folder`` in the caller's transaction; audited.
+
+    Raises :class:`RosterFileError` when a file cannot be used at all (missing, empty, wrong
+    header): the caller must then write nothing.
+    """
+    report = ImportReport()
+    importer = _Importer(uow, folder, report, progress)
+    importer.check_headers()
+    importer.schools()
+    importer.students()
+    importer.inactivate_missing()
+    importer.contacts()
+    # Rows are checked a chunk ahead of writing, so problems arrive slightly out of order.
+    order = list(FILES)
+    report.problems.sort(key=lambda p: (order.index(p.file), p.line))
+    record(uow, actor, AuditAction.ROSTER_IMPORT, folder=str(folder), counts=report.counts())
+    return report
+
+
+def run_import(
+    database: Database,
+    actor: Actor,
+    folder: Path,
+    *,
+    strict: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import ``folder`` in one transaction, committed only when it should be.
+
+    A dry run, or a strict run with any refused row, rolls back whole; a file that cannot be
+    used at all is reported and nothing is written.
+    """
+    report = ImportReport()
+    try:
+        with database.write() as uow:
+            report = import_roster(uow, actor, folder, progress)
+            if dry_run or (strict and not report.complete):
+                raise _Discard
+    except _Discard:
+        return report
+    except RosterFileError as error:
+        report = ImportReport(file_error=True, problems=[error.problem])
+        return report
+    report.written = True
+    return report
