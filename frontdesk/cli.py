@@ -193,6 +193,74 @@ class _ProgressBar:
         print(file=sys.stderr)
 
 
+def cmd_staff_list(args: argparse.Namespace, settings: Settings) -> int:
+    """Print every staff account: user name, role, schools, state."""
+    from frontdesk.services.staff import list_staff
+
+    with _open(settings).read() as uow:
+        accounts = list_staff(uow)
+    for a in accounts:
+        state = "active" if a.active else "disabled"
+        if a.locked:
+            state += ", locked"
+        if a.must_change_password:
+            state += ", must change password"
+        schools = ",".join(a.school_codes) or "-"
+        print(f"{a.username:<20} {a.role.value:<8} {schools:<20} {state}  {a.display_name}")
+    return 0
+
+
+def cmd_staff_disable(args: argparse.Namespace, settings: Settings) -> int:
+    """Disable a staff account: it can no longer sign in and its sessions end."""
+    from frontdesk.errors import DomainError
+    from frontdesk.services.staff import set_staff_active, staff_by_username
+
+    try:
+        with _open(settings).write() as uow:
+            staff = staff_by_username(uow, args.username)
+            set_staff_active(uow, Actor.system(f"cli:{getpass.getuser()}"), staff.id, False)
+    except DomainError as error:
+        print(f"frontdesk: {error.message}", file=sys.stderr)
+        return 2
+    print(f"staff account {staff.username!r} disabled")
+    return 0
+
+
+def cmd_settings_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the district settings to a TOML file."""
+    from frontdesk.services.settings_file import export_settings
+
+    with _open(settings).read() as uow:
+        text = export_settings(uow)
+    Path(args.file).write_text(text, encoding="utf-8")
+    print(f"district settings written to {args.file}")
+    return 0
+
+
+def cmd_settings_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Check a TOML settings file and, when it is right, make it the district's settings."""
+    from frontdesk.services.settings_file import SettingsFileInvalid, import_settings
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"frontdesk: cannot read {args.file}: {error}", file=sys.stderr)
+        return 2
+    try:
+        with _open(settings).write() as uow:
+            changes = import_settings(uow, Actor.system(f"cli:{getpass.getuser()}"), text)
+    except SettingsFileInvalid as error:
+        for problem in error.problems:
+            print(f"{args.file}: {problem}", file=sys.stderr)
+        print(f"frontdesk: {error.message}", file=sys.stderr)
+        return 2
+    if changes:
+        print(f"district settings changed: {', '.join(sorted(changes))}")
+    else:
+        print("district settings unchanged")
+    return 0
+
+
 def _demo_settings(args: argparse.Namespace, settings: Settings) -> Settings:
     """The demo district keeps its own database and key, away from a real district's."""
     fields = settings.model_fields_set
@@ -351,7 +419,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(func=func)
 
     staff = commands.add_parser(
-        "staff", help="Staff accounts: add.", description="Staff account commands."
+        "staff", help="Staff accounts: add, list, disable.", description="Staff account commands."
     )
     staff_commands = staff.add_subparsers(dest="staff_command", metavar="COMMAND", required=True)
     add_staff = staff_commands.add_parser(
@@ -376,6 +444,32 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="read the password from the first line of standard input",
     )
+    for name, func, summary in (
+        ("list", cmd_staff_list, "List the staff accounts."),
+        ("disable", cmd_staff_disable, "Disable a staff account."),
+    ):
+        sub = staff_commands.add_parser(name, parents=[common], help=summary, description=summary)
+        sub.set_defaults(func=func)
+        if name == "disable":
+            sub.add_argument("username", metavar="USERNAME")
+
+    district = commands.add_parser(
+        "settings",
+        help="District settings as a TOML file: export, import.",
+        description="District settings (Parent Registration, R19) as a TOML file.",
+    )
+    settings_commands = district.add_subparsers(
+        dest="settings_command", metavar="COMMAND", required=True
+    )
+    for name, func, summary in (
+        ("export", cmd_settings_export, "Write the district settings to FILE.toml."),
+        ("import", cmd_settings_import, "Check FILE.toml and make it the district settings."),
+    ):
+        sub = settings_commands.add_parser(
+            name, parents=[common], help=summary, description=summary
+        )
+        sub.set_defaults(func=func)
+        sub.add_argument("file", metavar="FILE.toml")
     return parser
 
 
