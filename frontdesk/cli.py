@@ -83,6 +83,11 @@ def cmd_desk(args: argparse.Namespace, settings: Settings) -> int:
     return _launch(_open(settings), settings, "desk")
 
 
+def cmd_kiosk(args: argparse.Namespace, settings: Settings) -> int:
+    """Open the parent kiosk, locked down until a staff PIN ends it."""
+    return _launch(_open(settings), "kiosk")
+
+
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     """Apply the migrations the database does not have yet."""
     engine = make_engine(settings.database_url)
@@ -406,6 +411,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add("open", cmd_open, "Open the start screen on the district database.")
     add("desk", cmd_desk, "Open the staff desk: sign in, then the work of your role.")
+    add("kiosk", cmd_kiosk, "Open the parent kiosk (full screen; staff leave it with their PIN).")
 
     db = commands.add_parser(
         "db", help="Database schema: upgrade, current.", description="Database schema commands."

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 from textual.app import App
 from textual.reactive import reactive
+from textual.screen import Screen
 
 from frontdesk.db.engine import Database
 from frontdesk.i18n import set_language
@@ -36,10 +39,14 @@ class FrontdeskApp(App[int]):
         set_language(self.district.default_language)
 
     def on_mount(self) -> None:
+        self.push_screen(self.first_screen())
+
+    def first_screen(self) -> Screen[Any]:
+        """The screen the app opens on."""
         from screens.desk.signin import StaffSignInScreen
         from screens.start import StartScreen
 
-        self.push_screen(StaffSignInScreen() if self.start == "desk" else StartScreen())
+        return StaffSignInScreen() if self.start == "desk" else StartScreen()
 
     def watch_language(self, language: str) -> None:
         set_language(language)
@@ -51,7 +58,22 @@ class FrontdeskApp(App[int]):
         self.language = event.language
 
 
+OPEN_KIOSK = 100
+"""What the start screen's "Parent kiosk" button exits with: run_app then starts the kiosk."""
+
+
 def run_app(database: Database, *, start: str = "start", notice: str = "") -> int:
-    """Run the app until it quits; returns its exit code."""
-    result = FrontdeskApp(database, start=start, notice=notice).run()
-    return result or 0
+    """Run the app until it quits; returns its exit code.
+
+    The kiosk is an app of its own (locked down, K1); started from the start screen, the
+    staff PIN that ends it brings the start screen back.
+    """
+    from screens.kiosk.app import KioskApp
+
+    if start == "kiosk":
+        return KioskApp(database).run() or 0
+    while True:
+        result = FrontdeskApp(database, start=start, notice=notice).run()
+        if result != OPEN_KIOSK:
+            return result or 0
+        KioskApp(database).run()

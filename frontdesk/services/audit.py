@@ -39,6 +39,9 @@ class AuditAction(StrEnum):
     STAFF_UPDATE = "staff.update"
     SETTINGS_CHANGE = "settings.change"
     ROSTER_IMPORT = "roster.import"
+    PARENT_PREFERENCES = "parent.preferences"
+    KIOSK_EXIT = "kiosk.exit"
+    KIOSK_EXIT_FAILED = "kiosk.exit_failed"
 
 
 # Detail keys that would put a secret in the trail; a service passing one is a bug.
