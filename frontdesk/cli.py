@@ -85,7 +85,7 @@ def cmd_desk(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_kiosk(args: argparse.Namespace, settings: Settings) -> int:
     """Open the parent kiosk, locked down until a staff PIN ends it."""
-    return _launch(_open(settings), "kiosk")
+    return _launch(_open(settings), settings, "kiosk")
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from frontdesk.db.models import District
 from frontdesk.db.uow import UnitOfWork
-from frontdesk.i18n import N_, Msg, gettext_in
+from frontdesk.i18n import N_, Msg
 from frontdesk.resources import data_dir
 from frontdesk.services.audit import Actor, AuditAction, record
 
@@ -68,18 +68,6 @@ _RULE_FIELDS = {
 
 WEAK_PASSWORD_LENGTH = 15
 """Below this minimum password length the settings screen warns (NIST SP 800-63B)."""
-
-DEFAULT_TEXTS = {
-    TextKey.WELCOME_TITLE: N_("Welcome to the Parent Portal"),
-    TextKey.WELCOME_MESSAGE: N_(
-        "Create your account, add your children, and see their school records once the "
-        "front office has checked your photo ID."
-    ),
-    TextKey.NEW_ACCOUNT_BUTTON: N_("Create a new account"),
-    TextKey.ADD_CHILD_BUTTON: N_("Sign in and add a child"),
-    TextKey.FORGOT_PASSWORD_BUTTON: N_("I forgot my password"),
-}
-"""frontdesk's own wording of the district texts, used when the district wrote none."""
 
 
 class _Strict(BaseModel):
@@ -178,12 +166,6 @@ class DistrictSettings(_Strict):
             if text:
                 return text
         return None
-
-
-def welcome_text(settings: DistrictSettings, key: TextKey, language: str) -> str:
-    """What a parent reads for ``key``: the district's words in ``language``, else in its
-    default language, else frontdesk's own wording translated into ``language``."""
-    return settings.district_text(key, language) or gettext_in(language, DEFAULT_TEXTS[key])
 
 
 def missing_texts(settings: DistrictSettings) -> dict[str, list[TextKey]]:

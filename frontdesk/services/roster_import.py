@@ -277,7 +277,9 @@ def _rows(
         except StopIteration:
             raise RosterFileError(RowProblem(name, 1, "", Msg("the file is empty"))) from None
         except csv.Error as error:
-            raise RosterFileError(RowProblem(name, 1, "", Msg(str(error)))) from None
+            raise RosterFileError(
+                RowProblem(name, 1, "", Msg("not a readable CSV file: {reason}", reason=str(error)))
+            ) from None
         header = [h.strip().lower() for h in header]
         missing = [c for c in columns if c not in header]
         if missing:
@@ -301,7 +303,8 @@ def _rows(
             except StopIteration:
                 break
             except csv.Error as error:
-                report.reject(name, reader.line_num, "", Msg(str(error)))
+                reason = Msg("not a readable CSV row: {reason}", reason=str(error))
+                report.reject(name, reader.line_num, "", reason)
                 continue
             count += 1
             if progress is not None and count % CHUNK == 0:

@@ -45,10 +45,9 @@ from frontdesk.services.district import (
     missing_texts,
     save_settings,
     settings_problems,
-    welcome_text,
 )
 from frontdesk.services.sessions import current_staff
-from screens.admin.welcome_preview import WelcomePreview
+from screens.admin.welcome_preview import WelcomePreview, welcome_text
 from screens.base import BaseScreen
 from screens.widgets.field import Field
 

@@ -10,9 +10,17 @@ from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.widgets import Static
 
-from frontdesk.services.district import DistrictSettings, TextKey, welcome_text
+from frontdesk.i18n import gettext_in
+from frontdesk.services.district import DistrictSettings, TextKey
+from screens.kiosk.welcome import DEFAULT_TEXTS
 
 BUTTONS = (TextKey.NEW_ACCOUNT_BUTTON, TextKey.ADD_CHILD_BUTTON, TextKey.FORGOT_PASSWORD_BUTTON)
+
+
+def welcome_text(settings: DistrictSettings, key: TextKey, language: str) -> str:
+    """What a parent reads for ``key`` in ``language``: the kiosk's rule (the district's words,
+    else its default language's, else the kiosk's own wording), for any language at once."""
+    return settings.district_text(key, language) or gettext_in(language, DEFAULT_TEXTS[key])
 
 
 class WelcomePreview(Vertical):

@@ -16,10 +16,9 @@ from frontdesk.services.district import (
     TextKey,
     load_settings,
     settings_version,
-    welcome_text,
 )
 from screens.admin.settings import SettingsScreen
-from screens.admin.welcome_preview import WelcomePreview
+from screens.admin.welcome_preview import WelcomePreview, welcome_text
 from screens.app import FrontdeskApp
 from screens.desk.home import StaffHomeScreen
 from tests.factories import staff_member
