@@ -16,11 +16,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal, TypeVar, cast
+from typing import Annotated, Any, Final, Literal, NamedTuple, TypeVar, cast
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
@@ -247,8 +247,19 @@ class _Discard(Exception):
 
 @dataclass
 class _Line:
+    """A row as read: its line number and its values in the file's contract order."""
+
     number: int
-    values: dict[str, str]
+    values: list[str]
+    columns: Sequence[str]
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(zip(self.columns, self.values, strict=True))
+
+
+# Where each column sits in a row (the contract's order, whatever the file's header order).
+S_ID, S_SCHOOL, S_FIRST, S_LAST, S_BORN, S_GRADE, S_STATUS, S_SSN, S_PHOTO = range(9)
+C_STUDENT, C_FIRST, C_LAST, C_RELATIONSHIP, C_EMAIL, C_PHONE, C_ACCESS = range(7)
 
 
 def _rows(
@@ -295,6 +306,8 @@ def _rows(
                 )
             )
         index = [(c, header.index(c)) for c in columns]
+        positions = [i for _, i in index]
+        in_order = positions == list(range(len(columns)))
         width = len(header)
         count = 0
         while True:
@@ -333,7 +346,8 @@ def _rows(
                     refused({c: row[i] for c, i in index if not _not_utf8(row[i])})
                 report.reject(name, reader.line_num, bad, Msg("bytes that are not UTF-8"))
                 continue
-            yield _Line(reader.line_num, {c: row[i] for c, i in index})
+            values = row[: len(columns)] if in_order else [row[i] for i in positions]
+            yield _Line(reader.line_num, values, columns)
         if progress is not None:
             progress(name, size, size)
 
@@ -359,10 +373,10 @@ def _validated(
 ) -> Iterator[tuple[int, M]]:
     for line in lines:
         try:
-            yield line.number, model.model_validate(line.values)
+            yield line.number, model.model_validate(line.as_dict())
         except ValidationError as error:
             if refused is not None:
-                refused(line.values)
+                refused(line.as_dict())
             reasons = _reasons(error)
             report.reject(name, line.number, reasons[0][0], reasons[0][1])
             for column, reason in reasons[1:]:  # one row, one count; every reason shown
@@ -528,11 +542,17 @@ class _Importer:
         )
         codes = {id_: code for code, id_ in self.school_ids.items()}
         for chunk in _chunks(lines):
-            numbers = [line.values["student_id"].strip() for line in chunk]
+            numbers = [line.values[S_ID].strip() for line in chunk]
             stored = {
-                r.student_number: r
-                for r in self.connection.execute(
-                    select(STUDENTS).where(STUDENTS.c.student_number.in_(numbers))
+                row.student_number: row
+                for row in map(
+                    StoredStudent._make,
+                    _select_in(
+                        self.connection,
+                        f"SELECT {', '.join(StoredStudent._fields)} FROM students "
+                        "WHERE student_number IN ({marks})",
+                        numbers,
+                    ),
                 )
             }
             # A row equal to what is stored is valid already: it skips validation and writing.
@@ -556,19 +576,19 @@ class _Importer:
             self._student_chunk(list(self._good_students(rows, seen_line)), stored)
 
     def _same_student(
-        self, number: str, values: dict[str, str], old: Any, codes: dict[int, str]
+        self, number: str, values: list[str], old: Any, codes: dict[int, str]
     ) -> bool:
         """Whether a raw row says exactly what is stored (photo rows always count as changed)."""
-        ssn = values["ssn_last4"].strip()
-        return (
+        ssn = values[S_SSN].strip()
+        return bool(
             not old.has_photo
-            and not values["photo"].strip()
-            and values["first_name"].strip() == old.first_name
-            and values["last_name"].strip() == old.last_name
-            and values["birthdate"].strip() == old.birthdate.isoformat()
-            and values["grade"].strip() == old.grade
-            and values["status"].strip() == ("active" if old.active else "inactive")
-            and values["school_id"].strip() == codes.get(old.school_id)
+            and not values[S_PHOTO].strip()
+            and values[S_FIRST].strip() == old.first_name
+            and values[S_LAST].strip() == old.last_name
+            and values[S_BORN].strip() == str(old.birthdate)
+            and values[S_GRADE].strip() == old.grade
+            and values[S_STATUS].strip() == ("active" if old.active else "inactive")
+            and values[S_SCHOOL].strip() == codes.get(old.school_id)
             and (
                 old.ssn_last4_digest == self.keyring.ssn_last4_digest(number, ssn)
                 if ssn
@@ -665,7 +685,7 @@ class _Importer:
                 continue
             if photo is not None or old.has_photo:
                 photos[number] = (_content_type(row.photo), photo)
-            if any(getattr(old, c) != values[c] for c in _STUDENT_VALUES):
+            if any(not _same_value(getattr(old, c), values[c]) for c in _STUDENT_VALUES):
                 updates.append({"_id": old.id, **values})
                 self.report.students_updated += 1
         self.report.students_added += len(inserts)
@@ -733,26 +753,34 @@ class _Importer:
         name = "contacts.csv"
         student_ids: dict[str, int] = {
             number: id_
-            for number, id_ in self.connection.execute(
-                select(Student.student_number, Student.id), execution_options={"yield_per": CHUNK}
-            )
+            for number, id_ in _stream(self.connection, "SELECT student_number, id FROM students")
         }
         # Contacts made before this run; those not matched by a row are removed at the end.
         last_stored = self.connection.scalar(select(func.max(Contact.id))) or 0
-        seen_keys: dict[bytes, int] = {}
-        matched: set[int] = set()
+        matched: dict[int, int] = {}
+        """Stored contacts named by a row: id -> line (a second row naming one is a repeat)."""
+        new_keys: dict[bytes, int] = {}
+        """Contacts added by a row: key digest -> line, for the same check."""
         keep_contacts_of: set[int] = {student_ids[n] for n in self.refused if n in student_ids}
         lines = _rows(self.folder, name, CONTACTS_COLUMNS, self.report, self.progress)
         for chunk in _chunks(lines):
-            owners = {
-                student_ids[number]
-                for line in chunk
-                if (number := line.values["student_id"].strip()) in self.in_file
-            }
+            owners = list(
+                {
+                    student_ids[number]
+                    for line in chunk
+                    if (number := line.values[C_STUDENT].strip()) in self.in_file
+                }
+            )
             stored = {
-                (r.student_id, r.first_name, r.last_name, r.relationship): r
-                for r in self.connection.execute(
-                    select(CONTACTS).where(CONTACTS.c.student_id.in_(owners))
+                (row.student_id, row.first_name, row.last_name, row.relationship): row
+                for row in map(
+                    StoredContact._make,
+                    _select_in(
+                        self.connection,
+                        f"SELECT {', '.join(StoredContact._fields)} FROM contacts "
+                        "WHERE student_id IN ({marks})",
+                        owners,
+                    ),
                 )
             }
             # As for students: a row equal to what is stored skips validation and writing.
@@ -760,13 +788,13 @@ class _Importer:
             waiting: set[tuple[int, str, str, str]] = set()
             for line in chunk:
                 values = line.values
-                number = values["student_id"].strip()
+                number = values[C_STUDENT].strip()
                 if number in self.in_file:
                     key = (
                         student_ids[number],
-                        values["first_name"].strip(),
-                        values["last_name"].strip(),
-                        values["relationship"].strip(),
+                        values[C_FIRST].strip(),
+                        values[C_LAST].strip(),
+                        values[C_RELATIONSHIP].strip(),
                     )
                     old = stored.get(key)
                     if (
@@ -774,14 +802,13 @@ class _Importer:
                         and old.id not in matched
                         and key not in waiting
                         and _same_contact(values, old)
-                        and (digest := _key_digest(key)) not in seen_keys
                     ):
-                        seen_keys[digest] = line.number
-                        matched.add(old.id)
+                        matched[old.id] = line.number
                         continue
                     waiting.add(key)
                 changed.append(line)
-            good: list[tuple[int, ContactRow, tuple[int, str, str, str]]] = []
+            inserts: list[dict[str, Any]] = []
+            updates: list[dict[str, Any]] = []
             for line_number, row in _validated(ContactRow, iter(changed), name, self.report):
                 number = row.student_id
                 if number not in self.in_file:
@@ -795,8 +822,10 @@ class _Importer:
                     self.report.reject(name, line_number, "student_id", reason)
                     continue
                 key = (student_ids[number], row.first_name, row.last_name, row.relationship)
-                digest = _key_digest(key)
-                if digest in seen_keys:
+                old = stored.get(key)
+                digest = _key_digest(key) if old is None else b""
+                first = matched.get(old.id) if old is not None else new_keys.get(digest)
+                if first is not None:
                     self.report.reject(
                         name,
                         line_number,
@@ -804,54 +833,44 @@ class _Importer:
                         Msg(
                             "the same contact of student {number} is already on line {line}",
                             number=number,
-                            line=seen_keys[digest],
+                            line=first,
                         ),
                     )
                     continue
-                seen_keys[digest] = line_number
-                good.append((line_number, row, key))
-            self._contact_chunk(good, matched, stored)
+                given = {
+                    "email": row.email,
+                    "phone": row.phone,
+                    "portal_access": row.portal_access,
+                }
+                if old is None:
+                    new_keys[digest] = line_number
+                    inserts.append(
+                        {
+                            "student_id": key[0],
+                            "first_name": row.first_name,
+                            "last_name": row.last_name,
+                            "relationship": row.relationship,
+                            **given,
+                        }
+                    )
+                    continue
+                matched[old.id] = line_number
+                if any(not _same_value(getattr(old, c), given[c]) for c in _CONTACT_VALUES):
+                    updates.append({"_id": old.id, **given})
+            self.report.contacts_added += len(inserts)
+            self.report.contacts_updated += len(updates)
+            _bulk_insert(self.connection, CONTACTS, inserts)
+            _bulk_update(self.connection, CONTACTS, _CONTACT_VALUES, updates)
         listed = {student_ids[n] for n in self.in_file} - keep_contacts_of
         del student_ids
-        self._remove_unlisted_contacts(last_stored, matched, listed)
-
-    def _contact_chunk(
-        self,
-        good: list[tuple[int, ContactRow, tuple[int, str, str, str]]],
-        matched: set[int],
-        stored: dict[tuple[int, str, str, str], Any],
-    ) -> None:
-        inserts: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []
-        for _, row, key in good:
-            values = {"email": row.email, "phone": row.phone, "portal_access": row.portal_access}
-            old = stored.get(key)
-            if old is None:
-                inserts.append(
-                    {
-                        "student_id": key[0],
-                        "first_name": row.first_name,
-                        "last_name": row.last_name,
-                        "relationship": row.relationship,
-                        **values,
-                    }
-                )
-                continue
-            matched.add(old.id)
-            if any(getattr(old, c) != values[c] for c in _CONTACT_VALUES):
-                updates.append({"_id": old.id, **values})
-        self.report.contacts_added += len(inserts)
-        self.report.contacts_updated += len(updates)
-        _bulk_insert(self.connection, CONTACTS, inserts)
-        _bulk_update(self.connection, CONTACTS, _CONTACT_VALUES, updates)
+        self._remove_unlisted_contacts(last_stored, matched.keys(), listed)
 
     def _remove_unlisted_contacts(
-        self, last_stored: int, matched: set[int], listed: set[int]
+        self, last_stored: int, matched: Collection[int], listed: set[int]
     ) -> None:
         """Contacts of listed students that no row names any more leave their record."""
-        stored = self.connection.execute(
-            select(Contact.id, Contact.student_id).where(Contact.id <= last_stored),
-            execution_options={"yield_per": CHUNK},
+        stored = _stream(
+            self.connection, f"SELECT id, student_id FROM contacts WHERE id <= {int(last_stored)}"
         )
         unlisted = [
             id_ for id_, student_id in stored if id_ not in matched and student_id in listed
@@ -861,17 +880,89 @@ class _Importer:
         self.report.contacts_removed = len(unlisted)
 
 
+class StoredStudent(NamedTuple):
+    """A student as stored, straight from the driver (dates may be text, booleans 0/1)."""
+
+    id: int
+    student_number: str
+    school_id: int
+    first_name: str
+    last_name: str
+    name_key: str
+    birthdate: Any
+    grade: str
+    active: Any
+    ssn_last4_digest: str | None
+    has_photo: Any
+
+
+class StoredContact(NamedTuple):
+    """A contact as stored, straight from the driver."""
+
+    id: int
+    student_id: int
+    first_name: str
+    last_name: str
+    relationship: str
+    email: str | None
+    phone: str | None
+    portal_access: Any
+
+
+def _select_in(connection: Connection, sql: str, values: Sequence[object]) -> list[Any]:
+    """Rows (plain tuples) of ``sql`` whose ``{marks}`` gets one bound parameter per value.
+
+    This goes to the driver directly: SQLAlchemy's per-row result handling costs more than
+    the lookup itself when a whole roster is compared (compare with :func:`_same_value`).
+    """
+    if not values:
+        return []
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    driver: Any = connection.connection.driver_connection
+    cursor = driver.cursor()
+    try:
+        cursor.execute(sql.format(marks=", ".join([mark] * len(values))), tuple(values))
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def _stream(connection: Connection, sql: str) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``sql`` a batch at a time (a server-side cursor on PostgreSQL)."""
+    driver: Any = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql":
+        cursor = driver.cursor(name="frontdesk_roster_stream")
+        cursor.itersize = CHUNK
+    else:
+        cursor = driver.cursor()
+    try:
+        cursor.execute(sql)
+        while batch := cursor.fetchmany(CHUNK):
+            yield from batch
+    finally:
+        cursor.close()
+
+
+def _same_value(stored: object, new: object) -> bool:
+    """Whether a stored value (as the driver returns it) is ``new``."""
+    if isinstance(new, bool):
+        return bool(stored) is new
+    if isinstance(new, date):
+        return str(stored) == new.isoformat()
+    return stored == new
+
+
 def _key_digest(key: tuple[int, str, str, str]) -> bytes:
     """A contact's natural key in 16 bytes: remembering 800,000 of them stays small."""
     return hashlib.blake2b("\x1f".join(map(str, key)).encode(), digest_size=16).digest()
 
 
-def _same_contact(values: dict[str, str], old: Any) -> bool:
+def _same_contact(values: list[str], old: Any) -> bool:
     """Whether a raw contacts.csv row says exactly what is stored."""
-    return (
-        normalize_email(values["email"]) == (old.email or "")
-        and values["phone"].strip() == (old.phone or "")
-        and values["portal_access"].strip().lower() == ("yes" if old.portal_access else "no")
+    return bool(
+        normalize_email(values[C_EMAIL]) == (old.email or "")
+        and values[C_PHONE].strip() == (old.phone or "")
+        and values[C_ACCESS].strip().lower() == ("yes" if old.portal_access else "no")
     )
 
 
