@@ -13,6 +13,7 @@ whole and a failure leaves the roster as it was.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -309,47 +310,65 @@ def _rows(
         positions = [i for _, i in index]
         in_order = positions == list(range(len(columns)))
         width = len(header)
+        # Most files are clean: checking the bytes once up front spares a check on every row.
+        check_bytes = not _is_utf8(path)
+        rows = iter(reader)
         count = 0
         while True:
             try:
-                row = next(reader)
-            except StopIteration:
+                for row in rows:
+                    count += 1
+                    if progress is not None and count % CHUNK == 0:
+                        progress(name, raw.tell(), size)
+                    if len(row) != width:
+                        if not row:
+                            continue
+                        if refused is not None:
+                            refused(
+                                {
+                                    c: row[i]
+                                    for c, i in index
+                                    if i < len(row) and not _not_utf8(row[i])
+                                }
+                            )
+                        report.reject(
+                            name,
+                            reader.line_num,
+                            "",
+                            Msg(
+                                "{found} values where the header has {expected}",
+                                found=len(row),
+                                expected=width,
+                            ),
+                        )
+                        continue
+                    if check_bytes and any(_not_utf8(row[i]) for i in positions):
+                        bad = next(c for c, i in index if _not_utf8(row[i]))
+                        if refused is not None:
+                            refused({c: row[i] for c, i in index if not _not_utf8(row[i])})
+                        report.reject(name, reader.line_num, bad, Msg("bytes that are not UTF-8"))
+                        continue
+                    values = row[: len(columns)] if in_order else [row[i] for i in positions]
+                    yield _Line(reader.line_num, values, columns)
                 break
             except csv.Error as error:
                 reason = Msg("not a readable CSV row: {reason}", reason=str(error))
                 report.reject(name, reader.line_num, "", reason)
-                continue
-            count += 1
-            if progress is not None and count % CHUNK == 0:
-                progress(name, raw.tell(), size)
-            if not row:
-                continue
-            if len(row) != width:
-                if refused is not None:
-                    refused({c: row[i] for c, i in index if i < len(row) and not _not_utf8(row[i])})
-                report.reject(
-                    name,
-                    reader.line_num,
-                    "",
-                    Msg(
-                        "{found} values where the header has {expected}",
-                        found=len(row),
-                        expected=width,
-                    ),
-                )
-                continue
-            try:
-                "".join(row).encode("utf-8")
-            except UnicodeEncodeError:
-                bad = next(c for c, i in index if _not_utf8(row[i]))
-                if refused is not None:
-                    refused({c: row[i] for c, i in index if not _not_utf8(row[i])})
-                report.reject(name, reader.line_num, bad, Msg("bytes that are not UTF-8"))
-                continue
-            values = row[: len(columns)] if in_order else [row[i] for i in positions]
-            yield _Line(reader.line_num, values, columns)
         if progress is not None:
             progress(name, size, size)
+
+
+def _is_utf8(path: Path) -> bool:
+    """Whether the whole file is valid UTF-8 (read in blocks: memory stays flat)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as f:
+            while block := f.read(1 << 20):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _not_utf8(value: str) -> bool:
