@@ -10,18 +10,22 @@ from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEvent, StaffRole
+from frontdesk.services.audit import Actor
 from frontdesk.services.district import (
     AccountField,
     Identifier,
     TextKey,
     load_settings,
+    save_settings,
     settings_version,
 )
 from screens.admin.settings import SettingsScreen
 from screens.admin.welcome_preview import WelcomePreview, welcome_text
 from screens.app import FrontdeskApp
 from screens.desk.home import StaffHomeScreen
+from screens.kiosk.welcome import WelcomeScreen
 from tests.factories import staff_member
+from tests.screens.kiosk.helpers import kiosk, settle
 
 
 def text_of(app: FrontdeskApp, selector: str) -> str:
@@ -188,3 +192,25 @@ async def test_the_preview_draws_each_language(database: Database, tmp_path: Pat
         assert preview.language == "en"
         assert text_of(app, "#preview-add_child_button") == "Add my child"
         app.save_screenshot("preview.svg", path=str(tmp_path))
+
+
+async def test_a_saved_change_reaches_a_running_kiosk(database: Database) -> None:
+    """The kiosk watches ``District.version``: what the settings screen saves shows there
+    without a restart (the save below is the one the screen makes)."""
+    app = kiosk(database)
+    async with app.run_test(size=(110, 50)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        with database.write() as uow:
+            changed = uow.settings.model_copy(
+                update={
+                    "district_name": "Heron County Schools",
+                    "texts": {"en": {TextKey.WELCOME_TITLE: "Welcome, families"}},
+                }
+            )
+            save_settings(uow, Actor.system("test"), changed)
+        app.screen.check_settings()
+        await settle(pilot)
+        shown = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "Welcome, families" in shown
+        assert app.district.district_name == "Heron County Schools"
