@@ -12,7 +12,10 @@ from frontdesk.db.models import AuditEvent, Contact, School, Student, StudentPho
 from frontdesk.names import search_key
 from frontdesk.roster import RosterWriter
 from frontdesk.services.audit import Actor
+from frontdesk.services.linking import request_link
+from frontdesk.services.portal import portal_view
 from frontdesk.services.roster_import import ImportReport, run_import
+from tests.factories import JOSE, register
 
 ADMIN = Actor.system("test")
 PNG = b"\x89PNG\r\n\x1a\n fake photo"
@@ -224,3 +227,20 @@ def test_bad_contacts_are_reported_with_line_and_column(database: Database, tmp_
         "contacts.csv:8: portal_access: must be yes or no",
     ]
     assert report.rejected_rows == 3 and report.contacts_added == 4
+
+
+def test_a_linked_student_who_leaves_the_roster_shows_no_data(
+    database: Database, tmp_path: Path
+) -> None:
+    run_import(database, ADMIN, write_roster(tmp_path / "a"))
+    parent = register(database)
+    with database.write() as uow:
+        request_link(uow, parent, JOSE)
+    with database.read() as uow:
+        (shown,) = portal_view(uow, parent).students
+    assert shown.first_name == "José"
+    report = run_import(database, ADMIN, write_roster(tmp_path / "b", students=STUDENTS[1:]))
+    assert report.students_inactivated == 1
+    with database.read() as uow:
+        (hidden,) = portal_view(uow, parent).students
+    assert (hidden.first_name, hidden.school_name, hidden.grade) == (None, None, None)
