@@ -17,7 +17,7 @@ import codecs
 import csv
 import hashlib
 import io
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -270,8 +270,13 @@ def _rows(
     report: ImportReport,
     progress: Progress | None,
     refused: Callable[[dict[str, str]], None] | None = None,
-) -> Iterator[_Line]:
+    *,
+    header_only: bool = False,
+) -> Generator[_Line]:
     """The rows of one file as ``{column: text}``; bytes that are not UTF-8 reject the row.
+
+    ``header_only`` checks the header and yields at most the first row, unchecked: enough to
+    know the file is usable and not empty.
 
     ``refused`` hears what could be read of each row refused here, so the importer can leave
     that row's student alone.
@@ -310,6 +315,11 @@ def _rows(
         positions = [i for _, i in index]
         in_order = positions == list(range(len(columns)))
         width = len(header)
+        if header_only:
+            first = next(reader, None)
+            if first is not None:
+                yield _Line(reader.line_num, first, columns)
+            return
         # Most files are clean: checking the bytes once up front spares a check on every row.
         check_bytes = not _is_utf8(path)
         rows = iter(reader)
@@ -507,15 +517,12 @@ class _Importer:
             ("students.csv", STUDENTS_COLUMNS),
             ("contacts.csv", CONTACTS_COLUMNS),
         ):
-            # Reading the header is enough; the generator stops after it.
-            for _line in _rows(self.folder, name, columns, ImportReport(), None):
-                break
-            else:
-                if name == "students.csv":
-                    # An export that lost its rows must not inactivate the whole district.
-                    raise RosterFileError(
-                        RowProblem(name, 2, "", Msg("the file lists no students"))
-                    )
+            rows = _rows(self.folder, name, columns, ImportReport(), None, header_only=True)
+            first = next(rows, None)  # reads (and checks) the header
+            rows.close()
+            if first is None and name == "students.csv":
+                # An export that lost its rows must not inactivate the whole district.
+                raise RosterFileError(RowProblem(name, 2, "", Msg("the file lists no students")))
 
     def schools(self) -> None:
         name = "schools.csv"
