@@ -32,7 +32,7 @@ from textual.widgets import (
 
 from frontdesk.db.models import StaffRole
 from frontdesk.errors import DomainError
-from frontdesk.i18n import N_, _, language_name, shipped_languages
+from frontdesk.i18n import N_, Msg, _, language_name, shipped_languages
 from frontdesk.services.audit import Actor
 from frontdesk.services.district import (
     WEAK_PASSWORD_LENGTH,
@@ -125,8 +125,9 @@ class SettingsScreen(BaseScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.draft: dict[str, Any] | None = None
-        self.errors: dict[str, str] = {}
-        """Messages beside fields, by field name (kept across redraws)."""
+        self.errors: dict[str, list[Msg]] = {}
+        """Messages beside fields, by field name; kept across redraws and translated when
+        shown, so a language switch shows them in the new language. ``""``: no field."""
         self.active_tab = "tab-district"
         self.preview_language = ""
 
@@ -138,7 +139,7 @@ class SettingsScreen(BaseScreen[None]):
             yield Static(_("Loading…"), id="loading")
             yield Footer()
             return
-        yield Static(self.errors.get("", ""), id="form-error", markup=False)
+        yield Static(self._error_text(""), id="form-error", markup=False)
         with TabbedContent(id="tabs", initial=self.active_tab):
             for key, title in TABS.items():
                 with TabPane(_(title), id=f"tab-{key}"), VerticalScroll():
@@ -147,7 +148,7 @@ class SettingsScreen(BaseScreen[None]):
 
     def _field(self, label: str, control: Widget, path: str) -> Field:
         name = field_name(path)
-        return Field(label, control, name=name, error=self.errors.get(name, ""))
+        return Field(label, control, name=name, error=self._error_text(name))
 
     def _tab_district(self) -> ComposeResult:
         draft = self._draft
@@ -466,7 +467,7 @@ class SettingsScreen(BaseScreen[None]):
         try:
             settings = DistrictSettings.model_validate(self._draft)
         except ValidationError as error:
-            self._show_errors({p: str(m) for p, m in settings_problems(error).items()})
+            self._show_errors(settings_problems(error))
             return
         self._show_errors({})
         session = self.frontdesk.staff
@@ -489,25 +490,22 @@ class SettingsScreen(BaseScreen[None]):
     def _refused(self, error: DomainError) -> None:
         self.query_one("#form-error", Static).update(str(error.message))
 
-    def _show_errors(self, by_path: dict[str, str]) -> None:
+    def _error_text(self, name: str) -> str:
+        text = " ".join(str(message) for message in self.errors.get(name, []))
+        if name == "" and not text and self.errors:
+            return _("Please correct the fields marked in red.")
+        return text
+
+    def _show_errors(self, by_path: dict[str, Msg]) -> None:
         """Put each message beside its field; one without a field goes above the tabs."""
         self.errors = {}
         shown = {f.field_name: f for f in self.query(Field)}
-        general = []
         for path, message in by_path.items():
             name = field_name(path)
-            if name in shown:
-                self.errors[name] = message
-            else:
-                general.append(message)
+            self.errors.setdefault(name if name in shown else "", []).append(message)
         for name, field in shown.items():
-            field.show_error(self.errors.get(name, ""))
-        if general:
-            self.errors[""] = " ".join(general)
-        self.query_one("#form-error", Static).update(
-            self.errors.get("", "")
-            or (_("Please correct the fields marked in red.") if self.errors else "")
-        )
+            field.show_error(self._error_text(name))
+        self.query_one("#form-error", Static).update(self._error_text(""))
         if self.errors:
             first = next((shown[n] for n in self.errors if n in shown), None)
             pane = (

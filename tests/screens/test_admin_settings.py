@@ -214,3 +214,25 @@ async def test_a_saved_change_reaches_a_running_kiosk(database: Database) -> Non
         shown = " ".join(str(w.render()) for w in app.screen.query(Static))
         assert "Welcome, families" in shown
         assert app.district.district_name == "Heron County Schools"
+
+
+async def test_a_language_switch_keeps_the_draft_and_translates_the_messages(
+    database: Database,
+) -> None:
+    app = FrontdeskApp(database, start="desk")
+    async with app.run_test(size=(110, 45)) as pilot:
+        screen = await open_settings(app, pilot, database)
+        screen.query_one("#set-district_name", Input).value = "Heron County"
+        screen.query_one("#set-kiosk_idle_seconds", Input).value = "5"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.language = "es"
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen  # type: ignore[assignment]
+        assert screen.query_one("#set-district_name", Input).value == "Heron County"
+        assert screen.query_one("#set-kiosk_idle_seconds", Input).value == "5"
+        error = screen.query_one("#field-kiosk_idle_seconds .field-error", Label)
+        assert str(error.render()) == "Al menos 15."
+        assert screen.query_one("#tabs").active == "tab-limits"  # type: ignore[attr-defined]
