@@ -41,6 +41,8 @@ class Runtime:
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
     workstation: str = "local"
     clock: Clock = utc_now
+    portal_url: str = "http://localhost:8000"
+    """Where parents open the portal in a browser; reset links in mails start with it."""
 
 
 class Database:

@@ -35,7 +35,39 @@ class DeskArea:
     open: Callable[[], Screen[None]]
 
 
-DESK_AREAS: list[DeskArea] = []
+def _support_desk() -> Screen[None]:
+    from screens.support.desk import SupportDeskScreen
+
+    return SupportDeskScreen()
+
+
+def _district_settings() -> Screen[None]:
+    from screens.admin.settings import SettingsScreen
+
+    return SettingsScreen()
+
+
+def _staff_accounts() -> Screen[None]:
+    from screens.admin.staff import StaffAccountsScreen
+
+    return StaffAccountsScreen()
+
+
+DESK_AREAS: list[DeskArea] = [
+    DeskArea(
+        "support",
+        N_("Support desk"),
+        frozenset({StaffRole.SUPPORT, StaffRole.ADMIN}),
+        _support_desk,
+    ),
+    DeskArea(
+        "settings",
+        N_("Parent Registration settings"),
+        frozenset({StaffRole.ADMIN}),
+        _district_settings,
+    ),
+    DeskArea("staff", N_("Staff accounts"), frozenset({StaffRole.ADMIN}), _staff_accounts),
+]
 """The desk's areas, in menu order: one entry an area, importing its screen lazily in ``open``."""
 
 ROLE_NAMES = {
