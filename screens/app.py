@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from textual import on
@@ -99,6 +100,8 @@ def run_app(
     """
     from screens.kiosk.app import KioskApp
 
+    # With this set, Textual turns ctrl+c and ctrl+z into signals that would leave the kiosk.
+    os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)
     if start == "kiosk":
         return KioskApp(database, mail=mail).run() or 0
     while True:

@@ -41,6 +41,18 @@ def _support_desk() -> Screen[None]:
     return SupportDeskScreen()
 
 
+def _district_settings() -> Screen[None]:
+    from screens.admin.settings import SettingsScreen
+
+    return SettingsScreen()
+
+
+def _staff_accounts() -> Screen[None]:
+    from screens.admin.staff import StaffAccountsScreen
+
+    return StaffAccountsScreen()
+
+
 DESK_AREAS: list[DeskArea] = [
     DeskArea(
         "support",
@@ -48,6 +60,13 @@ DESK_AREAS: list[DeskArea] = [
         frozenset({StaffRole.SUPPORT, StaffRole.ADMIN}),
         _support_desk,
     ),
+    DeskArea(
+        "settings",
+        N_("Parent Registration settings"),
+        frozenset({StaffRole.ADMIN}),
+        _district_settings,
+    ),
+    DeskArea("staff", N_("Staff accounts"), frozenset({StaffRole.ADMIN}), _staff_accounts),
 ]
 """The desk's areas, in menu order: one entry an area, importing its screen lazily in ``open``."""
 
