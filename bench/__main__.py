@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bench.context import BenchContext
 
-SUITES = ("foundation", "roster")
+SUITES = ("foundation", "kiosk", "passwords", "roster")
 
 
 def main() -> int:

@@ -35,6 +35,12 @@ class DeskArea:
     open: Callable[[], Screen[None]]
 
 
+def _support_desk() -> Screen[None]:
+    from screens.support.desk import SupportDeskScreen
+
+    return SupportDeskScreen()
+
+
 def _district_settings() -> Screen[None]:
     from screens.admin.settings import SettingsScreen
 
@@ -48,6 +54,12 @@ def _staff_accounts() -> Screen[None]:
 
 
 DESK_AREAS: list[DeskArea] = [
+    DeskArea(
+        "support",
+        N_("Support desk"),
+        frozenset({StaffRole.SUPPORT, StaffRole.ADMIN}),
+        _support_desk,
+    ),
     DeskArea(
         "settings",
         N_("Parent Registration settings"),

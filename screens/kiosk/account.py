@@ -82,7 +82,7 @@ class NewAccountScreen(KioskScreen[None]):
                 )
                 yield self.field(
                     label + (" *" if extra.required else ""),
-                    f"extra.{extra.key}",
+                    f"extra-{extra.key}",
                     Input(self.draft.extra.get(extra.key, ""), id=f"extra-{extra.key}"),
                 )
             hidden = not self.draft.show_password

@@ -17,6 +17,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from frontdesk.config import MailSettings
 from frontdesk.db.engine import Database
 from frontdesk.i18n import set_language
 from frontdesk.services.sessions import ParentSession
@@ -43,8 +44,9 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
         human_seconds: float = 3.0,
         rng: random.Random | None = None,
         tick_seconds: float = 1.0,
+        mail: MailSettings | None = None,
     ) -> None:
-        super().__init__(database, start="kiosk")
+        super().__init__(database, start="kiosk", mail=mail)
         self.human_seconds = human_seconds
         """The least time a person takes to fill a form before pressing its button (R7)."""
         self.rng = rng or random.SystemRandom()

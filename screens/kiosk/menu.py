@@ -29,11 +29,8 @@ class ChildMenuScreen(KioskScreen[None]):
             if self.first_visit:
                 yield KioskLabel(_("Your account is ready."), classes="title")
             yield KioskLabel(_("Your students"), classes="subtitle")
-            students = self.view.students if self.view else []
-            if not students:
-                yield KioskLabel(_("No students are linked to your account yet."), id="no-students")
-            for student in students:
-                yield KioskLabel(student_line(student), classes="student-line")
+            with Vertical(id="listing"):
+                yield from self.listing()
             yield Button(
                 _("I would like to ADD A CHILD who is already enrolled."),
                 id="add-child",
@@ -50,6 +47,14 @@ class ChildMenuScreen(KioskScreen[None]):
                 id="finished",
                 classes="choice",
             )
+
+    def listing(self) -> list[Widget]:
+        """The students linked so far (nothing until they are loaded)."""
+        if self.view is None:
+            return []
+        if not self.view.students:
+            return [KioskLabel(_("No students are linked to your account yet."), id="no-students")]
+        return [KioskLabel(student_line(s), classes="student-line") for s in self.view.students]
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
@@ -68,8 +73,11 @@ class ChildMenuScreen(KioskScreen[None]):
         self.run_service(work, self._loaded)
 
     def _loaded(self, view: PortalView) -> None:
+        # Only the listing changes: re-rendering the whole screen would double the wait.
         self.view = view
-        self.refresh(recompose=True)
+        listing = self.query_one("#listing", Vertical)
+        listing.remove_children()
+        listing.mount_all(self.listing())
 
     @on(Button.Pressed, "#add-child")
     def add_child(self) -> None:

@@ -19,7 +19,10 @@ class StudentPhoto(Static):
     """
 
     def __init__(self, photo: bytes | None, *, width: int = 24) -> None:
-        super().__init__(self._drawing(photo, width), id="student-photo")
+        drawing = self._drawing(photo, width)
+        super().__init__(drawing, id="student-photo")
+        self.has_picture = isinstance(drawing, Pixels)
+        """Whether a picture is drawn (rather than the "no photo" line)."""
 
     @staticmethod
     def _drawing(photo: bytes | None, width: int) -> Pixels | str:
