@@ -269,6 +269,7 @@ def cmd_settings_import(args: argparse.Namespace, settings: Settings) -> int:
         print("district settings unchanged")
     return 0
 
+
 def cmd_mail_status(args: argparse.Namespace, settings: Settings) -> int:
     """Print the outbox: mails by state, what is due, the oldest queued, the latest errors."""
     from frontdesk.mail.delivery import outbox_status
