@@ -145,6 +145,39 @@ def cmd_staff_add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_mail_status(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the outbox: mails by state, what is due, the oldest queued, the latest errors."""
+    from frontdesk.mail.delivery import outbox_status
+
+    with _open(settings).read() as uow:
+        status = outbox_status(uow)
+    print(", ".join(f"{state}: {count}" for state, count in status.counts.items()))
+    print(f"due now: {status.due_now}")
+    oldest = status.oldest_queued.isoformat(timespec="seconds") if status.oldest_queued else "-"
+    print(f"oldest queued: {oldest}")
+    for failure in status.failures:
+        print(
+            f"mail {failure.id} ({failure.kind}), {failure.attempts} attempts, next "
+            f"{failure.next_attempt_at.isoformat(timespec='seconds')}: {failure.last_error}"
+        )
+    return 0
+
+
+def cmd_mail_retry(args: argparse.Namespace, settings: Settings) -> int:
+    """Deliver the queued mails that are due now (all of them with --all)."""
+    from frontdesk.mail.delivery import Deliverer
+
+    deliverer = Deliverer(_open(settings), settings.mail)
+    sent = failed = 0
+    while True:  # a pass takes one batch; go on until a pass finds nothing more to do
+        result = deliverer.deliver_due(everything=args.all)
+        sent, failed = sent + result.sent, failed + result.failed
+        if result.sent == 0 or (result.sent + result.failed) < deliverer.batch:
+            break
+    print(f"sent {sent}, failed {failed}")
+    return 0 if failed == 0 else 1
+
+
 def cmd_import_roster(args: argparse.Namespace, settings: Settings) -> int:
     """Import the roster files in DIR; exits 0 only when every row was imported."""
     from frontdesk.services.roster_import import run_import
@@ -268,39 +301,6 @@ def cmd_settings_import(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print("district settings unchanged")
     return 0
-
-
-def cmd_mail_status(args: argparse.Namespace, settings: Settings) -> int:
-    """Print the outbox: mails by state, what is due, the oldest queued, the latest errors."""
-    from frontdesk.mail.delivery import outbox_status
-
-    with _open(settings).read() as uow:
-        status = outbox_status(uow)
-    print(", ".join(f"{state}: {count}" for state, count in status.counts.items()))
-    print(f"due now: {status.due_now}")
-    oldest = status.oldest_queued.isoformat(timespec="seconds") if status.oldest_queued else "-"
-    print(f"oldest queued: {oldest}")
-    for failure in status.failures:
-        print(
-            f"mail {failure.id} ({failure.kind}), {failure.attempts} attempts, next "
-            f"{failure.next_attempt_at.isoformat(timespec='seconds')}: {failure.last_error}"
-        )
-    return 0
-
-
-def cmd_mail_retry(args: argparse.Namespace, settings: Settings) -> int:
-    """Deliver the queued mails that are due now (all of them with --all)."""
-    from frontdesk.mail.delivery import Deliverer
-
-    deliverer = Deliverer(_open(settings), settings.mail)
-    sent = failed = 0
-    while True:  # a pass takes one batch; go on until a pass finds nothing more to do
-        result = deliverer.deliver_due(everything=args.all)
-        sent, failed = sent + result.sent, failed + result.failed
-        if result.sent == 0 or (result.sent + result.failed) < deliverer.batch:
-            break
-    print(f"sent {sent}, failed {failed}")
-    return 0 if failed == 0 else 1
 
 
 def _demo_settings(args: argparse.Namespace, settings: Settings) -> Settings:

@@ -79,8 +79,8 @@ RATE_LIMIT_LABELS = {
     "signin_failures_per_account": N_("Failed sign-ins before an account locks"),
     "signin_failures_per_workstation": N_("Failed sign-ins per kiosk"),
     "reset_requests_per_account": N_("Password reset requests per account"),
-    "reset_code_attempts": N_("Attempts at a reset code"),
     "reset_requests_per_workstation": N_("Password reset requests per kiosk"),
+    "reset_code_attempts": N_("Attempts at a reset code"),
 }
 NUMBERS = {
     "kiosk_idle_seconds": N_("Kiosk idle time before it starts over (seconds)"),
