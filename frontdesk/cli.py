@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -55,7 +56,14 @@ def _open(settings: Settings) -> Database:
     return open_database(settings.database_url, _runtime(settings))
 
 
-def _launch(database: Database, start: str, notice: str = "") -> int:
+def _launch(database: Database, settings: Settings, start: str, notice: str = "") -> int:
+    # The screen belongs to the app: log to a file, not to the terminal.
+    settings.log_file.parent.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(
+        filename=settings.log_file,
+        level=logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     # The composition root is the one place in frontdesk that knows the screens exist.
     from screens.app import run_app
 
@@ -67,12 +75,12 @@ def _launch(database: Database, start: str, notice: str = "") -> int:
 
 def cmd_open(args: argparse.Namespace, settings: Settings) -> int:
     """Open the start screen on the district database."""
-    return _launch(_open(settings), "start")
+    return _launch(_open(settings), settings, "start")
 
 
 def cmd_desk(args: argparse.Namespace, settings: Settings) -> int:
     """Open the staff desk (sign-in first)."""
-    return _launch(_open(settings), "desk")
+    return _launch(_open(settings), settings, "desk")
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -194,7 +202,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     print(_demo_accounts())
     if args.no_open:
         return 0
-    return _launch(database, "start", notice=_demo_accounts())
+    return _launch(database, settings, "start", notice=_demo_accounts())
 
 
 def _where(settings: Settings) -> str:

@@ -70,3 +70,5 @@ class Settings(BaseSettings):
     """The name of this workstation in audit rows and per-kiosk rate limits."""
     mail: MailSettings = Field(default_factory=MailSettings)
     """Outgoing mail."""
+    log_file: Path = Field(default_factory=lambda: data_home() / "frontdesk.log")
+    """Warnings and errors of the apps (never what people typed: see ``safe_description``)."""

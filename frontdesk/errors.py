@@ -6,6 +6,8 @@ the form field so the message can stand beside it.
 
 from __future__ import annotations
 
+import traceback
+from pathlib import Path
 from typing import ClassVar
 
 from frontdesk.i18n import Msg
@@ -158,3 +160,23 @@ class StorageUnavailable(DomainError):
         super().__init__(
             Msg("The system is not answering right now. Please try again, or see the front office.")
         )
+
+
+def safe_description(error: BaseException) -> str:
+    """What a log may say of an unexpected error: its type, where it happened, and for
+    database errors the SQLSTATE and constraint — never its message, which may quote what
+    someone typed (PostgreSQL's "Key (email)=(…) already exists", pydantic's input values)."""
+    parts = [type(error).__name__]
+    original = getattr(error, "orig", None)
+    diag = getattr(original, "diag", None)
+    if original is not None:
+        parts.append(type(original).__name__)
+    sqlstate = getattr(original, "sqlstate", None)
+    if sqlstate:
+        parts.append(f"sqlstate={sqlstate}")
+    constraint = getattr(diag, "constraint_name", None)
+    if constraint:
+        parts.append(f"constraint={constraint}")
+    frames = traceback.extract_tb(error.__traceback__)
+    where = " < ".join(f"{Path(f.filename).name}:{f.lineno}" for f in reversed(frames[-6:]))
+    return " ".join(parts) + (f" at {where}" if where else "")

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from textual.binding import ActiveBinding
 from textual.screen import Screen
 
-from frontdesk.errors import DomainError, StorageUnavailable
+from frontdesk.errors import DomainError, StorageUnavailable, safe_description
 from frontdesk.i18n import _
 
 if TYPE_CHECKING:
@@ -63,11 +63,11 @@ class BaseScreen(Screen[T]):
                 result = work()
             except DomainError as error:
                 self.app.call_from_thread(on_error, error)
-            except (OperationalError, DBAPIError):
-                log.exception("database unavailable")
+            except (OperationalError, DBAPIError) as error:
+                log.error("database unavailable: %s", safe_description(error))
                 self.app.call_from_thread(on_error, StorageUnavailable())
-            except Exception:
-                log.exception("unexpected error in a service call")
+            except Exception as error:
+                log.error("unexpected error in a service call: %s", safe_description(error))
                 self.app.call_from_thread(on_error, StorageUnavailable())
             else:
                 self.app.call_from_thread(done, result)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Center, Vertical
 from textual.widgets import Button, Footer, Static
 
 from frontdesk.i18n import N_, _
@@ -27,7 +27,8 @@ class StartScreen(BaseScreen[None]):
         with Vertical(classes="centered"):
             yield Static(district.logo, classes="logo")
             yield Static(district.district_name, classes="title")
-            yield Button(_("Staff desk"), id="desk", variant="primary")
+            with Center():
+                yield Button(_("Staff desk"), id="desk", variant="primary")
             if self.frontdesk.notice:
                 yield Static(self.frontdesk.notice, classes="notice", markup=False)
         yield Footer()

@@ -11,11 +11,20 @@ from frontdesk.db.models import Contact, School, StaffRole, Student, StudentPhot
 from frontdesk.names import search_key
 from frontdesk.services.audit import Actor
 from frontdesk.services.district import DistrictSettings, save_settings
+from frontdesk.services.linking import ChildIdentifiers
 from frontdesk.services.registration import AccountForm, create_parent_account
 from frontdesk.services.sessions import ParentSession, StaffSession, staff_session
 from frontdesk.services.staff import create_staff
 
 PASSWORD = "correct horse battery staple"
+JOSE = ChildIdentifiers(
+    first_name="José",
+    last_name="O'Brien-Nguyễn",
+    student_id="1000001",
+    birthdate=date(2016, 4, 2),
+    ssn_last4="1234",
+)
+"""What José's parent types to link him (``small_roster``)."""
 STAFF_PASSWORD = "front office desk pass 2026"
 
 

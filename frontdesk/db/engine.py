@@ -85,6 +85,8 @@ class Database:
 def make_engine(url: str, **options: Any) -> Engine:
     """An engine for ``url`` with the settings frontdesk relies on for each backend."""
     parsed = make_url(url)
+    # Errors and logs must never carry what people typed (emails, hashes, names).
+    options.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)

@@ -6,11 +6,11 @@ from textual.widgets import Input, Static
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import StaffRole
-from frontdesk.services.linking import ChildIdentifiers, request_link
+from frontdesk.services.linking import request_link
 from screens.app import FrontdeskApp
 from screens.desk.home import StaffHomeScreen
 from screens.desk.signin import StaffSignInScreen
-from tests.factories import STAFF_PASSWORD, register, small_roster, staff_member
+from tests.factories import JOSE, STAFF_PASSWORD, register, small_roster, staff_member
 
 
 def screen_text(app: FrontdeskApp) -> str:
@@ -20,20 +20,8 @@ def screen_text(app: FrontdeskApp) -> str:
 async def test_the_start_screen_leads_to_sign_in_and_home(database: Database) -> None:
     small_roster(database)
     parent = register(database)
-    from datetime import date
-
     with database.write() as uow:
-        request_link(
-            uow,
-            parent,
-            ChildIdentifiers(
-                first_name="José",
-                last_name="O'Brien-Nguyễn",
-                student_id="1000001",
-                birthdate=date(2016, 4, 2),
-                ssn_last4="1234",
-            ),
-        )
+        request_link(uow, parent, JOSE)
     staff_member(database, "carmen", StaffRole.CLERK, ["0101"])
     app = FrontdeskApp(database, notice="demo accounts here")
     async with app.run_test(size=(100, 36)) as pilot:

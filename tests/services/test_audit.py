@@ -11,10 +11,10 @@ from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEvent, IdType, StaffRole
 from frontdesk.errors import SignInFailed, StudentNotMatched
 from frontdesk.services.audit import Actor, AuditAction, record
-from frontdesk.services.linking import ChildIdentifiers, request_link
+from frontdesk.services.linking import request_link
 from frontdesk.services.signin import sign_in_parent
 from frontdesk.services.verification import IdentityCheckForm, approve_link, record_identity_check
-from tests.factories import PASSWORD, register, small_roster, staff_member
+from tests.factories import JOSE, PASSWORD, register, small_roster, staff_member
 
 
 def test_a_whole_flow_leaves_no_secret_in_the_trail(database: Database) -> None:
@@ -23,29 +23,9 @@ def test_a_whole_flow_leaves_no_secret_in_the_trail(database: Database) -> None:
     with database.write() as uow, pytest.raises(SignInFailed):
         sign_in_parent(uow, "maria@example.org", "my-wrong-secret-guess")
     with database.write() as uow, pytest.raises(StudentNotMatched):
-        request_link(
-            uow,
-            parent,
-            ChildIdentifiers(
-                first_name="José",
-                last_name="O'Brien-Nguyễn",
-                student_id="1000001",
-                birthdate=date(2016, 4, 2),
-                ssn_last4="7777",
-            ),
-        )
+        request_link(uow, parent, JOSE.model_copy(update={"ssn_last4": "7777"}))
     with database.write() as uow:
-        link = request_link(
-            uow,
-            parent,
-            ChildIdentifiers(
-                first_name="José",
-                last_name="O'Brien-Nguyễn",
-                student_id="1000001",
-                birthdate=date(2016, 4, 2),
-                ssn_last4="1234",
-            ),
-        )
+        link = request_link(uow, parent, JOSE)
     clerk = staff_member(database, "carmen", StaffRole.CLERK, ["0101"])
     with database.write() as uow:
         record_identity_check(

@@ -32,15 +32,8 @@ from frontdesk.services.verification import (
     record_identity_check,
     revoke_link,
 )
-from tests.factories import register, small_roster, staff_member
+from tests.factories import JOSE, register, small_roster, staff_member
 
-JOSE = ChildIdentifiers(
-    first_name="José",
-    last_name="O'Brien-Nguyễn",
-    student_id="1000001",
-    birthdate=date(2016, 4, 2),
-    ssn_last4="1234",
-)
 AYSE = ChildIdentifiers(
     first_name="Ayse",
     last_name="OBrien Nguyen",
