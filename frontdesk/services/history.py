@@ -120,11 +120,12 @@ def _rows(uow: UnitOfWork, events: list[AuditEvent], filter: HistoryFilter) -> l
         s.id: (f"{s.first_name} {s.last_name} ({s.student_number})", s.name_key, s.student_number)
         for s in uow.session.scalars(select(Student).where(Student.id.in_(student_ids)))
     }
-    reasons = dict(
-        uow.session.execute(
+    reasons: dict[int, str | None] = {
+        link_id: reason
+        for link_id, reason in uow.session.execute(
             select(StudentLink.id, StudentLink.reason).where(StudentLink.id.in_(link_ids))
-        ).tuples()
-    )
+        )
+    }
     parent_words = [fold_name(w) for w in filter.parent.split() if fold_name(w)]
     student_words = [fold_name(w) for w in filter.student.split() if fold_name(w)]
     rows = []

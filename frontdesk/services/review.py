@@ -222,8 +222,14 @@ def _checks(uow: UnitOfWork, parent_id: int) -> list[CheckOnRecord]:
     ]
 
 
-def open_request(uow: UnitOfWork, session: StaffSession, parent_id: int) -> RequestView:
-    """The parent's request as the clerk sees it; records the disclosure of student data."""
+def open_request(
+    uow: UnitOfWork, session: StaffSession, parent_id: int, *, record_disclosure: bool = True
+) -> RequestView:
+    """The parent's request as the clerk sees it; records the disclosure of student data.
+
+    ``record_disclosure=False`` only for re-reading a request already open at the desk (after
+    a decision), where the same records were disclosed when it was opened.
+    """
     staff = current_staff(uow, session, *DECIDERS)
     parent = uow.session.get(ParentAccount, parent_id)
     if parent is None:
@@ -275,7 +281,7 @@ def open_request(uow: UnitOfWork, session: StaffSession, parent_id: int) -> Requ
                 reason=link.reason,
             )
         )
-    if children:
+    if children and record_disclosure:
         record(
             uow,
             Actor.staff(staff),

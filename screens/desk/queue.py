@@ -1,0 +1,211 @@
+"""The verification queue (V1): what waits for this clerk's schools, filtered as they type.
+
+Focus starts in the filter box: typing narrows the list at once, ``enter`` opens the
+highlighted request (the oldest, unless the order is flipped), ``down`` moves into the list.
+Reads run in one exclusive worker group, and typing faster than the database answers only
+ever runs the newest text (each keystroke waits for the read in flight, then the latest wins).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Input, Static
+
+from frontdesk.db.models import StaffRole
+from frontdesk.i18n import N_, _, format_number, format_timedelta, ngettext
+from frontdesk.services.queue import QueueRow, count_pending_links, waiting_requests
+from frontdesk.services.schools import list_schools
+from screens.base import BaseScreen
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """What one read of the queue brings back."""
+
+    text: str
+    newest_first: bool
+    rows: list[QueueRow]
+    waiting: int | None
+    """How many links wait in all (only read with the unfiltered queue)."""
+    schools: dict[int, str] | None
+    """School names by id (read once)."""
+    now: datetime
+
+
+class QueueScreen(BaseScreen[None]):
+    """The waiting requests of the clerk's schools, oldest first, with a filter box."""
+
+    CSS_PATH = "queue.tcss"
+    BINDINGS = [
+        Binding("f4", "toggle_order", N_("Oldest/newest first"), priority=True),
+        Binding("f5", "reload", N_("Refresh"), priority=True),
+        Binding("slash", "focus_filter", N_("Filter"), show=False),
+        Binding("escape", "back", N_("Back")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.newest_first = False
+        self._rows: dict[str, QueueRow] = {}
+        self._schools: dict[int, str] | None = None
+        self._waiting: int | None = None
+        self._in_flight = False
+        self._shown: tuple[str, bool] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(_("Verification queue"), classes="title")
+        yield Static("", id="queue-summary")
+        yield Input(
+            placeholder=_("Filter: parent or student name, email, phone, student ID"),
+            id="filter",
+        )
+        table: DataTable[str] = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        table.add_column(_("Waiting"), key="waiting")
+        table.add_column(_("Parent"), key="parent")
+        table.add_column(_("Student"), key="student")
+        table.add_column(_("Student ID"), key="number")
+        table.add_column(_("School"), key="school")
+        table.add_column(_("Email"), key="email")
+        yield table
+        yield Static("", id="queue-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).focus()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        # Back from a request: what was decided leaves the list.
+        if self._shown is not None:
+            self._shown = None
+            self.load()
+
+    # --- reading ---------------------------------------------------------------------------
+
+    @property
+    def _school_ids(self) -> frozenset[int] | None:
+        staff = self.frontdesk.staff
+        assert staff is not None
+        return None if staff.role is StaffRole.ADMIN else staff.school_ids
+
+    def load(self) -> None:
+        """Read the queue for the filter's text, unless a read is already on its way."""
+        if self._in_flight:
+            return  # the read in flight looks at the filter again when it lands
+        self._in_flight = True
+        text = self.query_one("#filter", Input).value
+        newest_first = self.newest_first
+        school_ids = self._school_ids
+        need_schools = self._schools is None
+        database = self.frontdesk.database
+
+        def work() -> QueuePage:
+            with database.read() as uow:
+                rows = waiting_requests(uow, school_ids, text, newest_first=newest_first)
+                waiting = count_pending_links(uow, school_ids) if not text.strip() else None
+                schools = (
+                    {s.id: s.name for s in list_schools(uow, school_ids)} if need_schools else None
+                )
+                return QueuePage(text, newest_first, rows, waiting, schools, uow.now())
+
+        self.run_service(work, self._show, self._failed, group="queue-read", exclusive=True)
+
+    def _failed(self, error: object) -> None:
+        self._in_flight = False
+        self.show_error(error)  # type: ignore[arg-type]
+
+    def _show(self, page: QueuePage) -> None:
+        self._in_flight = False
+        if page.schools is not None:
+            self._schools = page.schools
+        if page.waiting is not None:
+            self._waiting = page.waiting
+        table = self.query_one("#queue", DataTable)
+        table.clear()
+        self._rows = {}
+        schools = self._schools or {}
+        for row in page.rows:
+            self._rows[row.key] = row
+            table.add_row(
+                format_timedelta(page.now - row.requested_at),
+                row.parent_name,
+                row.student_name or _("(no child asked for yet)"),
+                row.student_number or "",
+                schools.get(row.school_id, "") if row.school_id is not None else "",
+                row.parent_email,
+                key=row.key,
+            )
+        self._shown = (page.text, page.newest_first)
+        self._summarize(page)
+        # Typing went on while this read ran: read again for the newest text.
+        if (self.query_one("#filter", Input).value, self.newest_first) != self._shown:
+            self.load()
+
+    def _summarize(self, page: QueuePage) -> None:
+        order = _("newest first") if page.newest_first else _("oldest first")
+        waiting = self._waiting or 0
+        summary = ngettext(
+            "{n} link waiting for verification", "{n} links waiting for verification", waiting
+        ).format(n=format_number(waiting))
+        self.query_one("#queue-summary", Static).update(f"{summary} · {order}")
+        empty = self.query_one("#queue-empty", Static)
+        if page.rows:
+            empty.update("")
+        elif page.text.strip():
+            empty.update(_("Nothing waiting matches “{text}”.").format(text=page.text.strip()))
+        else:
+            empty.update(_("Nothing is waiting. Well done."))
+
+    # --- keys ------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.load()
+
+    @on(Input.Submitted, "#filter")
+    def _open_highlighted(self) -> None:
+        table = self.query_one("#queue", DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            self.open_request(key)
+
+    @on(DataTable.RowSelected, "#queue")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.open_request(event.row_key.value)
+
+    def on_key(self, event: object) -> None:
+        key = getattr(event, "key", "")
+        filter_box = self.query_one("#filter", Input)
+        if key == "down" and filter_box.has_focus:
+            self.query_one("#queue", DataTable).focus()
+
+    def open_request(self, key: str | None) -> None:
+        """Open the request of the row ``key``."""
+        row = self._rows.get(key or "")
+        if row is None:
+            return
+        from screens.desk.request import RequestScreen
+
+        self.app.push_screen(RequestScreen(row.parent_id, focus_link_id=row.link_id))
+
+    def action_toggle_order(self) -> None:
+        """Flip between oldest first and newest first."""
+        self.newest_first = not self.newest_first
+        self.load()
+
+    def action_reload(self) -> None:
+        """Read the queue again."""
+        self.load()
+
+    def action_focus_filter(self) -> None:
+        """Put the cursor in the filter box."""
+        self.query_one("#filter", Input).focus()
+
+    def action_back(self) -> None:
+        """Back to the staff home."""
+        self.app.pop_screen()
