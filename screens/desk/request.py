@@ -49,6 +49,7 @@ from frontdesk.services.verification import (
 from screens.base import BaseScreen
 from screens.desk.dialogs import ConfirmDialog, ReasonDialog
 from screens.widgets.field import Field
+from screens.widgets.password_input import PasswordInput
 
 ID_TYPES = {
     IdType.DRIVER_LICENCE: N_("Driver licence"),
@@ -174,7 +175,10 @@ class RequestScreen(BaseScreen[None]):
                 name="id_type",
             )
             yield Field(
-                _("Last 4 of ID number"), Input(id="id-last4", max_length=4), name="id_last4"
+                _("Last 4 of ID number"),
+                # Hidden like a password, so the digits never reach a screenshot.
+                PasswordInput(id="id-last4", max_length=4),
+                name="id_last4",
             )
             yield Field(
                 _("Expires ({pattern})").format(pattern=date_input_pattern()),
