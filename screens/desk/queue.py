@@ -65,12 +65,13 @@ class QueueScreen(BaseScreen[None]):
             id="filter",
         )
         table: DataTable[str] = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
-        table.add_column(_("Waiting"), key="waiting")
-        table.add_column(_("Parent"), key="parent")
-        table.add_column(_("Student"), key="student")
-        table.add_column(_("Student ID"), key="number")
-        table.add_column(_("School"), key="school")
-        table.add_column(_("Email"), key="email")
+        # Fixed widths: the columns do not jump as the filter changes the rows.
+        table.add_column(_("Waiting"), key="waiting", width=10)
+        table.add_column(_("Parent"), key="parent", width=22)
+        table.add_column(_("Student"), key="student", width=26)
+        table.add_column(_("Student ID"), key="number", width=10)
+        table.add_column(_("School"), key="school", width=22)
+        table.add_column(_("Email"), key="email", width=30)
         yield table
         yield Static("", id="queue-empty")
         yield Footer()

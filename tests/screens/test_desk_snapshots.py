@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from frontdesk.db.engine import Runtime, open_database
 from frontdesk.db.models import StudentPhoto
@@ -38,11 +38,22 @@ def desk_app(tmp_path: Path, sqlite_template: Path) -> FrontdeskApp:
     return app
 
 
-async def open_queue(pilot: Pilot[Any]) -> None:
-    await pilot.app.push_screen(QueueScreen())
+async def still(pilot: Pilot[Any]) -> None:
+    """Workers done, tables sized, and no blinking cursor: the screen as it will stay."""
     await settle(pilot.app, pilot)
     for box in pilot.app.screen.query(Input):
         box.cursor_blink = False
+    # A DataTable sizes its columns on a later refresh than the one that adds its rows.
+    for table in pilot.app.screen.query(DataTable):
+        table.refresh(layout=True)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def open_queue(pilot: Pilot[Any]) -> None:
+    await pilot.app.push_screen(QueueScreen())
+    await still(pilot)
 
 
 def test_the_queue(snap_compare: Any, tmp_path: Path, sqlite_template: Path) -> None:
@@ -55,7 +66,7 @@ def test_the_queue_filtered(snap_compare: Any, tmp_path: Path, sqlite_template: 
     async def filtered(pilot: Pilot[Any]) -> None:
         await open_queue(pilot)
         await pilot.press(*"obrien")
-        await settle(pilot.app, pilot)
+        await still(pilot)
 
     assert snap_compare(
         desk_app(tmp_path, sqlite_template), terminal_size=SIZE, run_before=filtered
@@ -66,11 +77,9 @@ def test_the_request_view(snap_compare: Any, tmp_path: Path, sqlite_template: Pa
     async def opened(pilot: Pilot[Any]) -> None:
         await open_queue(pilot)
         await pilot.press("enter")
-        await settle(pilot.app, pilot)
-        for box in pilot.app.screen.query(Input):
-            box.cursor_blink = False
+        await still(pilot)
         await pilot.press(*"k321", *"5/1/2031")
-        await pilot.pause()
+        await still(pilot)
 
     assert snap_compare(desk_app(tmp_path, sqlite_template), terminal_size=SIZE, run_before=opened)
 
@@ -81,10 +90,8 @@ def test_the_request_view_with_an_expired_id(
     async def expired(pilot: Pilot[Any]) -> None:
         await open_queue(pilot)
         await pilot.press("enter")
-        await settle(pilot.app, pilot)
-        for box in pilot.app.screen.query(Input):
-            box.cursor_blink = False
+        await still(pilot)
         await pilot.press(*"k321", *"9/30/2026")
-        await pilot.pause()
+        await still(pilot)
 
     assert snap_compare(desk_app(tmp_path, sqlite_template), terminal_size=SIZE, run_before=expired)
