@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bench.context import BenchContext
 
-SUITES = ("foundation",)
+SUITES = ("foundation", "kiosk", "passwords")
 
 
 def main() -> int:

@@ -49,7 +49,11 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _runtime(settings: Settings) -> Runtime:
-    return Runtime(keyring=Keyring.from_file(settings.key_file), workstation=settings.workstation)
+    return Runtime(
+        keyring=Keyring.from_file(settings.key_file),
+        workstation=settings.workstation,
+        portal_url=settings.portal_url,
+    )
 
 
 def _open(settings: Settings) -> Database:
@@ -67,7 +71,7 @@ def _launch(database: Database, settings: Settings, start: str, notice: str = ""
     # The composition root is the one place in frontdesk that knows the screens exist.
     from screens.app import run_app
 
-    return run_app(database, start=start, notice=notice)
+    return run_app(database, start=start, notice=notice, mail=settings.mail)
 
 
 # --- commands ----------------------------------------------------------------------------------
@@ -81,6 +85,11 @@ def cmd_open(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_desk(args: argparse.Namespace, settings: Settings) -> int:
     """Open the staff desk (sign-in first)."""
     return _launch(_open(settings), settings, "desk")
+
+
+def cmd_kiosk(args: argparse.Namespace, settings: Settings) -> int:
+    """Open the parent kiosk, locked down until a staff PIN ends it."""
+    return _launch(_open(settings), settings, "kiosk")
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -134,6 +143,39 @@ def cmd_staff_add(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{name}: {message}", file=sys.stderr)
         return 2
     return 0
+
+
+def cmd_mail_status(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the outbox: mails by state, what is due, the oldest queued, the latest errors."""
+    from frontdesk.mail.delivery import outbox_status
+
+    with _open(settings).read() as uow:
+        status = outbox_status(uow)
+    print(", ".join(f"{state}: {count}" for state, count in status.counts.items()))
+    print(f"due now: {status.due_now}")
+    oldest = status.oldest_queued.isoformat(timespec="seconds") if status.oldest_queued else "-"
+    print(f"oldest queued: {oldest}")
+    for failure in status.failures:
+        print(
+            f"mail {failure.id} ({failure.kind}), {failure.attempts} attempts, next "
+            f"{failure.next_attempt_at.isoformat(timespec='seconds')}: {failure.last_error}"
+        )
+    return 0
+
+
+def cmd_mail_retry(args: argparse.Namespace, settings: Settings) -> int:
+    """Deliver the queued mails that are due now (all of them with --all)."""
+    from frontdesk.mail.delivery import Deliverer
+
+    deliverer = Deliverer(_open(settings), settings.mail)
+    sent = failed = 0
+    while True:  # a pass takes one batch; go on until a pass finds nothing more to do
+        result = deliverer.deliver_due(everything=args.all)
+        sent, failed = sent + result.sent, failed + result.failed
+        if result.sent == 0 or (result.sent + result.failed) < deliverer.batch:
+            break
+    print(f"sent {sent}, failed {failed}")
+    return 0 if failed == 0 else 1
 
 
 def _demo_settings(args: argparse.Namespace, settings: Settings) -> Settings:
@@ -287,6 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--fresh", action="store_true", help="throw away an existing demo first")
     add("open", cmd_open, "Open the start screen on the district database.")
     add("desk", cmd_desk, "Open the staff desk: sign in, then the work of your role.")
+    add("kiosk", cmd_kiosk, "Open the parent kiosk (full screen; staff leave it with their PIN).")
 
     db = commands.add_parser(
         "db", help="Database schema: upgrade, current.", description="Database schema commands."
@@ -298,6 +341,21 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         sub = db_commands.add_parser(name, parents=[common], help=summary, description=summary)
         sub.set_defaults(func=func)
+
+    mail = commands.add_parser(
+        "mail", help="The outbox: status, retry.", description="Outgoing mail commands."
+    )
+    mail_commands = mail.add_subparsers(dest="mail_command", metavar="COMMAND", required=True)
+    for name, func, summary in (
+        ("status", cmd_mail_status, "Show the outbox: counts, oldest queued mail, last errors."),
+        ("retry", cmd_mail_retry, "Deliver the queued mails that are due now."),
+    ):
+        sub = mail_commands.add_parser(name, parents=[common], help=summary, description=summary)
+        sub.set_defaults(func=func)
+        if name == "retry":
+            sub.add_argument(
+                "--all", action="store_true", help="also the mails still waiting out a back-off"
+            )
 
     staff = commands.add_parser(
         "staff", help="Staff accounts: add.", description="Staff account commands."

@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     """The district's secret key (keyed hashes of SSN digits and codes); made on first run."""
     workstation: str = Field(default_factory=socket.gethostname)
     """The name of this workstation in audit rows and per-kiosk rate limits."""
+    portal_url: str = "http://localhost:8000"
+    """The portal's address as parents reach it in a browser; reset links start with it."""
     mail: MailSettings = Field(default_factory=MailSettings)
     """Outgoing mail."""
     log_file: Path = Field(default_factory=lambda: data_home() / "frontdesk.log")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from typing import Any
+
 from textual import on
 from textual.app import App
 from textual.reactive import reactive
+from textual.screen import Screen
 
+from frontdesk.config import MailSettings
 from frontdesk.db.engine import Database
 from frontdesk.i18n import set_language
 from frontdesk.services.district import DistrictSettings
@@ -24,9 +29,20 @@ class FrontdeskApp(App[int]):
     language: reactive[str] = reactive("en", init=False)
     """The language every screen is shown in; switching it re-renders the screen."""
 
-    def __init__(self, database: Database, *, start: str = "start", notice: str = "") -> None:
+    MAIL_INTERVAL = 30.0
+    """Seconds between two delivery passes of the outbox."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        start: str = "start",
+        notice: str = "",
+        mail: MailSettings | None = None,
+    ) -> None:
         super().__init__()
         self.database = database
+        self.mail = mail
         self.start = start
         self.notice = notice
         with database.read() as uow:
@@ -36,10 +52,25 @@ class FrontdeskApp(App[int]):
         set_language(self.district.default_language)
 
     def on_mount(self) -> None:
+        self.push_screen(self.first_screen())
+        if self.mail is not None:
+            self.set_interval(self.MAIL_INTERVAL, self.deliver_mail)
+
+    def first_screen(self) -> Screen[Any]:
+        """The screen the app opens on."""
         from screens.desk.signin import StaffSignInScreen
         from screens.start import StartScreen
 
-        self.push_screen(StaffSignInScreen() if self.start == "desk" else StartScreen())
+        return StaffSignInScreen() if self.start == "desk" else StartScreen()
+
+    def deliver_mail(self) -> None:
+        """Run one delivery pass of the outbox in a thread (E1); errors stay in the outbox."""
+        from frontdesk.mail.delivery import Deliverer
+
+        if self.mail is None or any(w.group == "mail" for w in self.workers if w.is_running):
+            return
+        deliverer = Deliverer(self.database, self.mail)
+        self.run_worker(deliverer.deliver_due, thread=True, exit_on_error=False, group="mail")
 
     def watch_language(self, language: str) -> None:
         set_language(language)
@@ -51,7 +82,30 @@ class FrontdeskApp(App[int]):
         self.language = event.language
 
 
-def run_app(database: Database, *, start: str = "start", notice: str = "") -> int:
-    """Run the app until it quits; returns its exit code."""
-    result = FrontdeskApp(database, start=start, notice=notice).run()
-    return result or 0
+OPEN_KIOSK = 100
+"""What the start screen's "Parent kiosk" button exits with: run_app then starts the kiosk."""
+
+
+def run_app(
+    database: Database,
+    *,
+    start: str = "start",
+    notice: str = "",
+    mail: MailSettings | None = None,
+) -> int:
+    """Run the app until it quits; returns its exit code. With ``mail``, it delivers the outbox.
+
+    The kiosk is an app of its own (locked down, K1); started from the start screen, the
+    staff PIN that ends it brings the start screen back.
+    """
+    from screens.kiosk.app import KioskApp
+
+    # With this set, Textual turns ctrl+c and ctrl+z into signals that would leave the kiosk.
+    os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)
+    if start == "kiosk":
+        return KioskApp(database, mail=mail).run() or 0
+    while True:
+        result = FrontdeskApp(database, start=start, notice=notice, mail=mail).run()
+        if result != OPEN_KIOSK:
+            return result or 0
+        KioskApp(database, mail=mail).run()

@@ -39,7 +39,11 @@ class BaseScreen(Screen[T]):
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return {
             key: active._replace(
-                binding=replace(active.binding, description=_(active.binding.description))
+                # gettext("") is the catalog's header: hidden bindings keep their empty text.
+                binding=replace(
+                    active.binding,
+                    description=_(active.binding.description) if active.binding.description else "",
+                )
             )
             for key, active in super().active_bindings.items()
         }

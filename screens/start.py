@@ -18,6 +18,7 @@ class StartScreen(BaseScreen[None]):
 
     BINDINGS = [
         Binding("d", "desk", N_("Staff desk")),
+        Binding("k", "kiosk", N_("Parent kiosk")),
         Binding("ctrl+q", "app.quit", N_("Quit")),
     ]
 
@@ -29,6 +30,8 @@ class StartScreen(BaseScreen[None]):
             yield Static(district.district_name, classes="title")
             with Center():
                 yield Button(_("Staff desk"), id="desk", variant="primary")
+            with Center():
+                yield Button(_("Parent kiosk"), id="kiosk")
             if self.frontdesk.notice:
                 yield Static(self.frontdesk.notice, classes="notice", markup=False)
         yield Footer()
@@ -39,3 +42,10 @@ class StartScreen(BaseScreen[None]):
         from screens.desk.signin import StaffSignInScreen
 
         self.app.push_screen(StaffSignInScreen())
+
+    @on(Button.Pressed, "#kiosk")
+    def action_kiosk(self) -> None:
+        """Turn this workstation into a parent kiosk (left with a staff PIN)."""
+        from screens.app import OPEN_KIOSK
+
+        self.app.exit(OPEN_KIOSK)

@@ -10,16 +10,37 @@ from frontdesk.mail.outbox import Mail
 
 
 def _render(
-    kind: str, to: str, language: str, district: str, subject: str, paragraphs: list[str]
+    kind: str,
+    to: str,
+    language: str,
+    district: str,
+    subject: str,
+    paragraphs: list[str],
+    links: dict[int, str] | None = None,
 ) -> Mail:
+    """A mail of ``paragraphs``; ``links`` makes paragraph *n* a link to a URL in the HTML
+    part (the text part gives the URL on the line after it)."""
+    links = links or {}
     subject_text = f"{district}: {gettext_in(language, subject)}"
-    text = "\n\n".join(paragraphs) + f"\n\n-- \n{district}\n"
+    text = (
+        "\n\n".join(f"{p}\n{links[n]}" if n in links else p for n, p in enumerate(paragraphs))
+        + f"\n\n-- \n{district}\n"
+    )
     html = (
         f'<!doctype html><html lang="{escape(language)}"><body>'
-        + "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+        + "".join(
+            f'<p><a href="{escape(links[n])}">{escape(p)}</a></p>'
+            if n in links
+            else f"<p>{escape(p)}</p>"
+            for n, p in enumerate(paragraphs)
+        )
         + f"<p>— {escape(district)}</p></body></html>"
     )
     return Mail(kind, to, language, subject_text, text, html)
+
+
+SECRET_KINDS = frozenset({"password_reset"})
+"""Mail kinds that carry a secret: their bodies are wiped from the outbox once delivered."""
 
 
 def account_approved(to: str, language: str, district: str, first_name: str) -> Mail:
@@ -66,3 +87,46 @@ def link_decided(
         p.format(student=student, reason=reason or "") for p in body
     ]
     return _render("link_decided", to, language, district, subject, paragraphs)
+
+
+def password_reset(
+    *, to: str, language: str, district: str, first_name: str, code: str, link: str, minutes: int
+) -> Mail:
+    """R16: a single-use link and code that lead to a temporary password."""
+    t = partial(gettext_in, language)
+    greeting = t("Hello {name},").format(name=first_name) if first_name else t("Hello,")
+    return _render(
+        "password_reset",
+        to,
+        language,
+        district,
+        N_("Reset your parent portal password"),
+        [
+            greeting,
+            t("Someone asked to reset the password of your parent portal account."),
+            t("At the kiosk, enter this code: {code}").format(code=code.upper()),
+            t("Or open this link to get a new password:"),
+            t("The code and the link work once and expire in {minutes} minutes.").format(
+                minutes=minutes
+            ),
+            t("If you did not ask for this, ignore this mail: your password has not changed."),
+        ],
+        links={3: link},
+    )
+
+
+def password_changed(to: str, language: str, district: str, first_name: str) -> Mail:
+    """The password of the account was changed (so a parent notices one they did not make)."""
+    t = partial(gettext_in, language)
+    return _render(
+        "password_changed",
+        to,
+        language,
+        district,
+        N_("Your parent portal password was changed"),
+        [
+            t("Hello {name},").format(name=first_name),
+            t("The password of your parent portal account was just changed."),
+            t("If you did not do this, please contact the school's front office at once."),
+        ],
+    )

@@ -30,8 +30,10 @@ class AuditAction(StrEnum):
     RATE_LIMITED = "rate_limited"
     PASSWORD_RESET_REQUEST = "password.reset_request"
     PASSWORD_RESET = "password.reset"
+    PASSWORD_RESET_FAILED = "password.reset_failed"
     PASSWORD_TEMPORARY = "password.temporary"
     PASSWORD_CHANGE = "password.change"
+    PASSWORD_CHANGE_FAILED = "password.change_failed"
     MAIL_RESEND = "mail.resend"
     STAFF_SIGNIN = "staff.signin"
     STAFF_SIGNIN_FAILED = "staff.signin_failed"
@@ -39,6 +41,9 @@ class AuditAction(StrEnum):
     STAFF_UPDATE = "staff.update"
     SETTINGS_CHANGE = "settings.change"
     ROSTER_IMPORT = "roster.import"
+    PARENT_PREFERENCES = "parent.preferences"
+    KIOSK_EXIT = "kiosk.exit"
+    KIOSK_EXIT_FAILED = "kiosk.exit_failed"
 
 
 # Detail keys that would put a secret in the trail; a service passing one is a bug.

@@ -80,6 +80,8 @@ class RateLimits(_Strict):
     signin_failures_per_workstation: Annotated[int, Field(ge=1)] = 50
     reset_requests_per_account: Annotated[int, Field(ge=1)] = 3
     reset_code_attempts: Annotated[int, Field(ge=1)] = 5
+    reset_requests_per_workstation: Annotated[int, Field(ge=1)] = 30
+    """Forgot-password requests from one kiosk in the window, whatever the addresses."""
 
 
 class DistrictSettings(_Strict):

@@ -35,6 +35,12 @@ class DeskArea:
     open: Callable[[], Screen[None]]
 
 
+def _support_desk() -> Screen[None]:
+    from screens.support.desk import SupportDeskScreen
+
+    return SupportDeskScreen()
+
+
 def _open_queue() -> Screen[None]:
     from screens.desk.queue import QueueScreen
 
@@ -52,6 +58,12 @@ DECIDERS = frozenset({StaffRole.CLERK, StaffRole.ADMIN})
 DESK_AREAS: list[DeskArea] = [
     DeskArea("queue", N_("Verification queue"), DECIDERS, _open_queue),
     DeskArea("history", N_("Desk history"), DECIDERS, _open_history),
+    DeskArea(
+        "support",
+        N_("Support desk"),
+        frozenset({StaffRole.SUPPORT, StaffRole.ADMIN}),
+        _support_desk,
+    ),
 ]
 """The desk's areas, in menu order: one entry an area, importing its screen lazily in ``open``."""
 

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, inspect
 from frontdesk.cli import build_parser, main
 from frontdesk.db.engine import head_revision
 
-COMMANDS = ["demo", "open", "desk", "db", "staff"]
+COMMANDS = ["demo", "open", "desk", "kiosk", "db", "staff", "mail"]
 
 
 def test_help_lists_every_command_with_a_line(capsys: pytest.CaptureFixture[str]) -> None:
@@ -30,6 +30,7 @@ def test_help_lists_every_command_with_a_line(capsys: pytest.CaptureFixture[str]
         ["demo"],
         ["open"],
         ["desk"],
+        ["kiosk"],
         ["db"],
         ["db", "upgrade"],
         ["db", "current"],

@@ -1,0 +1,78 @@
+"""Issue 6's figures: one argon2id hash, one whole parent sign-in, and how close the second
+comes to the first (the hash should be nearly all the cost of a sign-in); also how alike a
+forgot-password request takes for a known and an unknown address (R15)."""
+
+from __future__ import annotations
+
+from bench.context import BenchContext, median, p95, timings_ms
+from frontdesk.db.engine import Runtime, open_database
+from frontdesk.security import Keyring, PasswordHasher
+from frontdesk.services.audit import Actor
+from frontdesk.services.district import RateLimits, save_settings
+from frontdesk.services.passwords import request_reset
+from frontdesk.services.registration import AccountForm, create_parent_account
+from frontdesk.services.signin import sign_in_parent
+
+PASSWORD = "correct horse battery staple"
+RUNS = 40
+
+
+def run(ctx: BenchContext) -> None:
+    hasher = PasswordHasher()
+    p = hasher.parameters
+    database = open_database(
+        f"sqlite:///{ctx.workdir / 'passwords.db'}",
+        Runtime(Keyring(b"b" * 32), hasher=hasher, workstation="bench"),
+    )
+    with database.write() as uow:
+        generous = RateLimits(
+            reset_requests_per_account=10**6,
+            reset_requests_per_workstation=10**6,
+            accounts_per_workstation=10**6,
+        )
+        save_settings(
+            uow, Actor.system("bench"), uow.settings.model_copy(update={"rate_limits": generous})
+        )
+    with database.write() as uow:
+        create_parent_account(
+            uow,
+            AccountForm(
+                first_name="Ana",
+                last_name="Lima",
+                email="ana@example.org",
+                phone="555 010 0101",
+                relationship="Mother",
+                password=PASSWORD,  # type: ignore[arg-type]
+                password_confirm=PASSWORD,  # type: ignore[arg-type]
+            ),
+        )
+
+    hash_times = timings_ms(lambda: hasher.hash(PASSWORD), RUNS)
+    label = f"argon2id_{p.memory_kib // 1024}MiB_{p.iterations}it_{p.lanes}lane"
+    ctx.report(f"password_hash_{label}_median", median(hash_times), "ms")
+
+    def sign_in() -> None:
+        with database.write() as uow:
+            sign_in_parent(uow, "ana@example.org", PASSWORD)
+
+    signin_times = timings_ms(sign_in, RUNS)
+    ctx.report("parent_signin_sqlite_median", median(signin_times), "ms")
+    ctx.report("parent_signin_sqlite_p95", p95(signin_times), "ms")
+    per_second = 1000 / median(signin_times)
+    ctx.report("parent_signins_per_second_one_core", per_second, "1/s")
+    ctx.report(
+        "signin_rate_over_hash_rate_target_0.8",
+        per_second / (1000 / median(hash_times)),
+        "ratio",
+    )
+
+    # R15: the same work for an address with an account and one without.
+    for name, email in (("known", "ana@example.org"), ("unknown", "nobody@example.org")):
+
+        def ask(email: str = email) -> None:
+            with database.write() as uow:
+                request_reset(uow, email, "en")
+
+        times = timings_ms(ask, 200)
+        ctx.report(f"reset_request_{name}_address_median", median(times), "ms")
+    database.dispose()

@@ -1,0 +1,447 @@
+"""Forgotten and changed passwords (R15–R18) and what support staff do about them (P1).
+
+Built as OWASP's Forgot Password cheat sheet and NIST SP 800-63B ask:
+
+- Asking for a reset gives the same answer, after the same work, whether or not the email has
+  an account, and is rate limited per address and per workstation (R15).
+- The mail holds a single-use link token (256 bits) and a short code; only their digests are
+  stored. Both expire, and die when a newer reset is asked for or the password changes (R16).
+- Redeeming one sets a random temporary password, shown once, which must be changed at the
+  next sign-in (R17). Changing a password asks for the current one (R18).
+- Every password change bumps ``credentials_version``, which ends the account's other sessions.
+- Staff actions take a reason and are audited; no password, token or code is ever recorded.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from pydantic import BaseModel, SecretStr
+from sqlalchemy import ColumnElement, select, update
+
+from frontdesk.db.models import (
+    AccountStatus,
+    ParentAccount,
+    PasswordReset,
+)
+from frontdesk.db.uow import UnitOfWork
+from frontdesk.errors import AccountLocked, DomainError, FieldErrors, RateLimited
+from frontdesk.i18n import Msg
+from frontdesk.mail import messages
+from frontdesk.mail.outbox import enqueue
+from frontdesk.security import digests_equal, new_token, token_digest
+from frontdesk.services import ratelimit
+from frontdesk.services.audit import ANONYMOUS, Actor, AuditAction, record
+from frontdesk.services.password_policy import password_problem
+from frontdesk.services.ratelimit import AttemptKind
+from frontdesk.services.registration import REQUIRED, is_email, normalize_email
+from frontdesk.services.sessions import (
+    ParentSession,
+    current_parent,
+    parent_session,
+)
+
+ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+"""Crockford's base-32 letters in lower case: no i, l, o or u to mistake for 1, 0 or v."""
+_LOOK_ALIKES = str.maketrans({"o": "0", "i": "1", "l": "1"})
+TEMPORARY_GROUPS = 4
+"""A temporary password is four groups of four: 16 × 5 = 80 random bits."""
+CODE_LENGTH = 8
+"""The reset code has 40 bits; a reset allows only a few wrong guesses before it dies."""
+_NEWEST_RESETS = 5
+"""How many of an account's latest resets a code is compared with (to name an old one)."""
+CLOSED = (AccountStatus.DENIED, AccountStatus.DISABLED)
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+class ResetCodeWrong(FieldErrors):
+    """The code matches no reset of that address; says nothing of whether it has an account."""
+
+    recorded = True
+
+    def __init__(self) -> None:
+        super().__init__(
+            {"code": Msg("This code is not right. Check the code in the mail and try again.")}
+        )
+
+
+class ResetTooManyAttempts(DomainError):
+    """Too many wrong codes: the reset is dead; a new mail must be asked for."""
+
+    recorded = True
+
+    def __init__(self) -> None:
+        super().__init__(
+            Msg("Too many wrong codes. Ask for a new mail, or see the front office for help.")
+        )
+
+
+class ResetExpired(DomainError):
+    """The code or link is right but too old."""
+
+    def __init__(self) -> None:
+        super().__init__(Msg("This code has expired. Ask for a new mail."))
+
+
+class ResetUsed(DomainError):
+    """The code or link was used already: each works once."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            Msg("This code has already been used. Ask for a new mail if you need another.")
+        )
+
+
+class ResetSuperseded(DomainError):
+    """A newer reset was asked for, or the password changed, since this one was sent."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            Msg(
+                "This code is no longer valid: a newer mail was sent or the password was "
+                "changed. Use the code in the newest mail."
+            )
+        )
+
+
+class LinkInvalid(DomainError):
+    """No reset has this link token."""
+
+    def __init__(self) -> None:
+        super().__init__(Msg("This link is not valid. Ask for a new mail."))
+
+
+class WrongCurrentPassword(FieldErrors):
+    """The current password typed to change it is not right; counted like a failed sign-in."""
+
+    recorded = True
+
+    def __init__(self) -> None:
+        super().__init__({"current": Msg("This is not your current password.")})
+
+
+# --- what services hand back -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemporaryCredentials:
+    """A temporary password, shown once and never stored readable."""
+
+    email: str
+    password: str
+
+
+class PasswordChange(BaseModel):
+    """The change-password form (R17 forced, R18 any time)."""
+
+    current: SecretStr = SecretStr("")
+    """The temporary password (R17) or the password in use (R18)."""
+    new: SecretStr = SecretStr("")
+    confirm: SecretStr = SecretStr("")
+
+
+# --- secrets -------------------------------------------------------------------------------
+
+
+def temporary_password() -> str:
+    """A random password that is easy to read aloud and type: ``7kq2-m9xd-4hz0-pw3c``."""
+    groups = ("".join(secrets.choice(ALPHABET) for _ in range(4)) for _ in range(TEMPORARY_GROUPS))
+    return "-".join(groups)
+
+
+def _new_code() -> str:
+    code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{code[:4]}-{code[4:]}"
+
+
+def normalize_code(typed: str) -> str:
+    """A code as typed (any case, spaces, dashes, o for 0, l or i for 1) in its stored form."""
+    return re.sub(r"[\s-]", "", typed.lower()).translate(_LOOK_ALIKES)
+
+
+def _code_digest(uow: UnitOfWork, token_hash: str, code: str) -> str:
+    # Keyed with the district key and salted with the reset's own token digest: a stolen
+    # database alone cannot brute-force the short codes.
+    return uow.runtime.keyring.digest("reset_code", token_hash, normalize_code(code))
+
+
+def _reset_link(uow: UnitOfWork, token: str) -> str:
+    return f"{uow.runtime.portal_url.rstrip('/')}/reset?token={token}"
+
+
+# --- asking for a reset (R15, R16) -------------------------------------------------------------
+
+
+def _open_resets(parent_id: int) -> list[ColumnElement[bool]]:
+    return [
+        PasswordReset.parent_id == parent_id,
+        PasswordReset.used_at.is_(None),
+        PasswordReset.revoked_at.is_(None),
+    ]
+
+
+def _revoke_open_resets(uow: UnitOfWork, parent_id: int) -> None:
+    uow.session.execute(
+        update(PasswordReset)
+        .where(*_open_resets(parent_id))
+        .values(revoked_at=uow.now())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _parent_by_email(uow: UnitOfWork, email: str) -> ParentAccount | None:
+    parent = uow.session.scalar(select(ParentAccount).where(ParentAccount.email == email))
+    return None if parent is None or parent.status in CLOSED else parent
+
+
+def issue_reset(uow: UnitOfWork, parent: ParentAccount | None, email: str, language: str) -> None:
+    """Make a reset and its mail. For an unknown address (``None``) do the same work (secrets,
+    digests, the rendered mail, the revoking update) but keep and send nothing, so neither the
+    answer nor its timing tells the two apart; only the two inserts differ (about 1 ms on
+    SQLite, see ``bench/passwords.py``)."""
+    settings = uow.settings
+    token = new_token()
+    code = _new_code()
+    token_hash = token_digest(token)
+    code_hash = _code_digest(uow, token_hash, code)
+    now = uow.now()
+    minutes = settings.reset_link_minutes
+    mail = messages.password_reset(
+        to=parent.email if parent else email,
+        language=parent.language if parent else language,
+        district=settings.district_name,
+        first_name=parent.first_name if parent else "",
+        code=code,
+        link=_reset_link(uow, token),
+        minutes=minutes,
+    )
+    _revoke_open_resets(uow, parent.id if parent else -1)
+    if parent is None:
+        return
+    uow.session.add(
+        PasswordReset(
+            parent_id=parent.id,
+            token_digest=token_hash,
+            code_digest=code_hash,
+            created_at=now,
+            expires_at=now + timedelta(minutes=minutes),
+        )
+    )
+    enqueue(uow, mail)
+
+
+def request_reset(uow: UnitOfWork, email: str, language: str) -> None:
+    """R15: mail a reset link and code to ``email`` if it has an account; answer the same if not.
+
+    Raises ``FieldErrors`` for something that is not an email address, and ``RateLimited``
+    (counted per address, known or not, and per workstation) when asked too often.
+    """
+    email = normalize_email(email)
+    if not is_email(email):
+        raise FieldErrors({"email": Msg("Enter an email address like name@example.com.")})
+    limits = uow.settings.rate_limits
+    window = timedelta(minutes=limits.window_minutes)
+    by_address = f"reset-email:{email}"
+    workstation = f"workstation:{uow.workstation}"
+    over = ratelimit.over_limit(
+        uow,
+        AttemptKind.RESET_REQUESTED,
+        {
+            by_address: limits.reset_requests_per_account,
+            workstation: limits.reset_requests_per_workstation,
+        },
+        window,
+    )
+    if over is not None:
+        record(uow, ANONYMOUS, AuditAction.RATE_LIMITED, limit="reset_requests")
+        raise RateLimited()
+    ratelimit.note(uow, AttemptKind.RESET_REQUESTED, by_address, workstation)
+    # A new mail means fresh attempts at its code.
+    ratelimit.forget(uow, AttemptKind.RESET_CODE_FAILED, by_address)
+    parent = _parent_by_email(uow, email)
+    issue_reset(uow, parent, email, language)
+    record(
+        uow,
+        ANONYMOUS,
+        AuditAction.PASSWORD_RESET_REQUEST,
+        ("parent", parent.id) if parent else None,
+    )
+
+
+# --- redeeming a code or link (R16) ----------------------------------------------------------
+
+
+def _set_password(
+    uow: UnitOfWork, parent: ParentAccount, password: str, *, temporary: bool
+) -> None:
+    """Store a new password: other sessions end, open resets die, failures are forgotten."""
+    parent.password_hash = uow.runtime.hasher.hash(password)
+    parent.must_change_password = temporary
+    parent.credentials_version += 1
+    parent.password_changed_at = uow.now()
+    _revoke_open_resets(uow, parent.id)
+    ratelimit.forget(uow, AttemptKind.SIGNIN_FAILED, f"parent:{parent.id}")
+
+
+def issue_temporary(uow: UnitOfWork, parent: ParentAccount) -> TemporaryCredentials:
+    """Give ``parent`` a random temporary password, to be changed at the next sign-in."""
+    password = temporary_password()
+    _set_password(uow, parent, password, temporary=True)
+    # The lock guards the old password against guessing; a fresh random one replaces it.
+    parent.locked_at = None
+    return TemporaryCredentials(parent.email, password)
+
+
+def _redeem(uow: UnitOfWork, reset: PasswordReset, via: str) -> TemporaryCredentials:
+    limit = uow.settings.rate_limits.reset_code_attempts
+    if reset.used_at is not None:
+        raise ResetUsed()
+    if reset.revoked_at is not None:
+        raise ResetTooManyAttempts() if reset.failed_attempts >= limit else ResetSuperseded()
+    if reset.expires_at <= uow.now():
+        raise ResetExpired()
+    parent = uow.session.get_one(ParentAccount, reset.parent_id)
+    if parent.status in CLOSED:
+        raise ResetSuperseded()
+    reset.used_at = uow.now()
+    uow.session.flush()
+    credentials = issue_temporary(uow, parent)
+    ratelimit.forget(uow, AttemptKind.RESET_CODE_FAILED, f"reset-email:{parent.email}")
+    record(uow, Actor.parent(parent), AuditAction.PASSWORD_RESET, ("parent", parent.id), via=via)
+    return credentials
+
+
+def redeem_code(uow: UnitOfWork, email: str, code: str) -> TemporaryCredentials:
+    """The code from the mail, typed at the kiosk, gives a temporary password (shown once).
+
+    A wrong code is counted per address and per workstation; after the district's number of
+    wrong codes the reset dies. Only a right code tells whether it expired, was used already
+    or was superseded, so guessing learns nothing about which addresses have accounts.
+    """
+    limits = uow.settings.rate_limits
+    window = timedelta(minutes=max(limits.window_minutes, uow.settings.reset_link_minutes))
+    workstation = f"workstation:{uow.workstation}"
+    if (
+        ratelimit.recent(uow, AttemptKind.RESET_CODE_FAILED, workstation, window)
+        >= limits.signin_failures_per_workstation
+    ):
+        record(uow, ANONYMOUS, AuditAction.RATE_LIMITED, limit="reset_code_workstation")
+        raise RateLimited()
+    email = normalize_email(email)
+    by_address = f"reset-email:{email}"
+    if not normalize_code(code):
+        raise FieldErrors({"code": REQUIRED})
+    if ratelimit.recent(uow, AttemptKind.RESET_CODE_FAILED, by_address, window) >= (
+        limits.reset_code_attempts
+    ):
+        raise ResetTooManyAttempts()
+    parent = _parent_by_email(uow, email)
+    resets = (
+        list(
+            uow.session.scalars(
+                select(PasswordReset)
+                .where(PasswordReset.parent_id == parent.id)
+                .order_by(PasswordReset.created_at.desc(), PasswordReset.id.desc())
+                .limit(_NEWEST_RESETS)
+            )
+        )
+        if parent
+        else []
+    )
+    matched = None
+    for reset in resets:
+        if digests_equal(reset.code_digest, _code_digest(uow, reset.token_digest, code)):
+            matched = reset
+            break
+    if not resets:
+        _code_digest(uow, token_digest(""), code)  # the same work as a known address
+    if matched is not None:
+        return _redeem(uow, matched, via="code")
+    ratelimit.note(uow, AttemptKind.RESET_CODE_FAILED, by_address, workstation)
+    newest = resets[0] if resets else None
+    is_open = newest is not None and newest.used_at is None and newest.revoked_at is None
+    if newest is not None and is_open:
+        newest.failed_attempts += 1
+    record(
+        uow,
+        ANONYMOUS,
+        AuditAction.PASSWORD_RESET_FAILED,
+        ("parent", parent.id) if parent else None,
+    )
+    failures = ratelimit.recent(uow, AttemptKind.RESET_CODE_FAILED, by_address, window)
+    if failures >= limits.reset_code_attempts:
+        if newest is not None and is_open:
+            newest.revoked_at = uow.now()
+        raise ResetTooManyAttempts()
+    raise ResetCodeWrong()
+
+
+def redeem_link(uow: UnitOfWork, token: str) -> TemporaryCredentials:
+    """The link from the mail (browser version) gives a temporary password, shown once."""
+    reset = uow.session.scalar(
+        select(PasswordReset).where(PasswordReset.token_digest == token_digest(token.strip()))
+    )
+    if reset is None:
+        raise LinkInvalid()
+    return _redeem(uow, reset, via="link")
+
+
+# --- changing the password (R17, R18) ------------------------------------------------------------
+
+
+def change_password(uow: UnitOfWork, session: ParentSession, form: PasswordChange) -> ParentSession:
+    """Change the signed-in parent's password; the current one (or the temporary one) is asked.
+
+    Returns the new session of this kiosk: every other session of the account ends.
+    """
+    parent = current_parent(uow, session)
+    if parent.locked_at is not None:
+        raise AccountLocked()
+    current = form.current.get_secret_value()
+    new = form.new.get_secret_value()
+    problems: dict[str, Msg] = {}
+    if not current:
+        problems["current"] = REQUIRED
+    weak = password_problem(
+        new,
+        min_length=uow.settings.min_password_length,
+        email=parent.email,
+        names=(parent.first_name, parent.last_name),
+    )
+    if weak is not None:
+        problems["new"] = weak
+    elif new == current:
+        problems["new"] = Msg("Choose a password different from the one you have now.")
+    elif new != form.confirm.get_secret_value():
+        problems["confirm"] = Msg("The two passwords are not the same.")
+    if problems:
+        raise FieldErrors(problems)
+    if not uow.runtime.hasher.verify(parent.password_hash, current):
+        subject = f"parent:{parent.id}"
+        ratelimit.note(uow, AttemptKind.SIGNIN_FAILED, subject)
+        limits = uow.settings.rate_limits
+        window = timedelta(minutes=limits.window_minutes)
+        record(uow, Actor.parent(parent), AuditAction.PASSWORD_CHANGE_FAILED, ("parent", parent.id))
+        if ratelimit.recent(uow, AttemptKind.SIGNIN_FAILED, subject, window) >= (
+            limits.signin_failures_per_account
+        ):
+            parent.locked_at = uow.now()
+            raise AccountLocked()
+        raise WrongCurrentPassword()
+    forced = parent.must_change_password
+    _set_password(uow, parent, new, temporary=False)
+    record(
+        uow, Actor.parent(parent), AuditAction.PASSWORD_CHANGE, ("parent", parent.id), forced=forced
+    )
+    enqueue(
+        uow,
+        messages.password_changed(
+            parent.email, parent.language, uow.settings.district_name, parent.first_name
+        ),
+    )
+    return parent_session(parent)

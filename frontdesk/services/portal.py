@@ -1,0 +1,86 @@
+"""The portal landing (R13): the parent's children and what is still needed.
+
+A denied or revoked link shows no student data (V3): only that a request was not approved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+
+from frontdesk.db.models import AccountStatus, LinkStatus, Student, StudentLink
+from frontdesk.db.uow import UnitOfWork
+from frontdesk.services.sessions import ParentSession, current_parent
+
+
+class Alert(StrEnum):
+    """Something the parent still has to do."""
+
+    VISIT_SCHOOL = "visit_school"
+    """Show a valid photo ID at the school before student data can be seen."""
+    EMAIL_NOTIFICATIONS = "email_notifications"
+    """Not set up to receive email notifications (opens the preferences, R14)."""
+    ACCOUNT_DENIED = "account_denied"
+    """The school did not approve the account; the front office can help."""
+
+
+@dataclass(frozen=True)
+class PortalStudent:
+    """One child link as the landing lists it; no names when the link was refused."""
+
+    link_id: int
+    status: LinkStatus
+    first_name: str | None
+    last_name: str | None
+    school_name: str | None
+    grade: str | None
+
+
+@dataclass(frozen=True)
+class PortalView:
+    """Everything the landing shows."""
+
+    parent_name: str
+    account_status: AccountStatus
+    students: list[PortalStudent]
+    alerts: list[Alert]
+
+
+_SHOWN = (LinkStatus.PENDING, LinkStatus.APPROVED)
+
+
+def portal_view(uow: UnitOfWork, session: ParentSession) -> PortalView:
+    """The landing of the signed-in parent."""
+    parent = current_parent(uow, session)
+    rows = uow.session.execute(
+        select(StudentLink, Student)
+        .join(Student, Student.id == StudentLink.student_id)
+        .where(StudentLink.parent_id == parent.id)
+        .order_by(StudentLink.requested_at, StudentLink.id)
+    ).all()
+    students = [
+        PortalStudent(
+            link_id=link.id,
+            status=link.status,
+            first_name=student.first_name if link.status in _SHOWN else None,
+            last_name=student.last_name if link.status in _SHOWN else None,
+            school_name=student.school.name if link.status in _SHOWN else None,
+            grade=student.grade if link.status in _SHOWN else None,
+        )
+        for link, student in rows
+    ]
+    alerts: list[Alert] = []
+    if parent.status is AccountStatus.DENIED:
+        alerts.append(Alert.ACCOUNT_DENIED)
+    elif uow.settings.photo_id_visit_required and parent.status is AccountStatus.PENDING:
+        alerts.append(Alert.VISIT_SCHOOL)
+    if not parent.email_notifications:
+        alerts.append(Alert.EMAIL_NOTIFICATIONS)
+    return PortalView(
+        parent_name=f"{parent.first_name} {parent.last_name}",
+        account_status=parent.status,
+        students=students,
+        alerts=alerts,
+    )

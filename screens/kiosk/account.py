@@ -1,0 +1,156 @@
+"""The new-account form (R4–R7): the district's fields, Show password, the human check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pydantic import SecretStr
+from textual import on
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input
+
+from frontdesk.errors import DomainError
+from frontdesk.i18n import N_, Msg, _
+from frontdesk.services.district import AccountField
+from frontdesk.services.registration import AccountForm, create_parent_account, field_problems
+from frontdesk.services.sessions import ParentSession
+from screens.kiosk.base import HumanDraft, KioskLabel, KioskScreen
+from screens.widgets.password_input import PasswordInput
+
+
+class AccountDraft(HumanDraft):
+    """The account form as typed so far."""
+
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    phone: str = ""
+    address_street: str = ""
+    address_city: str = ""
+    address_state: str = ""
+    address_postal_code: str = ""
+    relationship: str = ""
+    password: SecretStr = SecretStr("")
+    password_confirm: SecretStr = SecretStr("")
+    extra: dict[str, str] = {}
+    show_password: bool = False
+
+    def form(self, language: str) -> AccountForm:
+        """What the registration service takes."""
+        return AccountForm(
+            **self.model_dump(exclude={"human_ticked", "human_answer", "show_password"}),
+            language=language,
+        )
+
+
+class NewAccountScreen(KioskScreen[None]):
+    """Step 4–5 of the district's document: the parent's own details, then Submit."""
+
+    BINDINGS = [Binding("escape", "back", N_("Back"))]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.draft: AccountDraft = AccountDraft(extra={})
+
+    def compose_body(self) -> Iterable[Widget]:
+        settings = self.kiosk.district
+        required = settings.required_account_fields
+        language = self.kiosk.language
+        with Vertical(classes="kiosk-column form-column"):
+            yield KioskLabel(_("Create your parent account"), classes="title")
+            yield KioskLabel(_("Fields marked * must be filled in."), classes="hint")
+            yield self.field(_("First name") + " *", "first_name")
+            yield self.field(_("Last name") + " *", "last_name")
+            yield self.field(_("Email") + " *", "email")
+            star = {field: " *" if field in required else "" for field in AccountField}
+            yield self.field(_("Phone") + star[AccountField.PHONE], "phone")
+            yield self.field(
+                _("Relationship to the child (mother, father, guardian…)")
+                + star[AccountField.RELATIONSHIP],
+                "relationship",
+            )
+            if AccountField.ADDRESS in required:
+                yield self.field(_("Street address") + " *", "address_street")
+                yield self.field(_("City") + " *", "address_city")
+                yield self.field(_("State") + " *", "address_state")
+                yield self.field(_("ZIP code") + " *", "address_postal_code")
+            for extra in settings.extra_fields:
+                label = extra.labels.get(language) or extra.labels.get(
+                    settings.default_language, extra.key
+                )
+                yield self.field(
+                    label + (" *" if extra.required else ""),
+                    f"extra-{extra.key}",
+                    Input(self.draft.extra.get(extra.key, ""), id=f"extra-{extra.key}"),
+                )
+            hidden = not self.draft.show_password
+            yield self.field(
+                _("Password") + " *",
+                "password",
+                PasswordInput(value=self.value("password"), id="password", password=hidden),
+            )
+            yield self.field(
+                _("Password again") + " *",
+                "password_confirm",
+                PasswordInput(
+                    value=self.value("password_confirm"), id="password_confirm", password=hidden
+                ),
+            )
+            yield Checkbox(_("Show password"), self.draft.show_password, id="show_password")
+            yield KioskLabel(
+                _("Use at least {n} characters; a few words you will remember work well.").format(
+                    n=settings.min_password_length
+                ),
+                classes="hint",
+            )
+            yield from self.compose_human_check()
+            with Horizontal(classes="buttons"):
+                yield Button(_("Submit"), id="submit", variant="primary")
+                yield Button(_("Back"), id="back")
+
+    @on(Checkbox.Changed, "#show_password")
+    def _show_password(self, event: Checkbox.Changed) -> None:
+        """R6: show the password as typed."""
+        for widget in self.query(PasswordInput):
+            widget.password = not event.value
+
+    @on(Button.Pressed, "#submit")
+    def submit(self) -> None:
+        """Check the form here first, then make the account in a worker."""
+        button = self.query_one("#submit", Button)
+        if button.disabled:
+            return
+        problems = field_problems(self.draft.form(self.kiosk.language), self.kiosk.district)
+        human = self.human_problem()
+        if human is not None:
+            problems["human_answer"] = human
+        if problems:
+            self.show_notice(Msg("Please correct the fields marked in red."))
+            self.show_field_errors(problems)
+            return
+        button.disabled = True
+        form = self.draft.form(self.kiosk.language)
+
+        def work() -> ParentSession:
+            with self.kiosk.database.write() as uow:
+                return create_parent_account(uow, form)
+
+        self.run_service(work, self._created, self._refused)
+
+    def _created(self, session: ParentSession) -> None:
+        from screens.kiosk.menu import ChildMenuScreen
+
+        self.kiosk.parent_session = session
+        self.draft = AccountDraft(extra={})  # the password leaves memory with the form
+        self.app.switch_screen(ChildMenuScreen(first_visit=True))
+
+    def _refused(self, error: DomainError) -> None:
+        self.query_one("#submit", Button).disabled = False
+        self.show_form_error(error)
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        """Back to the welcome screen; what was typed is dropped."""
+        self.app.pop_screen()

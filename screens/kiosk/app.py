@@ -1,0 +1,117 @@
+"""KioskApp: the frontdesk app locked down for a lobby (K1).
+
+No binding of Textual's App survives (``inherit_bindings=False``): ctrl+q, ctrl+c and the
+command palette do nothing, and ctrl+c/ctrl+z arrive as plain keys because Textual only
+turns them into signals when ``TEXTUAL_ALLOW_SIGNALS`` is set. After the district's idle time,
+with a countdown on screen first, everything a parent typed is dropped and the welcome screen
+comes back in the default language. Staff leave with their PIN (F12).
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from frontdesk.config import MailSettings
+from frontdesk.db.engine import Database
+from frontdesk.i18n import set_language
+from frontdesk.services.sessions import ParentSession
+from screens.app import FrontdeskApp
+from screens.widgets.countdown import IdleCountdown
+
+COUNTDOWN_SECONDS = 30
+"""How long before the wipe the countdown shows (less when the idle time is short)."""
+
+
+class KioskApp(FrontdeskApp, inherit_bindings=False):
+    """The parent kiosk: welcome screen first, locked, wiped when idle."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f12", "staff_exit", show=False, priority=True),
+    ]
+    ENABLE_COMMAND_PALETTE = False
+    CSS_PATH = [Path(__file__).parent.parent / "app.tcss", "kiosk.tcss"]  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        human_seconds: float = 3.0,
+        rng: random.Random | None = None,
+        tick_seconds: float = 1.0,
+        mail: MailSettings | None = None,
+    ) -> None:
+        super().__init__(database, start="kiosk", mail=mail)
+        self.human_seconds = human_seconds
+        """The least time a person takes to fill a form before pressing its button (R7)."""
+        self.rng = rng or random.SystemRandom()
+        self.tick_seconds = tick_seconds
+        self.parent_session: ParentSession | None = None
+        """The parent signed in (or just registered) at this kiosk."""
+        self.settings_version = 0
+        self.idle_seconds = 0
+
+    def first_screen(self) -> Screen[Any]:
+        """The welcome screen."""
+        from screens.kiosk.welcome import WelcomeScreen
+
+        return WelcomeScreen()
+
+    def on_mount(self) -> None:
+        self.set_interval(self.tick_seconds, self.tick_idle, name="kiosk-idle")
+
+    # --- idle wipe ---------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
+            self.touched()
+        await super().on_event(event)
+
+    def touched(self) -> None:
+        """Someone is using the kiosk: start the idle time again."""
+        if self.idle_seconds:
+            self.idle_seconds = 0
+            self._show_countdown(None)
+
+    def tick_idle(self) -> None:
+        """One more second without a key or a click; wipe at the district's idle time."""
+        self.idle_seconds += 1
+        left = self.district.kiosk_idle_seconds - self.idle_seconds
+        if left <= 0:
+            self.wipe()
+        elif left <= min(COUNTDOWN_SECONDS, self.district.kiosk_idle_seconds // 2):
+            self._show_countdown(left)
+
+    def _show_countdown(self, seconds: int | None) -> None:
+        for countdown in self.screen.query(IdleCountdown):
+            countdown.show_seconds(seconds)
+
+    def wipe(self) -> None:
+        """Drop everything the last parent typed and show the welcome screen afresh."""
+        from screens.kiosk.welcome import WelcomeScreen
+
+        self.idle_seconds = 0
+        self.parent_session = None
+        self.clear_notifications()
+        # Every screen above the welcome screen holds a form or a parent's data: drop them.
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        default = self.district.default_language
+        self.set_reactive(FrontdeskApp.language, default)
+        set_language(default)
+        self.switch_screen(WelcomeScreen())
+        self.refresh_bindings()
+
+    # --- staff exit --------------------------------------------------------------------------
+
+    def action_staff_exit(self) -> None:
+        """Ask for a staff PIN; the right one ends kiosk mode."""
+        from screens.kiosk.staff_exit import StaffExitScreen
+
+        if not isinstance(self.screen, StaffExitScreen):
+            self.push_screen(StaffExitScreen())

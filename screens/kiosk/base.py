@@ -1,0 +1,235 @@
+"""What every kiosk screen shares: the language bar, the idle countdown, and form state kept
+in plain data so a language switch (a recompose) loses nothing typed (R2)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, SecretStr
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Checkbox, Footer, Input, Label
+
+from frontdesk.errors import DomainError, FieldErrors
+from frontdesk.i18n import Msg, _, current_language, date_input_pattern, parse_date
+from frontdesk.services.kiosk import HumanChallenge
+from screens.base import BaseScreen
+from screens.widgets.countdown import IdleCountdown
+from screens.widgets.field import Field
+from screens.widgets.language_bar import LanguageBar
+
+if TYPE_CHECKING:
+    from screens.kiosk.app import KioskApp
+
+T = TypeVar("T")
+
+
+class HumanDraft(BaseModel):
+    """The human check's part of a form (R7)."""
+
+    human_ticked: bool = False
+    human_answer: str = ""
+
+
+class KioskScreen(BaseScreen[T], inherit_bindings=False):
+    """A parent's screen: language bar on top, body, idle countdown and key hints below.
+
+    ``draft`` (a pydantic model) holds what the parent typed; inputs whose id names one of its
+    fields write into it as they change, and ``compose_body`` reads from it.
+    """
+
+    # Screen's own ctrl+c copies screen text; a kiosk keeps only moving between fields.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "app.focus_next", show=False),
+        Binding("shift+tab", "app.focus_previous", show=False),
+    ]
+
+    draft: BaseModel | None = None
+    errors: dict[str, Msg]
+    notice: Msg | None = None
+    """A message about the whole form (a neutral miss, a rate limit), shown above it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.errors = {}
+        self.composed_language = ""
+        self.shown_at = time.monotonic()
+        self._challenge: HumanChallenge | None = None
+
+    @property
+    def kiosk(self) -> KioskApp:
+        """The kiosk app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        self.composed_language = current_language()
+        yield LanguageBar(self.kiosk.district.languages, self.kiosk.language)
+        with VerticalScroll(classes="kiosk-body"):
+            notice = KioskLabel(str(self.notice) if self.notice else "", id="form-notice")
+            notice.display = self.notice is not None
+            yield notice
+            yield from self.compose_body()
+        yield IdleCountdown()
+        yield Footer()
+
+    def compose_body(self) -> Iterable[Widget]:
+        """The screen's own content."""
+        return ()
+
+    def on_screen_resume(self) -> None:
+        # Screens under the one where the language changed are re-rendered when shown again.
+        if self.composed_language and self.composed_language != self.kiosk.language:
+            self.refresh(recompose=True)
+
+    # --- form state ---------------------------------------------------------------------------
+
+    def value(self, name: str) -> str:
+        """What the draft holds for ``name`` (secrets included), as text."""
+        value: Any = getattr(self.draft, name, "")
+        if isinstance(value, SecretStr):
+            return value.get_secret_value()
+        return "" if value is None else str(value)
+
+    def field(self, label: str, name: str, control: Widget | None = None) -> Field:
+        """A labelled input for draft field ``name``, with its error beside it."""
+        widget = control or Input(self.value(name), id=name)
+        error = self.errors.get(name)
+        return Field(label, widget, name=name, error=str(error) if error else "")
+
+    def date_field(self, label: str, name: str) -> Field:
+        """A date input with the chosen language's way of writing dates as its hint."""
+        hint = _("for example {date}").format(date=date_example())
+        return self.field(f"{label} ({hint})", name, Input(self.value(name), id=name))
+
+    @on(Input.Changed)
+    def _keep_typed(self, event: Input.Changed) -> None:
+        name = event.input.id or ""
+        if self.draft is None:
+            return
+        if name.startswith("extra-") and isinstance(getattr(self.draft, "extra", None), dict):
+            self.draft.extra[name.removeprefix("extra-")] = event.value  # type: ignore[attr-defined]
+        elif name in type(self.draft).model_fields:
+            current = getattr(self.draft, name)
+            setattr(
+                self.draft,
+                name,
+                SecretStr(event.value) if isinstance(current, SecretStr) else event.value,
+            )
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        # Enter moves to the next field, as a parent expects; the last one sends the form.
+        if event.input.id == self.submit_on:
+            self.submit()
+        else:
+            self.focus_next()
+
+    submit_on = "human_answer"
+    """The input whose Enter sends the form."""
+
+    def submit(self) -> None:
+        """Send the form (screens with a form override this)."""
+
+    @on(Checkbox.Changed)
+    def _keep_ticked(self, event: Checkbox.Changed) -> None:
+        name = event.checkbox.id or ""
+        if self.draft is not None and name in type(self.draft).model_fields:
+            setattr(self.draft, name, event.value)
+
+    # --- errors ------------------------------------------------------------------------------
+
+    def show_field_errors(self, errors: dict[str, Msg]) -> None:
+        """Put each message beside its field (and clear the others), keeping what was typed."""
+        # Services name extra fields "extra.<key>"; widget ids cannot hold a dot.
+        self.errors = {name.replace(".", "-"): message for name, message in errors.items()}
+        for field in self.query(Field):
+            message = self.errors.get(field.field_name)
+            field.show_error(str(message) if message else "")
+        first = next((f for f in self.query(Field) if f.field_name in self.errors), None)
+        if first is not None:
+            first.scroll_visible()
+
+    def show_notice(self, message: Msg | None) -> None:
+        """Show (or clear) the message about the whole form."""
+        self.notice = message
+        label = self.query_one("#form-notice", KioskLabel)
+        label.update(str(message) if message else "")
+        label.display = message is not None
+        if message is not None:
+            label.scroll_visible()
+
+    def show_form_error(self, error: DomainError) -> None:
+        """A service said no: beside the fields when it names them, else above the form."""
+        if isinstance(error, FieldErrors):
+            self.show_notice(error.message)
+            self.show_field_errors(error.fields)
+        else:
+            self.show_field_errors({})
+            self.show_notice(error.message)
+
+    def date_problem(self, name: str) -> Msg | None:
+        """Why the date typed in draft field ``name`` cannot be read, or ``None``."""
+        text = self.value(name).strip()
+        if not text:
+            return None
+        try:
+            parse_date(text)
+        except ValueError:
+            return Msg("Enter the date like this: {example}.", example=date_example())
+        return None
+
+    # --- the human check (R7) -------------------------------------------------------------------
+
+    @property
+    def challenge(self) -> HumanChallenge:
+        """This form's human-check question, drawn once and kept across language switches."""
+        if self._challenge is None:
+            self._challenge = HumanChallenge.new(self.kiosk.rng)
+        return self._challenge
+
+    def compose_human_check(self) -> Iterable[Widget]:
+        """The "I'm not a robot" box and its question."""
+        challenge = self.challenge
+        ticked = bool(getattr(self.draft, "human_ticked", False))
+        box = Checkbox(_("I'm not a robot"), ticked, id="human_ticked")
+        yield Horizontal(box, classes="human-check")
+        yield self.field(str(challenge.question()), "human_answer")
+
+    def human_problem(self) -> Msg | None:
+        """Why the human check is not passed yet, or ``None``."""
+        return self.challenge.problem(
+            ticked=bool(getattr(self.draft, "human_ticked", False)),
+            answer=str(getattr(self.draft, "human_answer", "")),
+            seconds_on_form=time.monotonic() - self.shown_at,
+            min_seconds=self.kiosk.human_seconds,
+        )
+
+
+def date_example() -> str:
+    """December 31, 2015 written the way the current language's date fields expect."""
+    return (
+        date_input_pattern()
+        .replace("yyyy", "2015")
+        .replace("MM", "12")
+        .replace("M", "12")
+        .replace("dd", "31")
+        .replace("d", "31")
+    )
+
+
+def typed_date(text: str) -> date | None:
+    """The date in ``text`` (already checked with ``date_problem``), or ``None`` if empty."""
+    return parse_date(text) if text.strip() else None
+
+
+class KioskLabel(Label):
+    """A paragraph of kiosk text (markup off: district texts and names are shown as typed)."""
+
+    def __init__(self, text: str, *, classes: str = "", id: str | None = None) -> None:
+        super().__init__(text, markup=False, classes=classes, id=id)

@@ -1,0 +1,101 @@
+"""What next, after the account is made or the parent signed in (R8): add a child, apply for
+enrollment, or finish and see the portal. It lists the children added so far."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual import on
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Button
+
+from frontdesk.i18n import _
+from frontdesk.services.portal import PortalView, portal_view
+from screens.kiosk.base import KioskLabel, KioskScreen
+from screens.kiosk.common import student_line
+
+
+class ChildMenuScreen(KioskScreen[None]):
+    """Step 6 of the district's document: the student listing and three choices."""
+
+    def __init__(self, *, first_visit: bool = False) -> None:
+        super().__init__()
+        self.first_visit = first_visit
+        self.view: PortalView | None = None
+
+    def compose_body(self) -> Iterable[Widget]:
+        with Vertical(classes="kiosk-column"):
+            if self.first_visit:
+                yield KioskLabel(_("Your account is ready."), classes="title")
+            yield KioskLabel(_("Your students"), classes="subtitle")
+            with Vertical(id="listing"):
+                yield from self.listing()
+            yield Button(
+                _("I would like to ADD A CHILD who is already enrolled."),
+                id="add-child",
+                classes="choice",
+                variant="primary",
+            )
+            yield Button(
+                _("I would like to APPLY FOR ENROLLMENT for a new child."),
+                id="apply",
+                classes="choice",
+            )
+            yield Button(
+                _("I am FINISHED adding students. Please take me to the Portal."),
+                id="finished",
+                classes="choice",
+            )
+
+    def listing(self) -> list[Widget]:
+        """The students linked so far (nothing until they are loaded)."""
+        if self.view is None:
+            return []
+        if not self.view.students:
+            return [KioskLabel(_("No students are linked to your account yet."), id="no-students")]
+        return [KioskLabel(student_line(s), classes="student-line") for s in self.view.students]
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.load()
+
+    def load(self) -> None:
+        """Fetch the student listing."""
+        session = self.kiosk.parent_session
+        if session is None:
+            return
+
+        def work() -> PortalView:
+            with self.kiosk.database.read() as uow:
+                return portal_view(uow, session)
+
+        self.run_service(work, self._loaded)
+
+    def _loaded(self, view: PortalView) -> None:
+        # Only the listing changes: re-rendering the whole screen would double the wait.
+        self.view = view
+        listing = self.query_one("#listing", Vertical)
+        listing.remove_children()
+        listing.mount_all(self.listing())
+
+    @on(Button.Pressed, "#add-child")
+    def add_child(self) -> None:
+        """Step 7: identify a child already enrolled."""
+        from screens.kiosk.add_child import AddChildScreen
+
+        self.app.push_screen(AddChildScreen())
+
+    @on(Button.Pressed, "#apply")
+    def apply(self) -> None:
+        """R12: apply to enroll a new child."""
+        from screens.kiosk.enrollment import EnrollmentScreen
+
+        self.app.push_screen(EnrollmentScreen())
+
+    @on(Button.Pressed, "#finished")
+    def finished(self) -> None:
+        """Step 9: the portal."""
+        from screens.kiosk.portal import PortalScreen
+
+        self.app.switch_screen(PortalScreen())

@@ -1,0 +1,104 @@
+"""The portal landing (R13): the parent's students and the alerts for what is still needed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual import on
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Button
+
+from frontdesk.i18n import _
+from frontdesk.services.portal import Alert, PortalView, portal_view
+from screens.kiosk.base import KioskLabel, KioskScreen
+from screens.kiosk.common import student_line
+
+
+class PortalScreen(KioskScreen[None]):
+    """Step 9–10 of the district's document."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view: PortalView | None = None
+
+    def compose_body(self) -> Iterable[Widget]:
+        view = self.view
+        with Vertical(classes="kiosk-column"):
+            yield KioskLabel(_("Parent Portal"), classes="title")
+            if view is None:
+                yield KioskLabel(_("Loading…"), classes="hint")
+                return
+            yield KioskLabel(_("Welcome, {name}").format(name=view.parent_name), classes="subtitle")
+            for alert in view.alerts:
+                yield from self._alert(alert)
+            yield KioskLabel(_("Your students"), classes="subtitle")
+            if not view.students:
+                yield KioskLabel(_("No students are linked to your account yet."))
+            for student in view.students:
+                yield KioskLabel(student_line(student), classes="student-line")
+            with Horizontal(classes="buttons"):
+                yield Button(_("Add a child"), id="add-child")
+                yield Button(_("Preferences"), id="preferences")
+                yield Button(_("Sign out"), id="sign-out", variant="primary")
+
+    def _alert(self, alert: Alert) -> Iterable[Widget]:
+        match alert:
+            case Alert.VISIT_SCHOOL:
+                yield KioskLabel(
+                    _(
+                        "Visit your school and show a valid photo ID before you can see "
+                        "student information."
+                    ),
+                    classes="alert",
+                    id="alert-visit-school",
+                )
+            case Alert.ACCOUNT_DENIED:
+                yield KioskLabel(
+                    _("The school did not approve this account. Please see the front office."),
+                    classes="alert",
+                    id="alert-denied",
+                )
+            case Alert.EMAIL_NOTIFICATIONS:
+                yield Button(
+                    _("You are not set up to receive email notifications. Set them up here."),
+                    classes="alert-button",
+                    id="alert-email",
+                )
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        session = self.kiosk.parent_session
+        if session is None:
+            return
+
+        def work() -> PortalView:
+            with self.kiosk.database.read() as uow:
+                return portal_view(uow, session)
+
+        self.run_service(work, self._loaded)
+
+    def _loaded(self, view: PortalView) -> None:
+        self.view = view
+        self.refresh(recompose=True)
+
+    @on(Button.Pressed, "#alert-email")
+    @on(Button.Pressed, "#preferences")
+    def preferences(self) -> None:
+        """R14: notification preferences."""
+        from screens.kiosk.preferences import PreferencesScreen
+
+        if self.kiosk.parent_session is not None:
+            self.app.push_screen(PreferencesScreen(self.kiosk.parent_session))
+
+    @on(Button.Pressed, "#add-child")
+    def add_child(self) -> None:
+        """R11: add another child from the portal."""
+        from screens.kiosk.add_child import AddChildScreen
+
+        self.app.push_screen(AddChildScreen())
+
+    @on(Button.Pressed, "#sign-out")
+    def sign_out(self) -> None:
+        """Done: the kiosk forgets this parent and welcomes the next one."""
+        self.kiosk.wipe()

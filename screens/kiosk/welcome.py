@@ -1,0 +1,114 @@
+"""The welcome screen (R1, R3): the district's logo, welcome and its three ways in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual import on
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Button, Static
+
+from frontdesk.i18n import N_, _
+from frontdesk.services.district import DistrictSettings, TextKey, load_settings, settings_version
+from screens.kiosk.base import KioskLabel, KioskScreen
+
+# frontdesk's own wording, used where the district has none for the language (R1).
+DEFAULT_TEXTS: dict[TextKey, str] = {
+    TextKey.WELCOME_TITLE: N_("Parent Portal Registration"),
+    TextKey.WELCOME_MESSAGE: N_(
+        "Welcome! Here you can make a parent portal account, add your children to it, and "
+        "apply to enroll a new child. Choose the button that fits you."
+    ),
+    TextKey.NEW_ACCOUNT_BUTTON: N_(
+        "I DO NOT have an Account Registered on the Parent Portal but my child is Actively Enrolled"
+    ),
+    TextKey.ADD_CHILD_BUTTON: N_(
+        "I have an Account Registered on the Parent Portal but would like to ADD A CHILD"
+    ),
+    TextKey.FORGOT_PASSWORD_BUTTON: N_(
+        "I have Forgotten My Password and would like to generate a new one"
+    ),
+}
+
+
+def district_text(settings: DistrictSettings, key: TextKey, language: str) -> str:
+    """The district's wording (in ``language``, else its default language), else frontdesk's
+    own wording translated into ``language``."""
+    return settings.district_text(key, language) or _(DEFAULT_TEXTS[key])
+
+
+class WelcomeScreen(KioskScreen[None]):
+    """Where every parent starts, and where the kiosk returns when idle."""
+
+    def compose_body(self) -> Iterable[Widget]:
+        settings = self.kiosk.district
+        language = self.kiosk.language
+        with Vertical(id="welcome", classes="kiosk-column"):
+            if settings.logo:
+                yield Static(settings.logo, classes="logo", markup=False)
+            yield KioskLabel(
+                district_text(settings, TextKey.WELCOME_TITLE, language), classes="title"
+            )
+            yield KioskLabel(
+                district_text(settings, TextKey.WELCOME_MESSAGE, language), classes="message"
+            )
+            for key, button_id in (
+                (TextKey.NEW_ACCOUNT_BUTTON, "new-account"),
+                (TextKey.ADD_CHILD_BUTTON, "add-child"),
+                (TextKey.FORGOT_PASSWORD_BUTTON, "forgot-password"),
+            ):
+                yield Button(
+                    district_text(settings, key, language),
+                    id=button_id,
+                    classes="choice",
+                    variant="primary" if button_id == "new-account" else "default",
+                )
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.check_settings()
+
+    def check_settings(self) -> None:
+        """Reload the district's settings if an administrator changed them meanwhile."""
+        known = self.kiosk.settings_version
+
+        def work() -> tuple[int, DistrictSettings | None]:
+            with self.kiosk.database.read() as uow:
+                version = settings_version(uow)
+                return version, (load_settings(uow) if version != known else None)
+
+        self.run_service(work, self._settings_checked, lambda _error: None, group="settings")
+
+    def _settings_checked(self, result: tuple[int, DistrictSettings | None]) -> None:
+        version, settings = result
+        if settings is None:
+            return
+        first = self.kiosk.settings_version == 0
+        self.kiosk.settings_version = version
+        self.kiosk.district = settings
+        if not first:
+            if self.kiosk.language not in settings.languages:
+                self.kiosk.language = settings.default_language
+            self.refresh(recompose=True)
+
+    @on(Button.Pressed, "#new-account")
+    def new_account(self) -> None:
+        """R3a: make an account."""
+        from screens.kiosk.account import NewAccountScreen
+
+        self.app.push_screen(NewAccountScreen())
+
+    @on(Button.Pressed, "#add-child")
+    def sign_in(self) -> None:
+        """R3b: sign in, then add a child."""
+        from screens.kiosk.signin import KioskSignInScreen
+
+        self.app.push_screen(KioskSignInScreen())
+
+    @on(Button.Pressed, "#forgot-password")
+    def forgot_password(self) -> None:
+        """R3c: the password helper's screen (issue 6)."""
+        from screens.kiosk.forgot_password import ForgotPasswordScreen  # type: ignore[import-not-found,unused-ignore]
+
+        self.app.push_screen(ForgotPasswordScreen())
