@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bench.context import BenchContext
 
-SUITES = ("foundation", "kiosk", "passwords")
+SUITES = ("foundation", "kiosk", "passwords", "desk")
 
 
 def main() -> int:

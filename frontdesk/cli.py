@@ -262,6 +262,7 @@ def _demo_accounts() -> str:
     lines.append(f"Demo parents sign in with their email and {demo.DEMO_PARENT_PASSWORD}")
     return "\n".join(lines)
 
+
 def cmd_audit_export(args: argparse.Namespace, settings: Settings) -> int:
     """Write the desk's history (checks, decisions, disclosures) to a CSV file."""
     from datetime import date

@@ -192,7 +192,13 @@ class QueueScreen(BaseScreen[None]):
             return
         from screens.desk.request import RequestScreen
 
-        self.app.push_screen(RequestScreen(row.parent_id, focus_link_id=row.link_id))
+        name = RequestScreen.INSTALLED_NAME
+        if not self.app.is_screen_installed(name):
+            self.app.install_screen(RequestScreen(), name)
+        screen = self.app.get_screen(name)
+        assert isinstance(screen, RequestScreen)
+        screen.prepare(row.parent_id, focus_link_id=row.link_id)
+        self.app.push_screen(screen)
 
     def action_toggle_order(self) -> None:
         """Flip between oldest first and newest first."""

@@ -125,12 +125,31 @@ class RequestScreen(BaseScreen[None]):
         Binding("escape", "back", N_("Back")),
     ]
 
-    def __init__(self, parent_id: int, *, focus_link_id: int | None = None) -> None:
+    INSTALLED_NAME = "desk-request"
+    """The queue keeps one request screen installed and reuses it: building this many
+    widgets for every request would cost the clerk a visible pause each time."""
+
+    def __init__(self, parent_id: int = 0, *, focus_link_id: int | None = None) -> None:
         super().__init__()
         self.parent_id = parent_id
         self.focus_link_id = focus_link_id
         self.view: RequestView | None = None
         self._busy = False
+        self._opening = bool(parent_id)
+
+    def prepare(self, parent_id: int, *, focus_link_id: int | None = None) -> None:
+        """Show ``parent_id``'s request next time this screen comes up, nothing of the last."""
+        self.parent_id = parent_id
+        self.focus_link_id = focus_link_id
+        self._opening = True
+        self.view = None
+        if self.is_mounted:
+            self._reset_form()
+            self._say("")
+            self.query_one("#req-title", Static).update(_("Loading the request…"))
+            self.query_one("#parent-facts", Static).update("")
+            self.query_one("#children", DataTable).clear()
+            self._show_child(None)
 
     @property
     def _staff(self) -> StaffSession:
@@ -193,9 +212,12 @@ class RequestScreen(BaseScreen[None]):
             yield Field(_("Notes"), Input(id="notes"), name="notes")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.query_one("#id-last4", Input).focus()
-        self.load(disclose=True)
+    def on_screen_resume(self) -> None:
+        # Also called when a dialog of this screen closes: only a new request is read.
+        if self._opening:
+            self._opening = False
+            self.query_one("#id-last4", Input).focus()
+            self.load(disclose=True)
 
     # --- reading ---------------------------------------------------------------------------
 

@@ -261,22 +261,23 @@ async def test_two_clerks_decide_at_once_and_the_second_is_told_who(
     other = open_database(database_url, Runtime(runtime.keyring, runtime.hasher, "desk-2", clock))
     carmen, dave = desk(database, world.north), desk(other, world.both)
     try:
-        async with (
-            carmen.run_test(size=(120, 40)) as carmen_pilot,
-            dave.run_test(size=(120, 40)) as dave_pilot,
-        ):
-            for app, pilot in ((carmen, carmen_pilot), (dave, dave_pilot)):
-                await app.push_screen(RequestScreen(world.maria.parent_id))
-                await settle(app, pilot)
-            # Carmen approves José while Dave denies him: two desks, two connections.
-            dave.screen.query_one("#children").focus()
-            await dave_pilot.press("f6", *"Different person at the counter.")
-            await asyncio.gather(carmen_pilot.press("f3"), dave_pilot.press("enter"))
-            await asyncio.gather(settle(carmen, carmen_pilot), settle(dave, dave_pilot))
-            messages = {
-                "carmen": text_of(carmen, "#decision-message"),
-                "dave": text_of(dave, "#decision-message"),
-            }
+        # Each desk is set up inside its own app before the next starts (a screen takes its
+        # app from the context it is pushed in).
+        async with carmen.run_test(size=(120, 40)) as carmen_pilot:
+            await carmen.push_screen(RequestScreen(world.maria.parent_id))
+            await settle(carmen, carmen_pilot)
+            async with dave.run_test(size=(120, 40)) as dave_pilot:
+                await dave.push_screen(RequestScreen(world.maria.parent_id))
+                await settle(dave, dave_pilot)
+                # Carmen approves José while Dave denies him: two desks, two connections.
+                dave.screen.query_one("#children").focus()
+                await dave_pilot.press("f6", *"Different person at the counter.")
+                await asyncio.gather(carmen_pilot.press("f3"), dave_pilot.press("enter"))
+                await asyncio.gather(settle(carmen, carmen_pilot), settle(dave, dave_pilot))
+                messages = {
+                    "carmen": text_of(carmen, "#decision-message"),
+                    "dave": text_of(dave, "#decision-message"),
+                }
     finally:
         other.dispose()
     with database.read() as uow:
@@ -284,7 +285,7 @@ async def test_two_clerks_decide_at_once_and_the_second_is_told_who(
         decisions = uow.session.scalars(
             select(AuditEvent).where(AuditEvent.action.in_(["link.approve", "link.deny"]))
         ).all()
-    assert len(decisions) == 1
+    assert len(decisions) == 1, messages
     if link.status is LinkStatus.APPROVED:
         assert messages["carmen"].startswith("Approved: José")
         assert messages["dave"] == "Carmen already decided this request (approved)."
