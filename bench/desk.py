@@ -29,7 +29,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from bench.context import BenchContext, median, p95
 from frontdesk.db.engine import Database, Runtime, open_database
@@ -40,6 +40,7 @@ from frontdesk.services.sessions import StaffSession, staff_session
 from screens.app import FrontdeskApp
 from screens.desk.home import StaffHomeScreen
 from screens.desk.queue import QueueScreen
+from screens.desk.queue_table import QueueTable
 from screens.desk.request import RequestScreen
 
 ROUNDS = int(os.environ.get("FRONTDESK_BENCH_DESK_ROUNDS", "30"))
@@ -97,7 +98,7 @@ async def timed(
 
 
 def queue_rows(app: FrontdeskApp) -> int:
-    return app.screen.query_one("#queue", DataTable).row_count
+    return app.screen.query_one("#queue", QueueTable).row_count
 
 
 def filtered(app: FrontdeskApp) -> bool:

@@ -14,13 +14,14 @@ from datetime import datetime
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from frontdesk.db.models import StaffRole
 from frontdesk.i18n import N_, _, format_number, format_timedelta, ngettext
 from frontdesk.services.queue import QueueRow, count_pending_links, waiting_requests
 from frontdesk.services.schools import list_schools
 from screens.base import BaseScreen
+from screens.desk.queue_table import QueueTable
 
 
 @dataclass(frozen=True)
@@ -64,14 +65,18 @@ class QueueScreen(BaseScreen[None]):
             placeholder=_("Filter: parent or student name, email, phone, student ID"),
             id="filter",
         )
-        table: DataTable[str] = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
         # Fixed widths: the columns do not jump as the filter changes the rows.
-        table.add_column(_("Waiting"), key="waiting", width=10)
-        table.add_column(_("Parent"), key="parent", width=22)
-        table.add_column(_("Student"), key="student", width=26)
-        table.add_column(_("Student ID"), key="number", width=10)
-        table.add_column(_("School"), key="school", width=22)
-        table.add_column(_("Email"), key="email", width=30)
+        table = QueueTable(
+            [
+                (_("Waiting"), 10),
+                (_("Parent"), 22),
+                (_("Student"), 26),
+                (_("Student ID"), 10),
+                (_("School"), 22),
+                (_("Email"), 24),
+            ],
+            id="queue",
+        )
         yield table
         yield Static("", id="queue-empty")
         yield Footer()
@@ -126,21 +131,24 @@ class QueueScreen(BaseScreen[None]):
             self._schools = page.schools
         if page.waiting is not None:
             self._waiting = page.waiting
-        table = self.query_one("#queue", DataTable)
-        table.clear()
-        self._rows = {}
+        self._rows = {row.key: row for row in page.rows}
         schools = self._schools or {}
-        for row in page.rows:
-            self._rows[row.key] = row
-            table.add_row(
-                format_timedelta(page.now - row.requested_at),
-                row.parent_name,
-                row.student_name or _("(no child asked for yet)"),
-                row.student_number or "",
-                schools.get(row.school_id, "") if row.school_id is not None else "",
-                row.parent_email,
-                key=row.key,
-            )
+        self.query_one("#queue", QueueTable).set_rows(
+            [
+                (
+                    row.key,
+                    [
+                        format_timedelta(page.now - row.requested_at),
+                        row.parent_name,
+                        row.student_name or _("(no child asked for yet)"),
+                        row.student_number or "",
+                        schools.get(row.school_id, "") if row.school_id is not None else "",
+                        row.parent_email,
+                    ],
+                )
+                for row in page.rows
+            ]
+        )
         self._shown = (page.text, page.newest_first)
         self._summarize(page)
         # Typing went on while this read ran: read again for the newest text.
@@ -170,20 +178,17 @@ class QueueScreen(BaseScreen[None]):
 
     @on(Input.Submitted, "#filter")
     def _open_highlighted(self) -> None:
-        table = self.query_one("#queue", DataTable)
-        if table.row_count:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            self.open_request(key)
+        self.open_request(self.query_one("#queue", QueueTable).cursor_key)
 
-    @on(DataTable.RowSelected, "#queue")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        self.open_request(event.row_key.value)
+    @on(QueueTable.Selected, "#queue")
+    def _row_selected(self, event: QueueTable.Selected) -> None:
+        self.open_request(event.key)
 
     def on_key(self, event: object) -> None:
         key = getattr(event, "key", "")
         filter_box = self.query_one("#filter", Input)
         if key == "down" and filter_box.has_focus:
-            self.query_one("#queue", DataTable).focus()
+            self.query_one("#queue", QueueTable).focus()
 
     def open_request(self, key: str | None) -> None:
         """Open the request of the row ``key``."""

@@ -83,6 +83,11 @@ def checked(db: Database, clerk: StaffSession, parent_id: int) -> None:
 
 def rows(app: App[object], selector: str) -> list[list[str]]:
     """The cells of a table on the current screen, as text."""
+    from screens.desk.queue_table import QueueTable
+
+    found = app.screen.query_one(selector)
+    if isinstance(found, QueueTable):
+        return found.cells
     table = app.screen.query_one(selector, DataTable)
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
