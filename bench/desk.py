@@ -43,7 +43,7 @@ from screens.desk.queue import QueueScreen
 from screens.desk.queue_table import QueueTable
 from screens.desk.request import RequestScreen
 
-ROUNDS = int(os.environ.get("FRONTDESK_BENCH_DESK_ROUNDS", "30"))
+ROUNDS = int(os.environ.get("FRONTDESK_BENCH_DESK_ROUNDS", "20"))
 SIZE = (120, 40)
 
 
