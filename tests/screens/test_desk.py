@@ -167,6 +167,22 @@ async def test_check_and_approve_the_family_in_a_handful_of_keys(database, clock
         assert "D123" not in str(uow.session.scalars(select(AuditEvent.details)).all())
 
 
+async def test_one_child_is_approved_in_four_keys(database, clock) -> None:
+    world = desk_world(database, clock)
+    app = desk(database, world.north)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_queue(app, pilot)
+        await pilot.press("enter", *"a1b2", *"1/1/2030", "tab", "space", "f3")
+        await settle(app, pilot)
+        assert "Approved: José O'Brien-Nguyễn. The parent gets an email." in text_of(
+            app, "#decision-message"
+        )
+    with database.read() as uow:
+        assert uow.session.get_one(StudentLink, world.links["jose"]).status is LinkStatus.APPROVED
+        assert uow.session.get_one(StudentLink, world.links["ayse"]).status is LinkStatus.PENDING
+        assert uow.session.scalars(select(IdentityCheck.id_last4)).one() == "A1B2"
+
+
 async def test_an_expired_id_is_told_beside_the_field_and_nothing_is_recorded(
     database, clock
 ) -> None:
