@@ -4,6 +4,8 @@ forgot-password request takes for a known and an unknown address (R15)."""
 
 from __future__ import annotations
 
+import time
+
 from bench.context import BenchContext, median, p95, timings_ms
 from frontdesk.db.engine import Runtime, open_database
 from frontdesk.security import Keyring, PasswordHasher
@@ -14,7 +16,7 @@ from frontdesk.services.registration import AccountForm, create_parent_account
 from frontdesk.services.signin import sign_in_parent
 
 PASSWORD = "correct horse battery staple"
-RUNS = 40
+RUNS = 60
 
 
 def run(ctx: BenchContext) -> None:
@@ -47,23 +49,33 @@ def run(ctx: BenchContext) -> None:
             ),
         )
 
-    hash_times = timings_ms(lambda: hasher.hash(PASSWORD), RUNS)
-    label = f"argon2id_{p.memory_kib // 1024}MiB_{p.iterations}it_{p.lanes}lane"
-    ctx.report(f"password_hash_{label}_median", median(hash_times), "ms")
-
     def sign_in() -> None:
         with database.write() as uow:
             sign_in_parent(uow, "ana@example.org", PASSWORD)
 
-    signin_times = timings_ms(sign_in, RUNS)
-    ctx.report("parent_signin_sqlite_median", median(signin_times), "ms")
-    ctx.report("parent_signin_sqlite_p95", p95(signin_times), "ms")
-    per_second = 1000 / median(signin_times)
+    # Hashes and sign-ins alternate, so both see the same load from whatever else runs on the
+    # machine; CPU time (this process, one thread) is what "on one core" asks for.
+    hash_wall, hash_cpu, signin_wall, signin_cpu = [], [], [], []
+    sign_in()
+    for _ in range(RUNS):
+        for action, wall, cpu in (
+            (lambda: hasher.hash(PASSWORD), hash_wall, hash_cpu),
+            (sign_in, signin_wall, signin_cpu),
+        ):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            action()
+            wall.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+    label = f"argon2id_{p.memory_kib // 1024}MiB_{p.iterations}it_{p.lanes}lane"
+    ctx.report(f"password_hash_{label}_median", median(hash_wall), "ms")
+    ctx.report(f"password_hash_{label}_cpu_median", median(hash_cpu), "ms")
+    ctx.report("parent_signin_sqlite_median", median(signin_wall), "ms")
+    ctx.report("parent_signin_sqlite_p95", p95(signin_wall), "ms")
+    ctx.report("parent_signin_sqlite_cpu_median", median(signin_cpu), "ms")
+    per_second = 1000 / median(signin_cpu)
     ctx.report("parent_signins_per_second_one_core", per_second, "1/s")
     ctx.report(
-        "signin_rate_over_hash_rate_target_0.8",
-        per_second / (1000 / median(hash_times)),
-        "ratio",
+        "signin_rate_over_hash_rate_target_0.8", per_second / (1000 / median(hash_cpu)), "ratio"
     )
 
     # R15: the same work for an address with an account and one without.

@@ -178,6 +178,131 @@ def cmd_mail_retry(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if failed == 0 else 1
 
 
+def cmd_import_roster(args: argparse.Namespace, settings: Settings) -> int:
+    """Import the roster files in DIR; exits 0 only when every row was imported."""
+    from frontdesk.services.roster_import import run_import
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        print(f"frontdesk: {folder} is not a folder", file=sys.stderr)
+        return 2
+    database = _open(settings)
+    progress = _ProgressBar() if sys.stderr.isatty() else None
+    report = run_import(
+        database,
+        Actor.system(f"cli:{getpass.getuser()}"),
+        folder,
+        strict=args.strict,
+        dry_run=args.dry_run,
+        progress=progress,
+    )
+    if progress is not None:
+        progress.finish()
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    hidden = report.rejected_rows - len({(p.file, p.line) for p in report.problems})
+    if hidden > 0:
+        print(f"... and {hidden} more rejected rows", file=sys.stderr)
+    if report.file_error:
+        print("nothing was imported: fix the file and run the import again", file=sys.stderr)
+    elif args.dry_run:
+        print("dry run: nothing was written", file=sys.stderr)
+    elif not report.written:
+        print("--strict: nothing was imported because some rows were rejected", file=sys.stderr)
+    print(report.summary())
+    return 0 if report.complete else 1
+
+
+class _ProgressBar:
+    """A one-line progress bar on standard error, redrawn at most ten times a second."""
+
+    WIDTH = 40
+
+    def __init__(self) -> None:
+        self._drawn = 0.0
+
+    def __call__(self, file: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._drawn < 0.1 and done < total:
+            return
+        self._drawn = now
+        filled = self.WIDTH * done // max(total, 1)
+        percent = 100 * done // max(total, 1)
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        print(f"\r{file:<13} [{bar}] {percent:3d}%", end="", file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        print(file=sys.stderr)
+
+
+def cmd_staff_list(args: argparse.Namespace, settings: Settings) -> int:
+    """Print every staff account: user name, role, schools, state."""
+    from frontdesk.services.staff import list_staff
+
+    with _open(settings).read() as uow:
+        accounts = list_staff(uow)
+    for a in accounts:
+        state = "active" if a.active else "disabled"
+        if a.locked:
+            state += ", locked"
+        if a.must_change_password:
+            state += ", must change password"
+        schools = ",".join(a.school_codes) or "-"
+        print(f"{a.username:<20} {a.role.value:<8} {schools:<20} {state}  {a.display_name}")
+    return 0
+
+
+def cmd_staff_disable(args: argparse.Namespace, settings: Settings) -> int:
+    """Disable a staff account: it can no longer sign in and its sessions end."""
+    from frontdesk.errors import DomainError
+    from frontdesk.services.staff import set_staff_active, staff_by_username
+
+    try:
+        with _open(settings).write() as uow:
+            staff = staff_by_username(uow, args.username)
+            set_staff_active(uow, Actor.system(f"cli:{getpass.getuser()}"), staff.id, False)
+    except DomainError as error:
+        print(f"frontdesk: {error.message}", file=sys.stderr)
+        return 2
+    print(f"staff account {staff.username!r} disabled")
+    return 0
+
+
+def cmd_settings_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the district settings to a TOML file."""
+    from frontdesk.services.settings_file import export_settings
+
+    with _open(settings).read() as uow:
+        text = export_settings(uow)
+    Path(args.file).write_text(text, encoding="utf-8")
+    print(f"district settings written to {args.file}")
+    return 0
+
+
+def cmd_settings_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Check a TOML settings file and, when it is right, make it the district's settings."""
+    from frontdesk.services.settings_file import SettingsFileInvalid, import_settings
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"frontdesk: cannot read {args.file}: {error}", file=sys.stderr)
+        return 2
+    try:
+        with _open(settings).write() as uow:
+            changes = import_settings(uow, Actor.system(f"cli:{getpass.getuser()}"), text)
+    except SettingsFileInvalid as error:
+        for problem in error.problems:
+            print(f"{args.file}: {problem}", file=sys.stderr)
+        print(f"frontdesk: {error.message}", file=sys.stderr)
+        return 2
+    if changes:
+        print(f"district settings changed: {', '.join(sorted(changes))}")
+    else:
+        print("district settings unchanged")
+    return 0
+
+
 def _demo_settings(args: argparse.Namespace, settings: Settings) -> Settings:
     """The demo district keeps its own database and key, away from a real district's."""
     fields = settings.model_fields_set
@@ -328,6 +453,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--export", metavar="DIR", help="write the roster files to DIR and exit")
     demo.add_argument("--no-open", action="store_true", help="build the database, then exit")
     demo.add_argument("--fresh", action="store_true", help="throw away an existing demo first")
+    roster = add(
+        "import-roster",
+        cmd_import_roster,
+        "Import the roster files (schools.csv, students.csv, contacts.csv, photos) in DIR.",
+    )
+    roster.add_argument("folder", metavar="DIR", help="the folder holding the roster files")
+    roster.add_argument(
+        "--strict", action="store_true", help="import nothing if any row is rejected"
+    )
+    roster.add_argument(
+        "--dry-run", action="store_true", help="report what would change without writing"
+    )
     add("open", cmd_open, "Open the start screen on the district database.")
     add("desk", cmd_desk, "Open the staff desk: sign in, then the work of your role.")
     add("kiosk", cmd_kiosk, "Open the parent kiosk (full screen; staff leave it with their PIN).")
@@ -359,7 +496,7 @@ def build_parser() -> argparse.ArgumentParser:
             )
 
     staff = commands.add_parser(
-        "staff", help="Staff accounts: add.", description="Staff account commands."
+        "staff", help="Staff accounts: add, list, disable.", description="Staff account commands."
     )
     staff_commands = staff.add_subparsers(dest="staff_command", metavar="COMMAND", required=True)
     add_staff = staff_commands.add_parser(
@@ -384,6 +521,32 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="read the password from the first line of standard input",
     )
+    for name, func, summary in (
+        ("list", cmd_staff_list, "List the staff accounts."),
+        ("disable", cmd_staff_disable, "Disable a staff account."),
+    ):
+        sub = staff_commands.add_parser(name, parents=[common], help=summary, description=summary)
+        sub.set_defaults(func=func)
+        if name == "disable":
+            sub.add_argument("username", metavar="USERNAME")
+
+    district = commands.add_parser(
+        "settings",
+        help="District settings as a TOML file: export, import.",
+        description="District settings (Parent Registration, R19) as a TOML file.",
+    )
+    settings_commands = district.add_subparsers(
+        dest="settings_command", metavar="COMMAND", required=True
+    )
+    for name, func, summary in (
+        ("export", cmd_settings_export, "Write the district settings to FILE.toml."),
+        ("import", cmd_settings_import, "Check FILE.toml and make it the district settings."),
+    ):
+        sub = settings_commands.add_parser(
+            name, parents=[common], help=summary, description=summary
+        )
+        sub.set_defaults(func=func)
+        sub.add_argument("file", metavar="FILE.toml")
     audit = commands.add_parser(
         "audit", help="The audit trail: export.", description="Audit trail commands."
     )

@@ -153,6 +153,13 @@ class SessionEnded(DomainError):
         super().__init__(Msg("Your session has ended. Please sign in again."))
 
 
+class PasswordChangeRequired(DomainError):
+    """A temporary password must be changed before anything else."""
+
+    def __init__(self) -> None:
+        super().__init__(Msg("Change your temporary password first."))
+
+
 class StorageUnavailable(DomainError):
     """The database could not be reached; nothing was lost, try again."""
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlalchemy import select
 
 from frontdesk.db.models import District
 from frontdesk.db.uow import UnitOfWork
+from frontdesk.i18n import N_, Msg
 from frontdesk.resources import data_dir
 from frontdesk.services.audit import Actor, AuditAction, record
 
@@ -50,6 +51,23 @@ class TextKey(StrEnum):
     NEW_ACCOUNT_BUTTON = "new_account_button"
     ADD_CHILD_BUTTON = "add_child_button"
     FORGOT_PASSWORD_BUTTON = "forgot_password_button"
+
+
+# The rules' messages are msgids: settings_problems() shows them translated beside the field
+# they concern (a model-wide rule has no field of its own in pydantic's error).
+_LISTED_TWICE = N_("A language is listed twice.")
+_DEFAULT_NOT_OFFERED = N_("The default language must be one of the languages offered.")
+_ID_OR_BIRTHDATE = N_("Require the student ID or the birthdate to add a child.")
+_TWO_IDENTIFIERS = N_("Require at least two identifiers to add a child.")
+_RULE_FIELDS = {
+    _LISTED_TWICE: "languages",
+    _DEFAULT_NOT_OFFERED: "default_language",
+    _ID_OR_BIRTHDATE: "required_identifiers",
+    _TWO_IDENTIFIERS: "required_identifiers",
+}
+
+WEAK_PASSWORD_LENGTH = 15
+"""Below this minimum password length the settings screen warns (NIST SP 800-63B)."""
 
 
 class _Strict(BaseModel):
@@ -123,17 +141,17 @@ class DistrictSettings(_Strict):
     @classmethod
     def _no_repeats(cls, languages: list[str]) -> list[str]:
         if len(set(languages)) != len(languages):
-            raise ValueError("a language is listed twice")
+            raise ValueError(_LISTED_TWICE)
         return languages
 
     @model_validator(mode="after")
     def _coherent(self) -> Self:
         if self.default_language not in self.languages:
-            raise ValueError("the default language must be one of the languages offered")
+            raise ValueError(_DEFAULT_NOT_OFFERED)
         if not self.required_identifiers & {Identifier.STUDENT_ID, Identifier.BIRTHDATE}:
-            raise ValueError("require the student ID or the birthdate to add a child")
+            raise ValueError(_ID_OR_BIRTHDATE)
         if len(self.identifiers_asked()) < 2:
-            raise ValueError("require at least two identifiers to add a child")
+            raise ValueError(_TWO_IDENTIFIERS)
         return self
 
     def identifiers_asked(self) -> list[Identifier]:
@@ -150,6 +168,69 @@ class DistrictSettings(_Strict):
             if text:
                 return text
         return None
+
+
+def missing_texts(settings: DistrictSettings) -> dict[str, list[TextKey]]:
+    """For each offered language but the default, the texts the district wrote in its default
+    language but not in this one (a parent of that language reads the default's words)."""
+    written = settings.texts.get(settings.default_language, {})
+    return {
+        language: [
+            key
+            for key in TextKey
+            if written.get(key) and not settings.texts.get(language, {}).get(key)
+        ]
+        for language in settings.languages
+        if language != settings.default_language
+    }
+
+
+def settings_problems(error: ValidationError) -> dict[str, Msg]:
+    """pydantic's complaints about district settings in our own words, by field path.
+
+    A path joins the keys with dots (``rate_limits.window_minutes``, ``texts.es.welcome_title``,
+    ``extra_fields.0.key``); the first problem of each field wins.
+    """
+    problems: dict[str, Msg] = {}
+    for problem in error.errors():
+        path = ".".join(str(part) for part in problem["loc"])
+        context = problem.get("ctx", {})
+        kind = problem["type"]
+        if kind == "value_error":
+            rule = str(context.get("error", ""))
+            path = path or _RULE_FIELDS.get(rule, "")
+            message = Msg(rule) if rule in _RULE_FIELDS else Msg("This value is not allowed.")
+        else:
+            message = _TYPE_MESSAGES.get(kind, Msg("This value is not allowed."))
+            if kind in _WITH_LIMIT:
+                limit = next(iter(context.values()), "")
+                message = Msg(message.msgid, n=limit)
+        problems.setdefault(path, message)
+    return problems
+
+
+_TYPE_MESSAGES = {
+    "string_too_short": Msg("This must not be empty."),
+    "string_too_long": Msg("At most {n} characters."),
+    "too_short": Msg("Choose at least one."),
+    "greater_than_equal": Msg("At least {n}."),
+    "less_than_equal": Msg("At most {n}."),
+    "int_parsing": Msg("Enter a whole number."),
+    "int_type": Msg("Enter a whole number."),
+    "int_from_float": Msg("Enter a whole number."),
+    "bool_parsing": Msg("Use true or false."),
+    "bool_type": Msg("Use true or false."),
+    "string_type": Msg("Enter text."),
+    "string_pattern_mismatch": Msg("Use lower-case letters, digits and _, starting with a letter."),
+    "enum": Msg("Not one of the choices."),
+    "extra_forbidden": Msg("There is no such setting."),
+    "missing": Msg("This setting is missing."),
+    "dict_type": Msg("This must be a table."),
+    "list_type": Msg("This must be a list."),
+    "model_type": Msg("This must be a table."),
+    "set_type": Msg("This must be a list."),
+}
+_WITH_LIMIT = {"string_too_long", "greater_than_equal", "less_than_equal"}
 
 
 def default_settings() -> DistrictSettings:
@@ -193,10 +274,11 @@ def settings_version(uow: UnitOfWork) -> int:
 def changed_values(old: DistrictSettings, new: DistrictSettings) -> dict[str, Any]:
     """``{key: {"old": …, "new": …}}`` for each top-level setting that differs."""
     before, after = old.model_dump(mode="json"), new.model_dump(mode="json")
+    # Compared as models, not as JSON: a set dumps in no fixed order.
     return {
         key: {"old": before[key], "new": after[key]}
         for key in after
-        if before.get(key) != after[key]
+        if getattr(old, key) != getattr(new, key)
     }
 
 

@@ -61,7 +61,7 @@ def apply_for_enrollment(uow: UnitOfWork, session: ParentSession, form: Enrollme
         uow,
         Actor.parent(parent),
         AuditAction.ENROLLMENT_APPLY,
-        ("enrollment_application", application.id),
+        ("enrollment", application.id),
         school_id=school.id,
     )
     return application.id

@@ -399,7 +399,7 @@ def change_password(uow: UnitOfWork, session: ParentSession, form: PasswordChang
 
     Returns the new session of this kiosk: every other session of the account ends.
     """
-    parent = current_parent(uow, session)
+    parent = current_parent(uow, session, changing_password=True)
     if parent.locked_at is not None:
         raise AccountLocked()
     current = form.current.get_secret_value()

@@ -60,16 +60,18 @@ def portal_view(uow: UnitOfWork, session: ParentSession) -> PortalView:
         .where(StudentLink.parent_id == parent.id)
         .order_by(StudentLink.requested_at, StudentLink.id)
     ).all()
+    # A student who left the roster (inactive after an import, A2) shows no data either.
     students = [
         PortalStudent(
             link_id=link.id,
             status=link.status,
-            first_name=student.first_name if link.status in _SHOWN else None,
-            last_name=student.last_name if link.status in _SHOWN else None,
-            school_name=student.school.name if link.status in _SHOWN else None,
-            grade=student.grade if link.status in _SHOWN else None,
+            first_name=student.first_name if shown else None,
+            last_name=student.last_name if shown else None,
+            school_name=student.school.name if shown else None,
+            grade=student.grade if shown else None,
         )
         for link, student in rows
+        for shown in (link.status in _SHOWN and student.active,)
     ]
     alerts: list[Alert] = []
     if parent.status is AccountStatus.DENIED:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from frontdesk.db.models import AccountStatus, ParentAccount, Staff, StaffRole
 from frontdesk.db.uow import UnitOfWork
-from frontdesk.errors import NotAllowed, SessionEnded
+from frontdesk.errors import NotAllowed, PasswordChangeRequired, SessionEnded
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,14 @@ class StaffSession:
         return self.role is StaffRole.ADMIN or school_id in self.school_ids
 
 
-def current_parent(uow: UnitOfWork, session: ParentSession) -> ParentAccount:
-    """The parent behind ``session``; ``SessionEnded`` if the password changed since."""
+def current_parent(
+    uow: UnitOfWork, session: ParentSession, *, changing_password: bool = False
+) -> ParentAccount:
+    """The parent behind ``session``; ``SessionEnded`` if the password changed since.
+
+    While a temporary password is unchanged, nothing but changing it is allowed (R17): the
+    rule lives here, not only in the screens, so no other path reaches a child's data.
+    """
     parent = uow.session.get(ParentAccount, session.parent_id)
     if (
         parent is None
@@ -44,6 +50,8 @@ def current_parent(uow: UnitOfWork, session: ParentSession) -> ParentAccount:
         or parent.status in (AccountStatus.DISABLED,)
     ):
         raise SessionEnded()
+    if parent.must_change_password and not changing_password:
+        raise PasswordChangeRequired()
     return parent
 
 

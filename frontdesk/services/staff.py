@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Collection
+from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 
-from frontdesk.db.models import School, Staff, StaffRole
+from frontdesk.db.models import ActorKind, School, Staff, StaffRole
 from frontdesk.db.uow import UnitOfWork
-from frontdesk.errors import FieldErrors
+from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import Msg
 from frontdesk.services.audit import Actor, AuditAction, record
 from frontdesk.services.password_policy import password_problem
@@ -45,14 +47,9 @@ def create_staff(
     )
     if weak is not None:
         problems["password"] = weak
-    if pin is not None and not (pin.isdigit() and 4 <= len(pin) <= 12):
-        problems["pin"] = Msg("A PIN is 4 to 12 digits.")
-    schools = list(uow.session.scalars(select(School).where(School.code.in_(list(school_codes)))))
-    unknown = set(school_codes) - {s.code for s in schools}
-    if unknown:
-        problems["schools"] = Msg("Unknown school: {codes}", codes=", ".join(sorted(unknown)))
-    if role is StaffRole.CLERK and not school_codes:
-        problems["schools"] = Msg("A clerk serves at least one school.")
+    if pin is not None and (pin_problem := _pin_problem(pin)) is not None:
+        problems["pin"] = pin_problem
+    schools = _schools(uow, role, school_codes, problems)
     if problems:
         raise FieldErrors(problems)
     hasher = uow.runtime.hasher
@@ -77,3 +74,212 @@ def create_staff(
         schools=sorted(s.code for s in schools),
     )
     return staff
+
+
+def _pin_problem(pin: str) -> Msg | None:
+    if not (pin.isdigit() and 4 <= len(pin) <= 12):
+        return Msg("A PIN is 4 to 12 digits.")
+    return None
+
+
+def _schools(
+    uow: UnitOfWork, role: StaffRole, school_codes: Collection[str], problems: dict[str, Msg]
+) -> list[School]:
+    """The schools named by SIS code; problems with them go into ``problems``."""
+    schools = list(uow.session.scalars(select(School).where(School.code.in_(list(school_codes)))))
+    unknown = set(school_codes) - {s.code for s in schools}
+    if unknown:
+        problems["schools"] = Msg("Unknown school: {codes}", codes=", ".join(sorted(unknown)))
+    if role is StaffRole.CLERK and not school_codes:
+        problems["schools"] = Msg("A clerk serves at least one school.")
+    return schools
+
+
+@dataclass(frozen=True)
+class StaffView:
+    """A staff account as the staff accounts screen lists it."""
+
+    id: int
+    username: str
+    display_name: str
+    role: StaffRole
+    school_codes: tuple[str, ...]
+    active: bool
+    locked: bool
+    has_pin: bool
+    must_change_password: bool
+
+
+def _view(staff: Staff) -> StaffView:
+    return StaffView(
+        id=staff.id,
+        username=staff.username,
+        display_name=staff.display_name,
+        role=staff.role,
+        school_codes=tuple(sorted(s.code for s in staff.schools)),
+        active=staff.active,
+        locked=staff.locked_at is not None,
+        has_pin=staff.pin_hash is not None,
+        must_change_password=staff.must_change_password,
+    )
+
+
+class StaffNotFound(DomainError):
+    """No staff account by that id or user name."""
+
+    def __init__(self) -> None:
+        super().__init__(Msg("There is no such staff account."))
+
+
+class LastAdmin(DomainError):
+    """The change would leave the district without an active administrator."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            Msg("This is the last active administrator: make another one before this change.")
+        )
+
+
+class NotYourself(DomainError):
+    """An administrator may not disable their own account."""
+
+    def __init__(self) -> None:
+        super().__init__(Msg("You cannot disable your own account."))
+
+
+def list_staff(uow: UnitOfWork) -> list[StaffView]:
+    """Every staff account, active first, by user name."""
+    rows = uow.session.scalars(select(Staff).order_by(Staff.active.desc(), Staff.username))
+    return [_view(staff) for staff in rows]
+
+
+def staff_by_username(uow: UnitOfWork, username: str) -> StaffView:
+    """One account by user name (as typed: case and spaces do not matter)."""
+    staff = uow.session.scalars(
+        select(Staff).where(Staff.username == username.strip().lower())
+    ).one_or_none()
+    if staff is None:
+        raise StaffNotFound()
+    return _view(staff)
+
+
+def _get(uow: UnitOfWork, staff_id: int) -> Staff:
+    staff = uow.session.get(Staff, staff_id)
+    if staff is None:
+        raise StaffNotFound()
+    return staff
+
+
+def _other_active_admins(uow: UnitOfWork, staff: Staff) -> int:
+    return (
+        uow.session.scalar(
+            select(func.count()).where(
+                Staff.role == StaffRole.ADMIN, Staff.active.is_(True), Staff.id != staff.id
+            )
+        )
+        or 0
+    )
+
+
+def set_staff_active(uow: UnitOfWork, actor: Actor, staff_id: int, active: bool) -> StaffView:
+    """Disable an account (its sessions end at once) or enable it again."""
+    staff = _get(uow, staff_id)
+    if not active and actor.id == staff.id and actor.kind is ActorKind.STAFF:
+        raise NotYourself()
+    if (
+        not active
+        and staff.role is StaffRole.ADMIN
+        and staff.active
+        and not _other_active_admins(uow, staff)
+    ):
+        raise LastAdmin()
+    if staff.active != active:
+        staff.active = active
+        if not active:
+            staff.credentials_version += 1
+        record(
+            uow, actor, AuditAction.STAFF_UPDATE, ("staff", staff.id),
+            username=staff.username, changes={"active": {"old": not active, "new": active}},
+        )  # fmt: skip
+    return _view(staff)
+
+
+def update_staff(
+    uow: UnitOfWork,
+    actor: Actor,
+    staff_id: int,
+    *,
+    display_name: str,
+    role: StaffRole,
+    school_codes: Collection[str],
+) -> StaffView:
+    """Change an account's name, role and schools; audited with old and new values."""
+    staff = _get(uow, staff_id)
+    problems: dict[str, Msg] = {}
+    schools = _schools(uow, role, school_codes, problems)
+    if problems:
+        raise FieldErrors(problems)
+    demoted = staff.role is StaffRole.ADMIN and role is not StaffRole.ADMIN and staff.active
+    if demoted and not _other_active_admins(uow, staff):
+        raise LastAdmin()
+    before = {
+        "display_name": staff.display_name,
+        "role": staff.role.value,
+        "schools": sorted(s.code for s in staff.schools),
+    }
+    staff.display_name = display_name.strip() or staff.username
+    staff.role = role
+    staff.schools = schools
+    after = {
+        "display_name": staff.display_name,
+        "role": role.value,
+        "schools": sorted(s.code for s in schools),
+    }
+    changes = {k: {"old": before[k], "new": after[k]} for k in after if before[k] != after[k]}
+    if changes:
+        # Sessions carry the role and schools: make the person sign in again under the new ones.
+        staff.credentials_version += 1
+        record(
+            uow, actor, AuditAction.STAFF_UPDATE, ("staff", staff.id),
+            username=staff.username, changes=changes,
+        )  # fmt: skip
+    return _view(staff)
+
+
+def temporary_password(length: int) -> str:
+    """A random password of ``length`` letters and digits in groups of five, easy to read out."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes (l/1, o/0)
+    chars = "".join(secrets.choice(alphabet) for _ in range(length))
+    return "-".join(chars[i : i + 5] for i in range(0, length, 5))
+
+
+def reset_staff_password(uow: UnitOfWork, actor: Actor, staff_id: int) -> str:
+    """Give the account a temporary password, returned once to be handed over in person.
+
+    The account must choose a new password at its next sign-in; its sessions end and a lock
+    from failed sign-ins is lifted.
+    """
+    staff = _get(uow, staff_id)
+    password = temporary_password(max(20, uow.settings.min_password_length))
+    staff.password_hash = uow.runtime.hasher.hash(password)
+    staff.must_change_password = True
+    staff.credentials_version += 1
+    staff.locked_at = None
+    record(
+        uow, actor, AuditAction.STAFF_UPDATE, ("staff", staff.id),
+        username=staff.username, password_reset=True,
+    )  # fmt: skip
+    return password
+
+
+def set_staff_pin(uow: UnitOfWork, actor: Actor, staff_id: int, pin: str | None) -> StaffView:
+    """Set (or, with ``None``, remove) the PIN that lets this person leave kiosk mode."""
+    staff = _get(uow, staff_id)
+    if pin is not None and (problem := _pin_problem(pin)) is not None:
+        raise FieldErrors({"pin": problem})
+    staff.pin_hash = uow.runtime.hasher.hash(pin) if pin else None
+    record(
+        uow, actor, AuditAction.STAFF_UPDATE, ("staff", staff.id),
+        username=staff.username, pin_set=pin is not None,
+    )  # fmt: skip
+    return _view(staff)

@@ -55,6 +55,19 @@ def _open_history() -> Screen[None]:
 
 DECIDERS = frozenset({StaffRole.CLERK, StaffRole.ADMIN})
 
+
+def _district_settings() -> Screen[None]:
+    from screens.admin.settings import SettingsScreen
+
+    return SettingsScreen()
+
+
+def _staff_accounts() -> Screen[None]:
+    from screens.admin.staff import StaffAccountsScreen
+
+    return StaffAccountsScreen()
+
+
 DESK_AREAS: list[DeskArea] = [
     DeskArea("queue", N_("Verification queue"), DECIDERS, _open_queue),
     DeskArea("history", N_("Desk history"), DECIDERS, _open_history),
@@ -64,6 +77,13 @@ DESK_AREAS: list[DeskArea] = [
         frozenset({StaffRole.SUPPORT, StaffRole.ADMIN}),
         _support_desk,
     ),
+    DeskArea(
+        "settings",
+        N_("Parent Registration settings"),
+        frozenset({StaffRole.ADMIN}),
+        _district_settings,
+    ),
+    DeskArea("staff", N_("Staff accounts"), frozenset({StaffRole.ADMIN}), _staff_accounts),
 ]
 """The desk's areas, in menu order: one entry an area, importing its screen lazily in ``open``."""
 

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, inspect
 from frontdesk.cli import build_parser, main
 from frontdesk.db.engine import head_revision
 
-COMMANDS = ["demo", "open", "desk", "kiosk", "db", "staff", "mail"]
+COMMANDS = ["demo", "open", "desk", "kiosk", "db", "staff", "mail", "import-roster", "settings"]
 
 
 def test_help_lists_every_command_with_a_line(capsys: pytest.CaptureFixture[str]) -> None:
@@ -36,6 +36,11 @@ def test_help_lists_every_command_with_a_line(capsys: pytest.CaptureFixture[str]
         ["db", "current"],
         ["staff"],
         ["staff", "add"],
+        ["staff", "list"],
+        ["staff", "disable"],
+        ["import-roster"],
+        ["settings", "export"],
+        ["settings", "import"],
     ],
 )
 def test_each_command_has_help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:

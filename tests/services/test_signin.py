@@ -104,3 +104,28 @@ def test_a_parent_session_ends_when_the_password_changes(database: Database) -> 
         parent.credentials_version += 1
     with database.read() as uow, pytest.raises(SessionEnded):
         current_parent(uow, session)
+
+
+def test_a_temporary_password_allows_nothing_but_changing_it(database: Database) -> None:
+    from frontdesk.errors import PasswordChangeRequired
+    from frontdesk.services.passwords import PasswordChange, change_password
+    from frontdesk.services.portal import portal_view
+    from tests.factories import JOSE, small_roster
+
+    small_roster(database)
+    session = register(database)
+    with database.write() as uow:
+        current_parent(uow, session).must_change_password = True
+    with database.read() as uow, pytest.raises(PasswordChangeRequired):
+        portal_view(uow, session)
+    with database.write() as uow, pytest.raises(PasswordChangeRequired):
+        from frontdesk.services.linking import request_link
+
+        request_link(uow, session, JOSE)
+    new = "a brand new passphrase for the portal"
+    with database.write() as uow:
+        session = change_password(
+            uow, session, PasswordChange(current=PASSWORD, new=new, confirm=new)
+        )
+    with database.read() as uow:
+        assert portal_view(uow, session).students == []
