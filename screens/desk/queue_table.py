@@ -58,8 +58,23 @@ class QueueTable(ScrollView, can_focus=True):
             """The table the row was chosen in."""
             return self.table
 
-    def __init__(self, columns: list[tuple[str, int]], *, id: str | None = None) -> None:
+    class Highlighted(Message):
+        """The cursor moved to another row (or the rows were replaced)."""
+
+        def __init__(self, table: QueueTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> QueueTable:
+            """The table whose cursor moved."""
+            return self.table
+
+    def __init__(
+        self, columns: list[tuple[str, int]], *, id: str | None = None, cursor: bool = True
+    ) -> None:
         super().__init__(id=id)
+        self.show_cursor = cursor
         self._widths = [width for _, width in columns]
         self._header = self._format([label for label, _ in columns])
         self._keys: list[str] = []
@@ -105,6 +120,7 @@ class QueueTable(ScrollView, can_focus=True):
         elif self.cursor >= top + visible:
             self.scroll_to(y=self.cursor - visible + 1, animate=False, immediate=True)
         self.refresh()
+        self.post_message(self.Highlighted(self))
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
@@ -118,9 +134,8 @@ class QueueTable(ScrollView, can_focus=True):
         index = scroll_y + y - 1
         if index >= len(self._lines):
             return Strip.blank(width, base)
-        style = (
-            self.get_component_rich_style("queue-table--cursor") if index == self.cursor else base
-        )
+        cursor = self.show_cursor and index == self.cursor
+        style = self.get_component_rich_style("queue-table--cursor") if cursor else base
         return Strip([Segment(self._lines[index], style)]).crop_extend(
             scroll_x, scroll_x + width, style
         )

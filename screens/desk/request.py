@@ -21,7 +21,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, DataTable, Footer, Input, Select, Static
+from textual.widgets import Checkbox, Footer, Input, Select, Static
 
 from frontdesk.db.models import AccountStatus, IdType, LinkStatus
 from frontdesk.errors import AlreadyDecided, DomainError, FieldErrors
@@ -48,6 +48,7 @@ from frontdesk.services.verification import (
 )
 from screens.base import BaseScreen
 from screens.desk.dialogs import ConfirmDialog, ReasonDialog
+from screens.desk.queue_table import QueueTable
 from screens.widgets.field import Field
 from screens.widgets.password_input import PasswordInput
 
@@ -148,7 +149,7 @@ class RequestScreen(BaseScreen[None]):
             self._say("")
             self.query_one("#req-title", Static).update(_("Loading the request…"))
             self.query_one("#parent-facts", Static).update("")
-            self.query_one("#children", DataTable).clear()
+            self.query_one("#children", QueueTable).set_rows([])
             self._show_child(None)
 
     @property
@@ -164,23 +165,31 @@ class RequestScreen(BaseScreen[None]):
         with Horizontal(id="req-body"):
             yield Static("", id="parent-facts")
             with Vertical(id="record"):
-                children: DataTable[str] = DataTable(id="children", cursor_type="row")
-                children.add_column(_("Student"), key="student")
-                children.add_column(_("Student ID"), key="number")
-                children.add_column(_("School"), key="school")
-                children.add_column(_("Status"), key="status")
-                yield children
+                # Line-drawn tables (see QueueTable): this screen is redrawn per request.
+                yield QueueTable(
+                    [
+                        (_("Student"), 26),
+                        (_("Student ID"), 10),
+                        (_("School"), 24),
+                        (_("Status"), 10),
+                    ],
+                    id="children",
+                )
                 with Horizontal(id="student-row"):
                     yield Static("", id="photo")
                     yield Static("", id="student-facts")
-                contacts: DataTable[str] = DataTable(id="contacts", cursor_type="none")
-                contacts.add_column(_("On the record"), key="name")
-                contacts.add_column(_("Relationship"), key="relationship")
-                contacts.add_column(_("Email"), key="email")
-                contacts.add_column(_("Phone"), key="phone")
-                contacts.add_column(_("Portal"), key="portal")
-                contacts.add_column(_("This parent?"), key="match")
-                yield contacts
+                yield QueueTable(
+                    [
+                        (_("On the record"), 16),
+                        (_("Relationship"), 10),
+                        (_("Email"), 19),
+                        (_("Phone"), 10),
+                        (_("Portal"), 6),
+                        (_("This parent?"), 11),
+                    ],
+                    id="contacts",
+                    cursor=False,
+                )
         yield Static("", id="decision-message")
         with Horizontal(id="check-form"):
             yield Field(
@@ -243,21 +252,26 @@ class RequestScreen(BaseScreen[None]):
             _("Request of {name} — waiting {time}").format(name=view.name, time=waited)
         )
         self.query_one("#parent-facts", Static).update(self._parent_facts(view))
-        table = self.query_one("#children", DataTable)
+        table = self.query_one("#children", QueueTable)
         cursor_key = self._highlighted_key()
-        table.clear()
-        for child in view.children:
-            table.add_row(
-                child.student_name,
-                child.student_number,
-                child.school_name,
-                _(LINK_STATUSES[child.status]),
-                key=str(child.link_id),
-            )
+        table.set_rows(
+            [
+                (
+                    str(child.link_id),
+                    [
+                        child.student_name,
+                        child.student_number,
+                        child.school_name,
+                        _(LINK_STATUSES[child.status]),
+                    ],
+                )
+                for child in view.children
+            ]
+        )
         wanted = cursor_key or (str(self.focus_link_id) if self.focus_link_id else None)
         for index, child in enumerate(view.children):
             if str(child.link_id) == wanted:
-                table.move_cursor(row=index)
+                table.cursor = index
         self._show_child(self._highlighted())
 
     def _parent_facts(self, view: RequestView) -> Text:
@@ -316,10 +330,7 @@ class RequestScreen(BaseScreen[None]):
         return lines
 
     def _highlighted_key(self) -> str | None:
-        table = self.query_one("#children", DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.query_one("#children", QueueTable).cursor_key
 
     def _highlighted(self) -> ChildRequest | None:
         key = self._highlighted_key()
@@ -327,16 +338,16 @@ class RequestScreen(BaseScreen[None]):
             return None
         return next((c for c in self.view.children if str(c.link_id) == key), None)
 
-    @on(DataTable.RowHighlighted, "#children")
+    @on(QueueTable.Highlighted, "#children")
     def _child_highlighted(self) -> None:
         self._show_child(self._highlighted())
 
     def _show_child(self, child: ChildRequest | None) -> None:
         photo = self.query_one("#photo", Static)
         facts = self.query_one("#student-facts", Static)
-        contacts = self.query_one("#contacts", DataTable)
-        contacts.clear()
+        contacts = self.query_one("#contacts", QueueTable)
         if child is None or self.view is None:
+            contacts.set_rows([])
             photo.update("")
             facts.update("")
             return
@@ -381,16 +392,23 @@ class RequestScreen(BaseScreen[None]):
             if child.reason:
                 text.append(_("Reason: {reason}").format(reason=child.reason) + "\n")
         facts.update(text)
-        for c in child.contacts:
-            match = {"email": _("yes (email)"), "name": _("yes (name)")}.get(c.matched_by or "", "")
-            contacts.add_row(
-                c.name,
-                c.relationship,
-                c.email or "—",
-                c.phone or "—",
-                _("yes") if c.portal_access else _("no"),
-                match,
-            )
+        matches = {"email": _("yes (email)"), "name": _("yes (name)")}
+        contacts.set_rows(
+            [
+                (
+                    str(index),
+                    [
+                        c.name,
+                        c.relationship,
+                        c.email or "—",
+                        c.phone or "—",
+                        _("yes") if c.portal_access else _("no"),
+                        matches.get(c.matched_by or "", ""),
+                    ],
+                )
+                for index, c in enumerate(child.contacts)
+            ]
+        )
 
     # --- the photo-ID check form ------------------------------------------------------------
 
