@@ -144,12 +144,31 @@ class PasswordChange(BaseModel):
     new: SecretStr = SecretStr("")
     confirm: SecretStr = SecretStr("")
 
+    def problems(self, min_length: int, email: str, names: tuple[str, ...]) -> dict[str, Msg]:
+        """What is wrong with the form, by field, before the current password is checked."""
+        current = self.current.get_secret_value()
+        new = self.new.get_secret_value()
+        problems: dict[str, Msg] = {}
+        if not current:
+            problems["current"] = REQUIRED
+        weak = password_problem(new, min_length=min_length, email=email, names=names)
+        if weak is not None:
+            problems["new"] = weak
+        elif new == current:
+            problems["new"] = Msg("Choose a password different from the one you have now.")
+        elif new != self.confirm.get_secret_value():
+            problems["confirm"] = Msg("The two passwords are not the same.")
+        return problems
+
 
 # --- secrets -------------------------------------------------------------------------------
 
 
 def temporary_password() -> str:
-    """A random password that is easy to read aloud and type: ``7kq2-m9xd-4hz0-pw3c``."""
+    """A random password that is easy to read aloud and type: ``7kq2-m9xd-4hz0-pw3c``.
+
+    Parents and staff get the same kind; it never has to pass the policy, being replaced at
+    the next sign-in."""
     groups = ("".join(secrets.choice(ALPHABET) for _ in range(4)) for _ in range(TEMPORARY_GROUPS))
     return "-".join(groups)
 
@@ -404,21 +423,9 @@ def change_password(uow: UnitOfWork, session: ParentSession, form: PasswordChang
         raise AccountLocked()
     current = form.current.get_secret_value()
     new = form.new.get_secret_value()
-    problems: dict[str, Msg] = {}
-    if not current:
-        problems["current"] = REQUIRED
-    weak = password_problem(
-        new,
-        min_length=uow.settings.min_password_length,
-        email=parent.email,
-        names=(parent.first_name, parent.last_name),
+    problems = form.problems(
+        uow.settings.min_password_length, parent.email, (parent.first_name, parent.last_name)
     )
-    if weak is not None:
-        problems["new"] = weak
-    elif new == current:
-        problems["new"] = Msg("Choose a password different from the one you have now.")
-    elif new != form.confirm.get_secret_value():
-        problems["confirm"] = Msg("The two passwords are not the same.")
     if problems:
         raise FieldErrors(problems)
     if not uow.runtime.hasher.verify(parent.password_hash, current):

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gc
 import hashlib
 import io
 from collections.abc import Callable, Collection, Generator, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -1025,6 +1027,24 @@ def import_roster(
     return report
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector for the import.
+
+    An import makes millions of short-lived objects (rows, values) and no reference cycles,
+    while keeping large maps alive (student ids, matched contacts); the collector would
+    rescan those maps again and again, about a sixth of a re-import's time. Reference
+    counting still frees everything at once.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def run_import(
     database: Database,
     actor: Actor,
@@ -1041,7 +1061,7 @@ def run_import(
     """
     report = ImportReport()
     try:
-        with database.write() as uow:
+        with _no_cycle_collection(), database.write() as uow:
             report = import_roster(uow, actor, folder, progress)
             if dry_run or (strict and not report.complete):
                 raise _Discard

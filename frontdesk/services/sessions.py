@@ -55,8 +55,13 @@ def current_parent(
     return parent
 
 
-def current_staff(uow: UnitOfWork, session: StaffSession, *roles: StaffRole) -> Staff:
-    """The staff member behind ``session``, if still active and in one of ``roles``."""
+def current_staff(
+    uow: UnitOfWork, session: StaffSession, *roles: StaffRole, changing_password: bool = False
+) -> Staff:
+    """The staff member behind ``session``, if still active and in one of ``roles``.
+
+    After an admin's reset, nothing but changing the temporary password is allowed.
+    """
     staff = uow.session.get(Staff, session.staff_id)
     if (
         staff is None
@@ -64,6 +69,8 @@ def current_staff(uow: UnitOfWork, session: StaffSession, *roles: StaffRole) -> 
         or staff.credentials_version != session.credentials_version
     ):
         raise SessionEnded()
+    if staff.must_change_password and not changing_password:
+        raise PasswordChangeRequired()
     if roles and staff.role not in roles and staff.role is not StaffRole.ADMIN:
         raise NotAllowed()
     return staff

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -15,6 +14,8 @@ from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import Msg
 from frontdesk.services.audit import Actor, AuditAction, record
 from frontdesk.services.password_policy import password_problem
+from frontdesk.services.passwords import PasswordChange, temporary_password
+from frontdesk.services.sessions import StaffSession, current_staff, staff_session
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
@@ -246,13 +247,6 @@ def update_staff(
     return _view(staff)
 
 
-def temporary_password(length: int) -> str:
-    """A random password of ``length`` letters and digits in groups of five, easy to read out."""
-    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes (l/1, o/0)
-    chars = "".join(secrets.choice(alphabet) for _ in range(length))
-    return "-".join(chars[i : i + 5] for i in range(0, length, 5))
-
-
 def reset_staff_password(uow: UnitOfWork, actor: Actor, staff_id: int) -> str:
     """Give the account a temporary password, returned once to be handed over in person.
 
@@ -260,7 +254,7 @@ def reset_staff_password(uow: UnitOfWork, actor: Actor, staff_id: int) -> str:
     from failed sign-ins is lifted.
     """
     staff = _get(uow, staff_id)
-    password = temporary_password(max(20, uow.settings.min_password_length))
+    password = temporary_password()
     staff.password_hash = uow.runtime.hasher.hash(password)
     staff.must_change_password = True
     staff.credentials_version += 1
@@ -283,3 +277,25 @@ def set_staff_pin(uow: UnitOfWork, actor: Actor, staff_id: int, pin: str | None)
         username=staff.username, pin_set=pin is not None,
     )  # fmt: skip
     return _view(staff)
+
+
+def change_staff_password(
+    uow: UnitOfWork, session: StaffSession, form: PasswordChange
+) -> StaffSession:
+    """A staff member changes their own password (forced after a reset by an admin).
+
+    Returns the new session: other sessions of the account end.
+    """
+    staff = current_staff(uow, session, changing_password=True)
+    problems = form.problems(
+        uow.settings.min_password_length, staff.username, (staff.display_name,)
+    )
+    if problems:
+        raise FieldErrors(problems)
+    if not uow.runtime.hasher.verify(staff.password_hash, form.current.get_secret_value()):
+        raise FieldErrors({"current": Msg("This is not your current password.")})
+    staff.password_hash = uow.runtime.hasher.hash(form.new.get_secret_value())
+    staff.must_change_password = False
+    staff.credentials_version += 1
+    record(uow, Actor.staff(staff), AuditAction.PASSWORD_CHANGE, ("staff", staff.id))
+    return staff_session(staff)

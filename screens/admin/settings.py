@@ -281,7 +281,10 @@ class SettingsScreen(BaseScreen[None]):
             yield self._field(_(label), Input(str(draft[key]), id=f"set-{key}"), key)
         yield Label("", id="password-warning", classes="warning")
         yield Label(_("Rate limits"), classes="subtitle")
-        for key, label in RATE_LIMIT_LABELS.items():
+        # Every limit the model has, so a new one is never left off the form (the label list
+        # is checked by a test; a missing one shows the setting's name meanwhile).
+        for key in RateLimits.model_fields:
+            label = RATE_LIMIT_LABELS.get(key, key)
             yield self._field(
                 _(label),
                 Input(str(draft["rate_limits"][key]), id=f"rl-{key}"),

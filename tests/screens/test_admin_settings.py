@@ -14,12 +14,13 @@ from frontdesk.services.audit import Actor
 from frontdesk.services.district import (
     AccountField,
     Identifier,
+    RateLimits,
     TextKey,
     load_settings,
     save_settings,
     settings_version,
 )
-from screens.admin.settings import SettingsScreen
+from screens.admin.settings import RATE_LIMIT_LABELS, SettingsScreen
 from screens.admin.welcome_preview import WelcomePreview, welcome_text
 from screens.app import FrontdeskApp
 from screens.desk.home import StaffHomeScreen
@@ -236,3 +237,7 @@ async def test_a_language_switch_keeps_the_draft_and_translates_the_messages(
         error = screen.query_one("#field-kiosk_idle_seconds .field-error", Label)
         assert str(error.render()) == "Al menos 15."
         assert screen.query_one("#tabs").active == "tab-limits"  # type: ignore[attr-defined]
+
+
+def test_every_rate_limit_has_a_label_on_the_form() -> None:
+    assert set(RATE_LIMIT_LABELS) == set(RateLimits.model_fields)

@@ -72,3 +72,38 @@ async def test_copying_a_password_puts_nothing_on_the_clipboard(database: Databa
         password.action_cut()
         assert app.clipboard == ""
         assert password.value == "secret words here"
+
+
+async def test_a_reset_staff_password_must_be_replaced_first(database: Database) -> None:
+    from sqlalchemy import select
+
+    from frontdesk.db.models import Staff
+    from frontdesk.services.audit import Actor
+    from frontdesk.services.staff import reset_staff_password
+    from screens.desk.change_password import StaffPasswordScreen
+
+    session = staff_member(database, "carmen", StaffRole.SUPPORT, [])
+    with database.write() as uow:
+        temporary = reset_staff_password(uow, Actor.system("admin"), session.staff_id)
+    app = FrontdeskApp(database, start="desk")
+    async with app.run_test(size=(100, 36)) as pilot:
+        await pilot.press(*"carmen", "enter", *temporary, "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, StaffPasswordScreen)
+        await pilot.press(*temporary, "enter", *"short", "enter", *"short", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Use at least 15 characters." in screen_text(app)
+        assert isinstance(app.screen, StaffPasswordScreen)
+        new = "my own desk passphrase 2026"
+        for name, value in (("new", new), ("confirm", new)):
+            app.screen.query_one(f"#{name}", Input).value = value
+        await pilot.click("#save")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, StaffHomeScreen)
+    with database.read() as uow:
+        staff = uow.session.scalars(select(Staff)).one()
+        assert not staff.must_change_password
+        assert uow.runtime.hasher.verify(staff.password_hash, new)
