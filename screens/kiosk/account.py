@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pydantic import SecretStr
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -20,29 +19,15 @@ from screens.kiosk.base import EXTRA_MAX_LENGTH, HumanDraft, KioskLabel, KioskSc
 from screens.widgets.password_input import PasswordInput
 
 
-class AccountDraft(HumanDraft):
-    """The account form as typed so far."""
+class AccountDraft(AccountForm, HumanDraft):
+    """The account form as typed so far (kept as typed: nothing is stripped until submitted)."""
 
-    first_name: str = ""
-    last_name: str = ""
-    email: str = ""
-    phone: str = ""
-    address_street: str = ""
-    address_city: str = ""
-    address_state: str = ""
-    address_postal_code: str = ""
-    relationship: str = ""
-    password: SecretStr = SecretStr("")
-    password_confirm: SecretStr = SecretStr("")
-    extra: dict[str, str] = {}
     show_password: bool = False
 
     def form(self, language: str) -> AccountForm:
         """What the registration service takes."""
-        return AccountForm(
-            **self.model_dump(exclude={"human_ticked", "human_answer", "show_password"}),
-            language=language,
-        )
+        typed = self.model_dump(exclude={"human_ticked", "human_answer", "show_password"})
+        return AccountForm(**{**typed, "language": language})
 
 
 class NewAccountScreen(KioskScreen[None]):
