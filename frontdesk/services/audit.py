@@ -67,8 +67,9 @@ class Actor:
 
     @classmethod
     def parent(cls, parent: ParentAccount) -> Actor:
-        """A parent, named by account email."""
-        return cls(ActorKind.PARENT, parent.id, parent.email)
+        """A parent, named by account number: what a parent typed (their email, their name)
+        stays out of the trail; the account row says who it is."""
+        return cls(ActorKind.PARENT, parent.id, f"parent #{parent.id}")
 
     @classmethod
     def system(cls, name: str = "frontdesk") -> Actor:

@@ -265,7 +265,7 @@ def request_reset(uow: UnitOfWork, email: str, language: str) -> None:
         raise FieldErrors({"email": Msg("Enter an email address like name@example.com.")})
     limits = uow.settings.rate_limits
     window = timedelta(minutes=limits.window_minutes)
-    by_address = f"reset-email:{email}"
+    by_address = ratelimit.typed_subject(uow, "reset-email", email)
     workstation = f"workstation:{uow.workstation}"
     over = ratelimit.over_limit(
         uow,
@@ -330,7 +330,11 @@ def _redeem(uow: UnitOfWork, reset: PasswordReset, via: str) -> TemporaryCredent
     reset.used_at = uow.now()
     uow.session.flush()
     credentials = issue_temporary(uow, parent)
-    ratelimit.forget(uow, AttemptKind.RESET_CODE_FAILED, f"reset-email:{parent.email}")
+    ratelimit.forget(
+        uow,
+        AttemptKind.RESET_CODE_FAILED,
+        ratelimit.typed_subject(uow, "reset-email", parent.email),
+    )
     record(uow, Actor.parent(parent), AuditAction.PASSWORD_RESET, ("parent", parent.id), via=via)
     return credentials
 
@@ -352,7 +356,7 @@ def redeem_code(uow: UnitOfWork, email: str, code: str) -> TemporaryCredentials:
         record(uow, ANONYMOUS, AuditAction.RATE_LIMITED, limit="reset_code_workstation")
         raise RateLimited()
     email = normalize_email(email)
-    by_address = f"reset-email:{email}"
+    by_address = ratelimit.typed_subject(uow, "reset-email", email)
     if not normalize_code(code):
         raise FieldErrors({"code": REQUIRED})
     if ratelimit.recent(uow, AttemptKind.RESET_CODE_FAILED, by_address, window) >= (

@@ -59,3 +59,9 @@ def prune(uow: UnitOfWork, older_than: timedelta) -> int:
     """Drop attempts older than any window; returns how many."""
     result = uow.session.execute(delete(Attempt).where(Attempt.at < uow.now() - older_than))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def typed_subject(uow: UnitOfWork, kind: str, typed: str) -> str:
+    """The subject for something a person typed (an email, a user name): a keyed digest, so
+    the attempts table never holds addresses that were only guessed."""
+    return f"{kind}:{uow.runtime.keyring.digest('attempt-subject', kind, typed)[:32]}"

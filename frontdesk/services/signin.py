@@ -55,7 +55,7 @@ def sign_in_parent(uow: UnitOfWork, email: str, password: str) -> ParentSession:
     _check_workstation(uow, window)
     email = email.strip().lower()
     parent = uow.session.scalar(select(ParentAccount).where(ParentAccount.email == email))
-    subject = f"parent:{parent.id}" if parent else f"email:{email}"
+    subject = f"parent:{parent.id}" if parent else ratelimit.typed_subject(uow, "email", email)
     try:
         _check_password(uow, parent, password, subject)
     except (SignInFailed, AccountLocked):
@@ -79,7 +79,7 @@ def sign_in_staff(uow: UnitOfWork, username: str, password: str) -> StaffSession
     staff = uow.session.scalar(select(Staff).where(Staff.username == username))
     if staff is not None and not staff.active:
         staff = None  # a disabled account answers like an unknown one
-    subject = f"staff:{staff.id}" if staff else f"username:{username}"
+    subject = f"staff:{staff.id}" if staff else ratelimit.typed_subject(uow, "username", username)
     try:
         _check_password(uow, staff, password, subject)
     except (SignInFailed, AccountLocked):

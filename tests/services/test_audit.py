@@ -43,7 +43,8 @@ def test_a_whole_flow_leaves_no_secret_in_the_trail(database: Database) -> None:
     with database.read() as uow:
         events = uow.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
     trail = repr([(e.actor_name, e.action, e.details, e.workstation) for e in events])
-    for secret in (PASSWORD, "my-wrong-secret-guess", "7777", "1234", "9Q8W"):
+    typed = ("maria@example.org", "María", "Nguyễn", "O'Brien", "2016-04-02")
+    for secret in (PASSWORD, "my-wrong-secret-guess", "7777", "1234", "9Q8W", *typed):
         assert secret not in trail
     assert [e.action for e in events] == [
         "parent.register",
