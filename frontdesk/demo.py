@@ -220,7 +220,8 @@ def families(options: DemoOptions) -> Iterator[Family]:
             rng.choices((1, 2, 3, 4), weights=(50, 32, 13, 5))[0], options.students - next_id + 1
         )
         children = []
-        for _ in range(count):
+        names = rng.sample(given, count)  # siblings are not named alike
+        for first_name in names:
             grade_index = rng.randrange(len(GRADES))
             born = REFERENCE_DAY - timedelta(days=365 * (5 + grade_index) + rng.randrange(365))
             children.append(
@@ -228,7 +229,7 @@ def families(options: DemoOptions) -> Iterator[Family]:
                     id=next_id,
                     number=f"{1_000_000 + next_id}",
                     school=rng.randrange(options.schools),
-                    first_name=rng.choice(given),
+                    first_name=first_name,
                     last_name=last,
                     birthdate=born,
                     grade=GRADES[grade_index],
