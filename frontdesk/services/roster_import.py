@@ -9,6 +9,12 @@ It is built for 400,000 students: rows are read and compared chunk by chunk agai
 stored (unchanged rows cost no write), new rows go in with bulk inserts (``COPY`` on
 PostgreSQL), and everything happens in one transaction, so a strict or dry run rolls back
 whole and a failure leaves the roster as it was.
+
+Each stored row keeps a keyed digest of the CSV row it was last imported from
+(``roster_digest``, see ``Keyring.roster_hasher``): a row read again with the same digest is
+skipped after a look at that one column, which is what makes a nightly re-import cheap. Rows
+without one (from before digests, from the demo, with a photo, inactivated) are compared value
+by value, and given the digest when they turn out equal.
 """
 
 from __future__ import annotations
