@@ -103,14 +103,20 @@ class Keyring:
             key=bytes.fromhex(self.digest("roster-row-v1", purpose)), digest_size=16
         )
 
+        copy = base.copy
+
         def fingerprint(values: Sequence[str]) -> str:
+            # Called for every row of a roster: kept to a few C calls.
             text = "\x1f".join(values)
             if len(values) < 2 or text.count("\x1f") != len(values) - 1:
                 # A separator inside a value would make the joined text ambiguous; repr is
                 # not (and never holds a raw separator, so it cannot equal a joined text).
                 text = repr(list(values))
-            row = base.copy()
-            row.update(text.encode("utf-8", "surrogatepass"))
+            row = copy()
+            try:
+                row.update(text.encode())
+            except UnicodeEncodeError:  # undecodable bytes, kept as lone surrogates
+                row.update(text.encode("utf-8", "surrogatepass"))
             return row.hexdigest()
 
         return fingerprint

@@ -169,3 +169,9 @@ def test_row_digests_never_equal_for_different_rows(database: Database, tmp_path
     students_stored, contacts_stored = stored(database)
     all_digests = [r[-1] for r in students_stored + contacts_stored if r[-1] is not None]
     assert len(all_digests) == len(set(all_digests)) == 2 + len(CONTACTS)
+
+
+def test_a_row_with_undecodable_bytes_has_a_digest_of_its_own() -> None:
+    fingerprint = Keyring(b"k" * 32).roster_hasher("contacts.csv")
+    # What the reader keeps of bytes that are not UTF-8 (surrogateescape).
+    assert fingerprint(["a\udcff", "b"]) != fingerprint(["a\udcfe", "b"])
