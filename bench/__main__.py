@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bench.context import BenchContext
 
-SUITES = ("foundation", "kiosk", "passwords", "roster")
+SUITES = ("foundation", "kiosk", "passwords", "roster", "desk")
 
 
 def main() -> int:

@@ -1,7 +1,10 @@
 """Issue 3's figures: the parent kiosk on the demo district (SQLite).
 
 * From a key press to the next wizard step on screen, driven with Pilot as a parent would
-  (p95 over many rounds; target 50 ms). Steps that hash a password (making the account) are
+  (p95 over many rounds; target 50 ms): the first frame of the next screen, the frame where it
+  is complete (its data loaded), and the CPU time spent (the machine may be shared). Times are
+  taken from the frames the app produces, not from Pilot's own waiting. Steps that hash a
+  password (making the account) and the language switch (a re-render, not a step) are
   reported on their own: argon2 is slow on purpose.
 * From starting the kiosk (a fresh ``python`` process) to the welcome screen (target 1 s).
 """
@@ -65,12 +68,12 @@ class Frames:
     time Pilot itself spends waiting for the event loop to go idle."""
 
     def __init__(self, app: KioskApp) -> None:
-        self.last: dict[int, float] = {}
+        self.painted: list[tuple[float, int]] = []
         display = app._display
 
         def recorded(screen: Screen[object], renderable: object) -> None:
             if renderable is not None:
-                self.last[id(screen)] = time.perf_counter()
+                self.painted.append((time.perf_counter(), id(screen)))
             display(screen, renderable)  # type: ignore[arg-type]
 
         app._display = recorded  # type: ignore[method-assign]
@@ -81,10 +84,10 @@ async def step(
     frames: Frames,
     key_press: Callable[[], Awaitable[None]],
     target: type[Screen[None]],
-) -> tuple[float, float]:
-    """Milliseconds from the key press until ``target`` is painted with its data loaded, and
-    the CPU milliseconds spent meanwhile (all threads: what a kiosk with its cores to itself
-    would wait)."""
+) -> tuple[float, float, float]:
+    """Milliseconds from the key press until ``target`` is first painted, until it is painted
+    complete (its data loaded), and the CPU milliseconds spent meanwhile (all threads: what a
+    kiosk with its cores to itself would wait)."""
     app = pilot.app
     started = time.perf_counter()
     cpu_started = time.process_time()
@@ -95,14 +98,22 @@ async def step(
     await pilot.pause()
     await pilot.pause()
     cpu = (time.process_time() - cpu_started) * 1000
-    return (frames.last.get(id(app.screen), time.perf_counter()) - started) * 1000, cpu
+    shown = [at for at, screen in frames.painted if screen == id(app.screen) and at > started]
+    frames.painted.clear()
+    first, last = (shown[0], shown[-1]) if shown else (time.perf_counter(),) * 2
+    return (first - started) * 1000, (last - started) * 1000, cpu
 
 
 async def walk(
     database: Database, identifiers: list[dict[str, str]]
-) -> dict[str, list[tuple[float, float]]]:
+) -> dict[str, list[tuple[float, float, float]]]:
     """Go through the wizard ``ROUNDS`` times; the times of each kind of step."""
-    times: dict[str, list[tuple[float, float]]] = {"screen": [], "account": [], "link": []}
+    times: dict[str, list[tuple[float, float, float]]] = {
+        "screen": [],
+        "account": [],
+        "link": [],
+        "language": [],
+    }
     app = KioskApp(database, human_seconds=0, rng=random.Random(1), tick_seconds=3600)
     async with app.run_test(size=(110, 45)) as pilot:
         frames = Frames(app)
@@ -157,7 +168,7 @@ async def walk(
             app.wipe()
             await pilot.pause()
             lang = "es" if number % 2 else "ht"
-            times["screen"].append(
+            times["language"].append(
                 await step(pilot, frames, lambda lang=lang: press(f"#lang-{lang}"), WelcomeScreen)  # type: ignore[misc]
             )
             app.wipe()
@@ -217,11 +228,15 @@ def run(ctx: BenchContext) -> None:
             ("screen", "kiosk_step_to_next_screen"),
             ("link", "kiosk_add_student_to_linked_screen"),
             ("account", "kiosk_submit_account_to_menu_incl_argon2"),
+            ("language", "kiosk_language_switch_rerender"),
         ):
-            wall = [w for w, _cpu in times[kind]]
-            cpu = [c for _wall, c in times[kind]]
-            ctx.report(f"{label}_median", median(wall), "ms")
-            ctx.report(f"{label}_p95", p95(wall), "ms")
+            first = [f for f, _last, _cpu in times[kind]]
+            complete = [c for _first, c, _cpu in times[kind]]
+            cpu = [c for _first, _last, c in times[kind]]
+            if kind != "language":  # its first frame is the old screen's, before the re-render
+                ctx.report(f"{label}_first_paint_median", median(first), "ms")
+                ctx.report(f"{label}_first_paint_p95", p95(first), "ms")
+            ctx.report(f"{label}_complete_p95", p95(complete), "ms")
             ctx.report(f"{label}_cpu_p95", p95(cpu), "ms")
     finally:
         for suffix in ("", "-wal", "-shm"):

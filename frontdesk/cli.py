@@ -388,6 +388,25 @@ def _demo_accounts() -> str:
     return "\n".join(lines)
 
 
+def cmd_audit_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the desk's history (checks, decisions, disclosures) to a CSV file."""
+    from datetime import date
+
+    from frontdesk.services.history import HistoryFilter, iter_history, write_history_csv
+
+    try:
+        since = date.fromisoformat(args.since) if args.since else None
+        until = date.fromisoformat(args.until) if args.until else None
+    except ValueError:
+        print("Dates are written YYYY-MM-DD.", file=sys.stderr)
+        return 2
+    database = _open(settings)
+    with database.read() as uow, args.file.open("w", newline="", encoding="utf-8") as out:
+        count = write_history_csv(iter_history(uow, HistoryFilter(since=since, until=until)), out)
+    print(f"exported {count} events to {args.file}")
+    return 0
+
+
 # --- the parser ------------------------------------------------------------------------------
 
 
@@ -528,6 +547,21 @@ def build_parser() -> argparse.ArgumentParser:
         )
         sub.set_defaults(func=func)
         sub.add_argument("file", metavar="FILE.toml")
+    audit = commands.add_parser(
+        "audit", help="The audit trail: export.", description="Audit trail commands."
+    )
+    audit_commands = audit.add_subparsers(dest="audit_command", metavar="COMMAND", required=True)
+    export = audit_commands.add_parser(
+        "export",
+        parents=[common],
+        help="Write the desk's history to a CSV file.",
+        description="Write every identity check, decision and disclosure of student data "
+        "(who, when, which workstation) to a CSV file.",
+    )
+    export.set_defaults(func=cmd_audit_export)
+    export.add_argument("file", type=Path, metavar="FILE.csv", help="the file to write")
+    export.add_argument("--since", metavar="DATE", help="from this day on (YYYY-MM-DD)")
+    export.add_argument("--until", metavar="DATE", help="up to this day, inclusive (YYYY-MM-DD)")
     return parser
 
 

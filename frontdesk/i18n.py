@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Final
 
@@ -130,6 +130,11 @@ def format_datetime(value: datetime, format: str = "medium", language: str | Non
     return babel_dates.format_datetime(value, format=format, locale=_locale(language or _language))
 
 
+def format_timedelta(value: timedelta, language: str | None = None) -> str:
+    """A duration the way the language says it, rounded ("3 hours", "2 days")."""
+    return babel_dates.format_timedelta(value, threshold=1.5, locale=_locale(language or _language))
+
+
 def format_number(value: float, language: str | None = None) -> str:
     """A number with the language's separators."""
     return babel_numbers.format_decimal(value, locale=_locale(language or _language))
@@ -152,7 +157,10 @@ def parse_date(text: str, language: str | None = None) -> date:
         return date.fromisoformat(text)
     except ValueError:
         pass
-    parsed = babel_dates.parse_date(text, locale=_locale(language or _language), format="short")
+    try:
+        parsed = babel_dates.parse_date(text, locale=_locale(language or _language), format="short")
+    except IndexError as error:  # babel's answer to a half-typed date such as "12/"
+        raise ValueError("not a date") from error
     if parsed.year < 100:
         raise ValueError("year needs four digits")
     return parsed

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 from sqlalchemy.exc import DBAPIError, OperationalError
 from textual.binding import ActiveBinding
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from frontdesk.errors import DomainError, StorageUnavailable, safe_description
 from frontdesk.i18n import _
@@ -54,11 +55,14 @@ class BaseScreen(Screen[T]):
         failed: Callable[[DomainError], None] | None = None,
         *,
         group: str = "db",
+        exclusive: bool = False,
     ) -> None:
         """Run ``work`` (database calls) in a thread; hand its result to ``done`` on the UI.
 
         A domain error goes to ``failed`` (default: a notification in the user's language);
         anything unexpected is logged and shown as a calm "try again" — never a traceback.
+        With ``exclusive``, a newer call in the same group supersedes this one: a thread
+        cannot be stopped, but the superseded result is dropped instead of shown (for reads).
         """
         on_error = failed or self.show_error
 
@@ -74,9 +78,10 @@ class BaseScreen(Screen[T]):
                 log.error("unexpected error in a service call: %s", safe_description(error))
                 self.app.call_from_thread(on_error, StorageUnavailable())
             else:
-                self.app.call_from_thread(done, result)
+                if not get_current_worker().is_cancelled:
+                    self.app.call_from_thread(done, result)
 
-        self.run_worker(job, thread=True, exit_on_error=False, group=group)
+        self.run_worker(job, thread=True, exit_on_error=False, group=group, exclusive=exclusive)
 
     def show_error(self, error: DomainError) -> None:
         """Tell the user what went wrong, in their language."""

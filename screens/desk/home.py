@@ -18,7 +18,7 @@ from textual.widgets import Button, Footer, Static
 
 from frontdesk.db.models import StaffRole
 from frontdesk.i18n import N_, _, format_number, ngettext
-from frontdesk.services.queue import count_pending_links
+from frontdesk.services.queue import count_pending_links, prepare_queue_search
 from frontdesk.services.schools import list_schools
 from screens.base import BaseScreen
 
@@ -41,6 +41,21 @@ def _support_desk() -> Screen[None]:
     return SupportDeskScreen()
 
 
+def _open_queue() -> Screen[None]:
+    from screens.desk.queue import QueueScreen
+
+    return QueueScreen()
+
+
+def _open_history() -> Screen[None]:
+    from screens.desk.history import HistoryScreen
+
+    return HistoryScreen()
+
+
+DECIDERS = frozenset({StaffRole.CLERK, StaffRole.ADMIN})
+
+
 def _district_settings() -> Screen[None]:
     from screens.admin.settings import SettingsScreen
 
@@ -54,6 +69,8 @@ def _staff_accounts() -> Screen[None]:
 
 
 DESK_AREAS: list[DeskArea] = [
+    DeskArea("queue", N_("Verification queue"), DECIDERS, _open_queue),
+    DeskArea("history", N_("Desk history"), DECIDERS, _open_history),
     DeskArea(
         "support",
         N_("Support desk"),
@@ -111,6 +128,17 @@ class StaffHomeScreen(BaseScreen[None]):
                 return names, count_pending_links(uow, school_ids)
 
         self.run_service(work, self._show)
+        if staff.role in DECIDERS:
+            self._warm_queue_search()
+
+    def _warm_queue_search(self) -> None:
+        """Build the queue's search snapshot now, so the clerk's first filter answers at once."""
+
+        def work() -> int:
+            with self.frontdesk.database.read() as uow:
+                return prepare_queue_search(uow)
+
+        self.run_service(work, lambda _count: None, lambda _error: None, group="queue-warm")
 
     def _show(self, result: tuple[list[str], int]) -> None:
         names, waiting = result

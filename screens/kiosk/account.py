@@ -16,7 +16,7 @@ from frontdesk.i18n import N_, Msg, _
 from frontdesk.services.district import AccountField
 from frontdesk.services.registration import AccountForm, create_parent_account, field_problems
 from frontdesk.services.sessions import ParentSession
-from screens.kiosk.base import HumanDraft, KioskLabel, KioskScreen
+from screens.kiosk.base import EXTRA_MAX_LENGTH, HumanDraft, KioskLabel, KioskScreen
 from screens.widgets.password_input import PasswordInput
 
 
@@ -83,7 +83,11 @@ class NewAccountScreen(KioskScreen[None]):
                 yield self.field(
                     label + (" *" if extra.required else ""),
                     f"extra-{extra.key}",
-                    Input(self.draft.extra.get(extra.key, ""), id=f"extra-{extra.key}"),
+                    Input(
+                        self.draft.extra.get(extra.key, ""),
+                        id=f"extra-{extra.key}",
+                        max_length=EXTRA_MAX_LENGTH,
+                    ),
                 )
             hidden = not self.draft.show_password
             yield self.field(

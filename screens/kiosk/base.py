@@ -4,7 +4,7 @@ in plain data so a language switch (a recompose) loses nothing typed (R2)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -28,6 +28,30 @@ if TYPE_CHECKING:
     from screens.kiosk.app import KioskApp
 
 T = TypeVar("T")
+R = TypeVar("R")
+V = TypeVar("V")
+
+
+# The database's column sizes: an input stops there rather than failing on save.
+MAX_LENGTH = {
+    "first_name": 100,
+    "last_name": 100,
+    "email": 254,
+    "phone": 40,
+    "address_street": 200,
+    "address_city": 100,
+    "address_state": 40,
+    "address_postal_code": 20,
+    "relationship": 40,
+    "student_id": 20,
+    "child_first_name": 100,
+    "child_last_name": 100,
+    "grade": 8,
+    "notes": 2000,
+    "notification_email": 254,
+    "human_answer": 4,
+}
+EXTRA_MAX_LENGTH = 200
 
 
 class HumanDraft(BaseModel):
@@ -87,6 +111,28 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
         if self.composed_language and self.composed_language != self.kiosk.language:
             self.refresh(recompose=True)
 
+    def run_service(
+        self,
+        work: Callable[[], R],
+        done: Callable[[R], None],
+        failed: Callable[[DomainError], None] | None = None,
+        *,
+        group: str = "db",
+    ) -> None:
+        """As ``BaseScreen.run_service``, but an answer that arrives after this screen was
+        wiped (the kiosk went idle, the parent left) is dropped: it belongs to nobody now."""
+
+        def still_shown(callback: Callable[[V], None]) -> Callable[[V], None]:
+            def answer(value: V) -> None:
+                if self in self.app.screen_stack:
+                    callback(value)
+
+            return answer
+
+        super().run_service(
+            work, still_shown(done), still_shown(failed or self.show_error), group=group
+        )
+
     # --- form state ---------------------------------------------------------------------------
 
     def value(self, name: str) -> str:
@@ -98,14 +144,16 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
 
     def field(self, label: str, name: str, control: Widget | None = None) -> Field:
         """A labelled input for draft field ``name``, with its error beside it."""
-        widget = control or Input(self.value(name), id=name)
+        widget = control or Input(self.value(name), id=name, max_length=MAX_LENGTH.get(name, 0))
         error = self.errors.get(name)
         return Field(label, widget, name=name, error=str(error) if error else "")
 
     def date_field(self, label: str, name: str) -> Field:
         """A date input with the chosen language's way of writing dates as its hint."""
         hint = _("for example {date}").format(date=date_example())
-        return self.field(f"{label} ({hint})", name, Input(self.value(name), id=name))
+        return self.field(
+            f"{label} ({hint})", name, Input(self.value(name), id=name, max_length=20)
+        )
 
     @on(Input.Changed)
     def _keep_typed(self, event: Input.Changed) -> None:

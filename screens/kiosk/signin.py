@@ -71,7 +71,7 @@ class KioskSignInScreen(KioskScreen[None]):
         self.draft = SignInDraft()
         if session.must_change_password:
             # R17: the password helper's screen (issue 6) makes the parent choose a new one.
-            from screens.kiosk.change_password import (  # type: ignore[import-not-found,unused-ignore]
+            from screens.kiosk.change_password import (
                 ForcedChangeScreen,
             )
 
@@ -92,7 +92,7 @@ class KioskSignInScreen(KioskScreen[None]):
     @on(Button.Pressed, "#forgot-password")
     def forgot_password(self) -> None:
         """R15: the password helper's screen (issue 6)."""
-        from screens.kiosk.forgot_password import (  # type: ignore[import-not-found,unused-ignore]
+        from screens.kiosk.forgot_password import (
             ForgotPasswordScreen,
         )
 

@@ -109,6 +109,6 @@ class WelcomeScreen(KioskScreen[None]):
     @on(Button.Pressed, "#forgot-password")
     def forgot_password(self) -> None:
         """R3c: the password helper's screen (issue 6)."""
-        from screens.kiosk.forgot_password import ForgotPasswordScreen  # type: ignore[import-not-found,unused-ignore]
+        from screens.kiosk.forgot_password import ForgotPasswordScreen
 
         self.app.push_screen(ForgotPasswordScreen())

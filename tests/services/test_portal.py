@@ -13,6 +13,7 @@ from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEvent, LinkStatus, StaffRole
 from frontdesk.errors import FieldErrors, RateLimited
 from frontdesk.services.audit import AuditAction
+from frontdesk.services.enrollment import EnrollmentForm, apply_for_enrollment
 from frontdesk.services.kiosk import HumanChallenge, WrongPin, verify_staff_pin
 from frontdesk.services.linking import ChildIdentifiers, request_link
 from frontdesk.services.portal import Alert, portal_view
@@ -122,3 +123,22 @@ def test_the_human_check_wants_the_box_the_sum_and_a_person_s_pace() -> None:
         challenge.problem(ticked=True, answer=f" {right} ", seconds_on_form=9, min_seconds=3)
         is None
     )
+
+
+def test_an_enrollment_application_is_saved_and_audited(database: Database) -> None:
+    roster = small_roster(database)
+    parent = register(database)
+    form = EnrollmentForm(
+        school_id=roster.schools["north"],
+        child_first_name="Lucía",
+        child_last_name="Nguyễn",
+        child_birthdate=date(2021, 9, 1),
+        grade="K",
+    )
+    with database.write() as uow:
+        application_id = apply_for_enrollment(uow, parent, form)
+    with database.read() as uow:
+        event = uow.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == AuditAction.ENROLLMENT_APPLY.value)
+        ).one()
+        assert (event.subject_kind, event.subject_id) == ("enrollment", application_id)

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from frontdesk.db.engine import Database
-from frontdesk.db.models import AuditEvent, StaffRole
+from frontdesk.db.models import AuditEvent, ParentAccount, StaffRole
 from frontdesk.i18n import current_language
 from frontdesk.services.audit import AuditAction
 from screens.kiosk.account import NewAccountScreen
 from screens.kiosk.staff_exit import StaffExitScreen
 from screens.kiosk.welcome import WelcomeScreen
 from tests.factories import PASSWORD, change_settings, staff_member
-from tests.screens.kiosk.helpers import kiosk, press, settle, text_on, type_into, typed_values
+from tests.screens.kiosk.helpers import (
+    kiosk,
+    pass_human_check,
+    press,
+    settle,
+    text_on,
+    type_into,
+    typed_values,
+)
+from tests.screens.kiosk.test_walkthrough import fill_account
 
 
 async def test_no_quit_key_leaves_kiosk_mode(database: Database) -> None:
@@ -93,3 +102,25 @@ async def test_idle_time_wipes_everything_back_to_the_welcome_in_the_default_lan
         assert app.parent_session is None
         assert not any(typed_values(app))
         assert all(not isinstance(screen, NewAccountScreen) for screen in app.screen_stack)
+
+
+async def test_an_answer_arriving_after_the_wipe_reaches_no_one(database: Database) -> None:
+    app = kiosk(database)
+    async with app.run_test(size=(110, 50)) as pilot:
+        await settle(pilot)
+        await press(pilot, "#new-account")
+        await fill_account(pilot)
+        await pass_human_check(pilot)
+        screen = app.screen
+        assert isinstance(screen, NewAccountScreen)
+        screen.submit()  # the account is being made in a worker...
+        app.wipe()  # ...when the kiosk wipes itself
+        for _wait in range(200):  # the thread cannot be stopped: wait for its transaction
+            await pilot.pause(0.05)
+            with database.read() as uow:
+                if uow.session.scalar(select(func.count()).select_from(ParentAccount)):
+                    break
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, WelcomeScreen)
+        assert app.parent_session is None
+        assert len(app.screen_stack) == 2

@@ -134,7 +134,8 @@ async def test_steps_1_to_10_in_english(database: Database) -> None:
             "Lucía",
             "2021-09-01",
         )
-        assert application.school_id == roster.schools["north"]
+        assert application.school_id == roster.schools["north"], application.grade
+        assert application.grade == "K", application.grade
 
 
 async def test_steps_in_spanish_with_a_language_switch_half_way(database: Database) -> None:

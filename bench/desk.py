@@ -1,0 +1,264 @@
+"""Issue 4's figures: the verification desk on the demo district (50,000 pending requests).
+
+Driven with Pilot as a clerk would, from the key press to the frame that shows the result
+(p95 over many rounds; target 50 ms), on SQLite and on PostgreSQL:
+
+* open the queue (``enter`` on the staff home),
+* filter it by a typed name (the time from the name's last key to the filtered list, typed
+  at full speed; and one key at a time, each key to its own result),
+* open a request (``enter`` on the filtered queue: the request view with the school's record).
+
+Also reported: the queue search snapshot the staff home builds at sign-in.
+
+PostgreSQL: ``FRONTDESK_BENCH_POSTGRES_URL`` (and ``FRONTDESK_BENCH_POSTGRES_KEY``, its key
+file) names a demo district already built; otherwise one is built in a schema of its own on
+``FRONTDESK_TEST_POSTGRES_URL`` (about 80 s for 400,000 students) and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import shutil
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input
+
+from bench.context import BenchContext, median, p95
+from frontdesk.db.engine import Database, Runtime, open_database
+from frontdesk.db.models import LinkStatus, Staff, Student, StudentLink
+from frontdesk.names import fold_name
+from frontdesk.security import Keyring
+from frontdesk.services.sessions import StaffSession, staff_session
+from screens.app import FrontdeskApp
+from screens.desk.home import StaffHomeScreen
+from screens.desk.queue import QueueScreen
+from screens.desk.queue_table import QueueTable
+from screens.desk.request import RequestScreen
+
+ROUNDS = int(os.environ.get("FRONTDESK_BENCH_DESK_ROUNDS", "20"))
+SIZE = (120, 40)
+
+
+class Frames:
+    """When the app paints the frame that shows a step's result.
+
+    ``probe`` is asked at each frame the app paints; the first frame for which it holds is
+    the one the clerk sees the result in. (Taking the *last* frame instead would count
+    repaints that come later for other reasons, such as the blinking cursor.)
+    """
+
+    def __init__(self, app: FrontdeskApp) -> None:
+        self.probe: Callable[[], bool] | None = None
+        self.hit: float | None = None
+        display = app._display
+
+        def recorded(screen: Screen[object], renderable: object) -> None:
+            display(screen, renderable)  # type: ignore[arg-type]
+            if renderable is not None and self.probe and self.hit is None and self.probe():
+                self.hit = time.perf_counter()
+
+        app._display = recorded  # type: ignore[method-assign]
+
+
+async def settled(pilot: Pilot[int]) -> None:
+    """Every worker done and the screen repainted."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def timed(
+    pilot: Pilot[int],
+    frames: Frames,
+    keys: Callable[[], Awaitable[None]],
+    ready: Callable[[], bool],
+) -> tuple[float, float]:
+    """Milliseconds from the key press to the first frame painted with ``ready()`` true, and
+    the CPU milliseconds spent meanwhile (all threads: what a desk with its cores to itself
+    would wait)."""
+    frames.probe, frames.hit = ready, None
+    started = time.perf_counter()
+    cpu_started = time.process_time()
+    await keys()
+    while frames.hit is None:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    cpu = (time.process_time() - cpu_started) * 1000
+    frames.probe = None
+    await settled(pilot)
+    return (frames.hit - started) * 1000, cpu
+
+
+def queue_rows(app: FrontdeskApp) -> int:
+    return app.screen.query_one("#queue", QueueTable).row_count
+
+
+def filtered(app: FrontdeskApp) -> bool:
+    """Whether the queue shows the result of what is in its filter box now."""
+    screen = app.screen
+    if not isinstance(screen, QueueScreen):
+        return False
+    text = screen.query_one("#filter", Input).value
+    return screen._shown == (text, screen.newest_first) and not screen._in_flight
+
+
+def typed_names(database: Database, count: int) -> list[str]:
+    """Student family names from the queue, as a clerk types them (no accents, lower case)."""
+    with database.read() as uow:
+        names = list(
+            uow.session.scalars(
+                select(Student.last_name)
+                .join(StudentLink, StudentLink.student_id == Student.id)
+                .where(StudentLink.status == LinkStatus.PENDING)
+                .limit(2000)
+            )
+        )
+    picks = random.Random(4).sample(sorted(set(names)), count)
+    return [fold_name(name)[:7] for name in picks]
+
+
+def on_request(app: FrontdeskApp) -> bool:
+    """Whether the request view shows the request (the school's record included)."""
+    screen = app.screen
+    return isinstance(screen, RequestScreen) and screen.view is not None
+
+
+Timing = tuple[float, float]
+"""Wall and CPU milliseconds of one step."""
+
+
+async def drive(database: Database, staff: StaffSession) -> dict[str, list[Timing]]:
+    """The clerk's rounds: open the queue, type a name, open the first request, go back."""
+    times: dict[str, list[Timing]] = {"open": [], "typed": [], "key": [], "request": []}
+    names = typed_names(database, ROUNDS)
+    app = FrontdeskApp(database, start="desk")
+    app.staff = staff
+    async with app.run_test(size=SIZE) as pilot:
+        frames = Frames(app)
+        started = time.perf_counter()
+        await app.push_screen(StaffHomeScreen())
+        await settled(pilot)  # the home screen builds the queue's search snapshot
+        times["warm"] = [((time.perf_counter() - started) * 1000, 0.0)]
+
+        async def press(*keys: str) -> None:
+            await pilot.press(*keys)
+
+        def press_then(*keys: str) -> Callable[[], Awaitable[None]]:
+            return lambda: press(*keys)
+
+        for name in names:
+            times["open"].append(
+                await timed(
+                    pilot,
+                    frames,
+                    press_then("enter"),
+                    lambda: isinstance(app.screen, QueueScreen) and queue_rows(app) > 0,
+                )
+            )
+            # At full speed: the name's last key to its list on screen.
+            await press(*name[:-1])
+            times["typed"].append(
+                await timed(pilot, frames, press_then(name[-1]), lambda: filtered(app))
+            )
+            await press("ctrl+u")
+            await settled(pilot)
+            # One key at a time: each key to its own result.
+            for char in name[:4]:
+                times["key"].append(
+                    await timed(pilot, frames, press_then(char), lambda: filtered(app))
+                )
+            if queue_rows(app):
+                times["request"].append(
+                    await timed(pilot, frames, press_then("enter"), lambda: on_request(app))
+                )
+                await press("escape")
+                await settled(pilot)
+            await press("ctrl+u")
+            await settled(pilot)
+            await press("escape")
+            await settled(pilot)
+    return times
+
+
+def report(ctx: BenchContext, backend: str, who: str, times: dict[str, list[Timing]]) -> None:
+    ctx.report(f"desk_{backend}_{who}_search_snapshot_at_signin", times["warm"][0][0], "ms")
+    for kind, label in (
+        ("open", "open_queue"),
+        ("typed", "filter_typed_name_last_key"),
+        ("key", "filter_each_key"),
+        ("request", "open_request"),
+    ):
+        wall = [w for w, _cpu in times[kind]]
+        cpu = [c for _wall, c in times[kind]]
+        ctx.report(f"desk_{backend}_{who}_{label}_median", median(wall), "ms")
+        ctx.report(f"desk_{backend}_{who}_{label}_p95", p95(wall), "ms")
+        ctx.report(f"desk_{backend}_{who}_{label}_cpu_p95", p95(cpu), "ms")
+
+
+def measure(ctx: BenchContext, backend: str, database: Database) -> None:
+    with database.read() as uow:
+        sessions = {
+            staff.username: staff_session(staff)
+            for staff in uow.session.scalars(
+                select(Staff).where(Staff.username.in_(["clerk", "admin"]))
+            )
+        }
+    # The demo clerk serves two schools; the admin sees all 50,000 waiting requests.
+    for who in ("clerk", "admin"):
+        report(ctx, backend, who, asyncio.run(drive(database, sessions[who])))
+
+
+def _postgres(ctx: BenchContext) -> tuple[str, Path, Callable[[], None]]:
+    given = os.environ.get("FRONTDESK_BENCH_POSTGRES_URL")
+    if given:
+        return given, Path(os.environ["FRONTDESK_BENCH_POSTGRES_KEY"]), lambda: None
+    server = os.environ.get(
+        "FRONTDESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    )
+    schema = f"bench_desk_{os.getpid()}"
+    admin = create_engine(server)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
+    rendered = url.render_as_string(hide_password=False)
+    key = ctx.workdir / f"desk-bench-{os.getpid()}-pg.key"
+    seconds, _peak = ctx.build_demo(rendered, key)
+    ctx.report(f"demo_generate_{ctx.students}_students_postgresql", seconds, "s")
+
+    def drop() -> None:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+        key.unlink(missing_ok=True)
+
+    return rendered, key, drop
+
+
+def run(ctx: BenchContext) -> None:
+    source = Path(ctx.sqlite_url.removeprefix("sqlite:///"))
+    if not source.exists():
+        ctx.sqlite  # noqa: B018 (builds the demo district)
+    copy = ctx.workdir / f"desk-bench-{os.getpid()}.db"
+    shutil.copy(source, copy)
+    try:
+        database = open_database(f"sqlite:///{copy}", Runtime(Keyring.from_file(ctx.key_file)))
+        measure(ctx, "sqlite", database)
+        database.dispose()
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{copy}{suffix}").unlink(missing_ok=True)
+    url, key, drop = _postgres(ctx)
+    try:
+        database = open_database(url, Runtime(Keyring.from_file(key)))
+        measure(ctx, "postgresql", database)
+        database.dispose()
+    finally:
+        drop()

@@ -1,0 +1,223 @@
+"""The verification queue (V1): what waits for this clerk's schools, filtered as they type.
+
+Focus starts in the filter box: typing narrows the list at once, ``enter`` opens the
+highlighted request (the oldest, unless the order is flipped), ``down`` moves into the list.
+Reads run in one exclusive worker group, and typing faster than the database answers only
+ever runs the newest text (each keystroke waits for the read in flight, then the latest wins).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Input, Static
+
+from frontdesk.db.models import StaffRole
+from frontdesk.i18n import N_, _, format_number, format_timedelta, ngettext
+from frontdesk.services.queue import QueueRow, count_pending_links, waiting_requests
+from frontdesk.services.schools import list_schools
+from screens.base import BaseScreen
+from screens.desk.queue_table import QueueTable
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """What one read of the queue brings back."""
+
+    text: str
+    newest_first: bool
+    rows: list[QueueRow]
+    waiting: int | None
+    """How many links wait in all (only read with the unfiltered queue)."""
+    schools: dict[int, str] | None
+    """School names by id (read once)."""
+    now: datetime
+
+
+class QueueScreen(BaseScreen[None]):
+    """The waiting requests of the clerk's schools, oldest first, with a filter box."""
+
+    CSS_PATH = "queue.tcss"
+    BINDINGS = [
+        Binding("f4", "toggle_order", N_("Oldest/newest first"), priority=True),
+        Binding("f5", "reload", N_("Refresh"), priority=True),
+        Binding("slash", "focus_filter", N_("Filter"), show=False),
+        Binding("escape", "back", N_("Back")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.newest_first = False
+        self._rows: dict[str, QueueRow] = {}
+        self._schools: dict[int, str] | None = None
+        self._waiting: int | None = None
+        self._in_flight = False
+        self._shown: tuple[str, bool] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(_("Verification queue"), classes="title")
+        yield Static("", id="queue-summary")
+        yield Input(
+            placeholder=_("Filter: parent or student name, email, phone, student ID"),
+            id="filter",
+        )
+        # Fixed widths: the columns do not jump as the filter changes the rows.
+        table = QueueTable(
+            [
+                (_("Waiting"), 10),
+                (_("Parent"), 22),
+                (_("Student"), 26),
+                (_("Student ID"), 10),
+                (_("School"), 22),
+                (_("Email"), 24),
+            ],
+            id="queue",
+        )
+        yield table
+        yield Static("", id="queue-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).focus()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        # Back from a request: what was decided leaves the list.
+        if self._shown is not None:
+            self._shown = None
+            self.load()
+
+    # --- reading ---------------------------------------------------------------------------
+
+    @property
+    def _school_ids(self) -> frozenset[int] | None:
+        staff = self.frontdesk.staff
+        assert staff is not None
+        return None if staff.role is StaffRole.ADMIN else staff.school_ids
+
+    def load(self) -> None:
+        """Read the queue for the filter's text, unless a read is already on its way."""
+        if self._in_flight:
+            return  # the read in flight looks at the filter again when it lands
+        self._in_flight = True
+        text = self.query_one("#filter", Input).value
+        newest_first = self.newest_first
+        school_ids = self._school_ids
+        need_schools = self._schools is None
+        database = self.frontdesk.database
+
+        def work() -> QueuePage:
+            with database.read() as uow:
+                rows = waiting_requests(uow, school_ids, text, newest_first=newest_first)
+                waiting = count_pending_links(uow, school_ids) if not text.strip() else None
+                schools = (
+                    {s.id: s.name for s in list_schools(uow, school_ids)} if need_schools else None
+                )
+                return QueuePage(text, newest_first, rows, waiting, schools, uow.now())
+
+        self.run_service(work, self._show, self._failed, group="queue-read", exclusive=True)
+
+    def _failed(self, error: object) -> None:
+        self._in_flight = False
+        self.show_error(error)  # type: ignore[arg-type]
+
+    def _show(self, page: QueuePage) -> None:
+        self._in_flight = False
+        if page.schools is not None:
+            self._schools = page.schools
+        if page.waiting is not None:
+            self._waiting = page.waiting
+        self._rows = {row.key: row for row in page.rows}
+        schools = self._schools or {}
+        self.query_one("#queue", QueueTable).set_rows(
+            [
+                (
+                    row.key,
+                    [
+                        format_timedelta(page.now - row.requested_at),
+                        row.parent_name,
+                        row.student_name or _("(no child asked for yet)"),
+                        row.student_number or "",
+                        schools.get(row.school_id, "") if row.school_id is not None else "",
+                        row.parent_email,
+                    ],
+                )
+                for row in page.rows
+            ]
+        )
+        self._shown = (page.text, page.newest_first)
+        self._summarize(page)
+        # Typing went on while this read ran: read again for the newest text.
+        if (self.query_one("#filter", Input).value, self.newest_first) != self._shown:
+            self.load()
+
+    def _summarize(self, page: QueuePage) -> None:
+        order = _("newest first") if page.newest_first else _("oldest first")
+        waiting = self._waiting or 0
+        summary = ngettext(
+            "{n} link waiting for verification", "{n} links waiting for verification", waiting
+        ).format(n=format_number(waiting))
+        self.query_one("#queue-summary", Static).update(f"{summary} · {order}")
+        empty = self.query_one("#queue-empty", Static)
+        if page.rows:
+            empty.update("")
+        elif page.text.strip():
+            empty.update(_("Nothing waiting matches “{text}”.").format(text=page.text.strip()))
+        else:
+            empty.update(_("Nothing is waiting. Well done."))
+
+    # --- keys ------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.load()
+
+    @on(Input.Submitted, "#filter")
+    def _open_highlighted(self) -> None:
+        self.open_request(self.query_one("#queue", QueueTable).cursor_key)
+
+    @on(QueueTable.Selected, "#queue")
+    def _row_selected(self, event: QueueTable.Selected) -> None:
+        self.open_request(event.key)
+
+    def on_key(self, event: object) -> None:
+        key = getattr(event, "key", "")
+        filter_box = self.query_one("#filter", Input)
+        if key == "down" and filter_box.has_focus:
+            self.query_one("#queue", QueueTable).focus()
+
+    def open_request(self, key: str | None) -> None:
+        """Open the request of the row ``key``."""
+        row = self._rows.get(key or "")
+        if row is None:
+            return
+        from screens.desk.request import RequestScreen
+
+        name = RequestScreen.INSTALLED_NAME
+        if not self.app.is_screen_installed(name):
+            self.app.install_screen(RequestScreen(), name)
+        screen = self.app.get_screen(name)
+        assert isinstance(screen, RequestScreen)
+        screen.prepare(row.parent_id, focus_link_id=row.link_id)
+        self.app.push_screen(screen)
+
+    def action_toggle_order(self) -> None:
+        """Flip between oldest first and newest first."""
+        self.newest_first = not self.newest_first
+        self.load()
+
+    def action_reload(self) -> None:
+        """Read the queue again."""
+        self.load()
+
+    def action_focus_filter(self) -> None:
+        """Put the cursor in the filter box."""
+        self.query_one("#filter", Input).focus()
+
+    def action_back(self) -> None:
+        """Back to the staff home."""
+        self.app.pop_screen()
