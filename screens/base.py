@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 R = TypeVar("R")
+V = TypeVar("V")
 log = logging.getLogger("frontdesk.screens")
 
 
@@ -63,8 +64,19 @@ class BaseScreen(Screen[T]):
         anything unexpected is logged and shown as a calm "try again" — never a traceback.
         With ``exclusive``, a newer call in the same group supersedes this one: a thread
         cannot be stopped, but the superseded result is dropped instead of shown (for reads).
+        An answer that arrives after this screen left the stack (a kiosk wiped when idle, a
+        clerk who went back) is dropped too: it belongs to nobody now.
         """
-        on_error = failed or self.show_error
+
+        def still_shown(callback: Callable[[V], None]) -> Callable[[V], None]:
+            def answer(value: V) -> None:
+                if self in self.app.screen_stack:
+                    callback(value)
+
+            return answer
+
+        on_error = still_shown(failed or self.show_error)
+        done = still_shown(done)
 
         def job() -> None:
             try:

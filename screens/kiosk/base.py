@@ -4,7 +4,7 @@ in plain data so a language switch (a recompose) loses nothing typed (R2)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -28,8 +28,6 @@ if TYPE_CHECKING:
     from screens.kiosk.app import KioskApp
 
 T = TypeVar("T")
-R = TypeVar("R")
-V = TypeVar("V")
 
 
 # The database's column sizes: an input stops there rather than failing on save.
@@ -110,28 +108,6 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
         # Screens under the one where the language changed are re-rendered when shown again.
         if self.composed_language and self.composed_language != self.kiosk.language:
             self.refresh(recompose=True)
-
-    def run_service(
-        self,
-        work: Callable[[], R],
-        done: Callable[[R], None],
-        failed: Callable[[DomainError], None] | None = None,
-        *,
-        group: str = "db",
-    ) -> None:
-        """As ``BaseScreen.run_service``, but an answer that arrives after this screen was
-        wiped (the kiosk went idle, the parent left) is dropped: it belongs to nobody now."""
-
-        def still_shown(callback: Callable[[V], None]) -> Callable[[V], None]:
-            def answer(value: V) -> None:
-                if self in self.app.screen_stack:
-                    callback(value)
-
-            return answer
-
-        super().run_service(
-            work, still_shown(done), still_shown(failed or self.show_error), group=group
-        )
 
     # --- form state ---------------------------------------------------------------------------
 
