@@ -158,6 +158,9 @@ class Student(Base):
     ssn_last4_digest: Mapped[str | None] = mapped_column(String(64))
     """Keyed hash of the last four SSN digits, salted with the student number."""
     has_photo: Mapped[bool] = mapped_column(Boolean, default=False)
+    roster_digest: Mapped[str | None] = mapped_column(String(32))
+    """Keyed digest of the students.csv row last imported as is (``Keyring.roster_hasher``):
+    a re-import skips a row whose digest matches. NULL: compare the values."""
 
     school: Mapped[School] = orm.relationship(lazy="joined", innerjoin=True)
     contacts: Mapped[list[Contact]] = orm.relationship(
@@ -193,6 +196,8 @@ class Contact(Base):
     """Lower-cased."""
     phone: Mapped[str | None] = mapped_column(String(40))
     portal_access: Mapped[bool] = mapped_column(Boolean, default=True)
+    roster_digest: Mapped[str | None] = mapped_column(String(32))
+    """Keyed digest of the contacts.csv row last imported as is; NULL: compare the values."""
 
     student: Mapped[Student] = orm.relationship(back_populates="contacts")
 

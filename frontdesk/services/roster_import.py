@@ -9,6 +9,12 @@ It is built for 400,000 students: rows are read and compared chunk by chunk agai
 stored (unchanged rows cost no write), new rows go in with bulk inserts (``COPY`` on
 PostgreSQL), and everything happens in one transaction, so a strict or dry run rolls back
 whole and a failure leaves the roster as it was.
+
+Each stored row keeps a keyed digest of the CSV row it was last imported from
+(``roster_digest``, see ``Keyring.roster_hasher``): a row read again with the same digest is
+skipped after a look at that one column, which is what makes a nightly re-import cheap. Rows
+without one (from before digests, from the demo, with a photo, inactivated) are compared value
+by value, and given the digest when they turn out equal.
 """
 
 from __future__ import annotations
@@ -506,6 +512,8 @@ class _Importer:
         self.report = report
         self.progress = progress
         self.keyring = uow.runtime.keyring
+        self.student_digest = self.keyring.roster_hasher("students.csv")
+        self.contact_digest = self.keyring.roster_hasher("contacts.csv")
         self.school_ids: dict[str, int] = {}
         self.in_file: set[str] = set()
         """Student numbers on a good row of students.csv."""
@@ -571,6 +579,33 @@ class _Importer:
         codes = {id_: code for code, id_ in self.school_ids.items()}
         for chunk in _chunks(lines):
             numbers = [line.values[S_ID].strip() for line in chunk]
+            digests = {line.number: self.student_digest(line.values) for line in chunk}
+            known: dict[str, str | None] = dict(
+                _select_in(
+                    self.connection,
+                    "SELECT student_number, roster_digest FROM students "
+                    "WHERE student_number {in_values}",
+                    numbers,
+                )
+            )
+            # A row equal to what is stored is valid already: it skips validation and writing.
+            # That is most rows of a nightly re-import, so this is what keeps it cheap. First
+            # the fast way: the row as read is the one last imported (same digest).
+            rest: list[tuple[str, _Line]] = []
+            waiting: set[str] = set()
+            for number, line in zip(numbers, chunk, strict=True):
+                if (
+                    number not in seen_line
+                    and number not in waiting
+                    and (stored_digest := known.get(number)) is not None
+                    and stored_digest == digests[line.number]
+                ):
+                    seen_line[number] = line.number
+                    self.in_file.add(number)
+                else:
+                    waiting.add(number)
+                    rest.append((number, line))
+            # Then the rest the slow way, value by value, as stored.
             stored = {
                 row.student_number: row
                 for row in map(
@@ -579,15 +614,14 @@ class _Importer:
                         self.connection,
                         f"SELECT {', '.join(StoredStudent._fields)} FROM students "
                         "WHERE student_number {in_values}",
-                        numbers,
+                        list({number for number, _ in rest if number in known}),
                     ),
                 )
             }
-            # A row equal to what is stored is valid already: it skips validation and writing.
-            # That is most rows of a nightly re-import, so this is what keeps it cheap.
             changed: list[_Line] = []
-            waiting: set[str] = set()
-            for number, line in zip(numbers, chunk, strict=True):
+            waiting = set()
+            backfill: list[dict[str, Any]] = []
+            for number, line in rest:
                 old = stored.get(number)
                 if (
                     old is not None
@@ -597,11 +631,15 @@ class _Importer:
                 ):
                     seen_line[number] = line.number
                     self.in_file.add(number)
+                    if old.roster_digest != digests[line.number]:
+                        # Same values, another text (or none yet): remember this text.
+                        backfill.append({"_id": old.id, "roster_digest": digests[line.number]})
                 else:
                     waiting.add(number)
                     changed.append(line)
+            _bulk_update(self.connection, STUDENTS, ("roster_digest",), backfill)
             rows = _validated(StudentRow, iter(changed), name, self.report, self._refused)
-            self._student_chunk(list(self._good_students(rows, seen_line)), stored)
+            self._student_chunk(list(self._good_students(rows, seen_line)), stored, digests)
 
     def _same_student(
         self, number: str, values: list[str], old: Any, codes: dict[int, str]
@@ -685,12 +723,20 @@ class _Importer:
             return None, Msg("the photo file {path} cannot be read", path=relative)
 
     def _student_chunk(
-        self, chunk: list[tuple[int, StudentRow, bytes | None]], stored: dict[str, Any]
+        self,
+        chunk: list[tuple[int, StudentRow, bytes | None]],
+        stored: dict[str, Any],
+        digests: dict[int, str],
     ) -> None:
+        """Insert or update the good rows of a chunk; ``digests`` are the rows' by line."""
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
+        backfill: list[dict[str, Any]] = []
         photos: dict[str, tuple[str, bytes | None]] = {}
-        for _, row, photo in chunk:
+        for line, row, photo in chunk:
+            # A photo file can change while its row stays the same: such rows keep no digest
+            # and are always compared (photo bytes included) the slow way.
+            digest = None if row.photo else digests[line]
             number = row.student_id
             values: dict[str, Any] = {
                 "school_id": self.school_ids[row.school_id],
@@ -707,18 +753,21 @@ class _Importer:
             }
             old = stored.get(number)
             if old is None:
-                inserts.append({"student_number": number, **values})
+                inserts.append({"student_number": number, **values, "roster_digest": digest})
                 if photo is not None:
                     photos[number] = (_content_type(row.photo), photo)
                 continue
             if photo is not None or old.has_photo:
                 photos[number] = (_content_type(row.photo), photo)
             if any(not _same_value(getattr(old, c), values[c]) for c in _STUDENT_VALUES):
-                updates.append({"_id": old.id, **values})
+                updates.append({"_id": old.id, **values, "roster_digest": digest})
                 self.report.students_updated += 1
+            elif old.roster_digest != digest:
+                backfill.append({"_id": old.id, "roster_digest": digest})
         self.report.students_added += len(inserts)
         _bulk_insert(self.connection, STUDENTS, inserts)
-        _bulk_update(self.connection, STUDENTS, _STUDENT_VALUES, updates)
+        _bulk_update(self.connection, STUDENTS, (*_STUDENT_VALUES, "roster_digest"), updates)
+        _bulk_update(self.connection, STUDENTS, ("roster_digest",), backfill)
         if photos:
             self._photos(photos, {n: r.id for n, r in stored.items()})
 
@@ -773,7 +822,10 @@ class _Importer:
         ]
         for chunk in _chunks(iter(gone)):
             self.connection.execute(
-                update(Student).where(Student.id.in_(chunk)).values(active=False)
+                # The row that made them active no longer says what is stored.
+                update(Student)
+                .where(Student.id.in_(chunk))
+                .values(active=False, roster_digest=None)
             )
         self.report.students_inactivated = len(gone)
 
@@ -792,13 +844,36 @@ class _Importer:
         keep_contacts_of: set[int] = {student_ids[n] for n in self.refused if n in student_ids}
         lines = _rows(self.folder, name, CONTACTS_COLUMNS, self.report, self.progress)
         for chunk in _chunks(lines):
-            owners = list(
-                {
-                    student_ids[number]
-                    for line in chunk
-                    if (number := line.values[C_STUDENT].strip()) in self.in_file
-                }
-            )
+            numbers = [line.values[C_STUDENT].strip() for line in chunk]
+            digests = {line.number: self.contact_digest(line.values) for line in chunk}
+            owners = list({student_ids[number] for number in numbers if number in self.in_file})
+            # The row as read is the one last imported (same digest): the fast way. The digest
+            # covers the contact's name and relationship, so it also names the contact.
+            by_digest: dict[str, int] = {
+                digest: id_
+                for id_, digest in _select_in(
+                    self.connection,
+                    "SELECT id, roster_digest FROM contacts "
+                    "WHERE roster_digest IS NOT NULL AND student_id {in_values}",
+                    owners,
+                )
+            }
+            rest: list[tuple[str, _Line]] = []
+            waiting: set[tuple[int, str, str, str]] = set()
+            for number, line in zip(numbers, chunk, strict=True):
+                if number in self.in_file:
+                    id_ = by_digest.get(digests[line.number])
+                    if (
+                        id_ is not None
+                        and id_ not in matched
+                        and (not waiting or _contact_key(student_ids, line.values) not in waiting)
+                    ):
+                        matched[id_] = line.number
+                        continue
+                    waiting.add(_contact_key(student_ids, line.values))
+                rest.append((number, line))
+            del by_digest
+            # Then the rest the slow way, value by value, as stored.
             stored = {
                 (row.student_id, row.first_name, row.last_name, row.relationship): row
                 for row in map(
@@ -807,23 +882,17 @@ class _Importer:
                         self.connection,
                         f"SELECT {', '.join(StoredContact._fields)} FROM contacts "
                         "WHERE student_id {in_values}",
-                        owners,
+                        list({student_ids[n] for n, _ in rest if n in self.in_file}),
                     ),
                 )
             }
-            # As for students: a row equal to what is stored skips validation and writing.
             changed: list[_Line] = []
-            waiting: set[tuple[int, str, str, str]] = set()
-            for line in chunk:
+            waiting = set()
+            backfill: list[dict[str, Any]] = []
+            for number, line in rest:
                 values = line.values
-                number = values[C_STUDENT].strip()
                 if number in self.in_file:
-                    key = (
-                        student_ids[number],
-                        values[C_FIRST].strip(),
-                        values[C_LAST].strip(),
-                        values[C_RELATIONSHIP].strip(),
-                    )
+                    key = _contact_key(student_ids, values)
                     old = stored.get(key)
                     if (
                         old is not None
@@ -832,9 +901,13 @@ class _Importer:
                         and _same_contact(values, old)
                     ):
                         matched[old.id] = line.number
+                        if old.roster_digest != digests[line.number]:
+                            # Same values, another text (or none yet): remember this text.
+                            backfill.append({"_id": old.id, "roster_digest": digests[line.number]})
                         continue
                     waiting.add(key)
                 changed.append(line)
+            _bulk_update(self.connection, CONTACTS, ("roster_digest",), backfill)
             inserts: list[dict[str, Any]] = []
             updates: list[dict[str, Any]] = []
             for line_number, row in _validated(ContactRow, iter(changed), name, self.report):
@@ -869,6 +942,7 @@ class _Importer:
                     "email": row.email,
                     "phone": row.phone,
                     "portal_access": row.portal_access,
+                    "roster_digest": digests[line_number],
                 }
                 if old is None:
                     new_keys[digest] = line_number
@@ -885,10 +959,13 @@ class _Importer:
                 matched[old.id] = line_number
                 if any(not _same_value(getattr(old, c), given[c]) for c in _CONTACT_VALUES):
                     updates.append({"_id": old.id, **given})
+                elif old.roster_digest != given["roster_digest"]:
+                    backfill.append({"_id": old.id, "roster_digest": given["roster_digest"]})
             self.report.contacts_added += len(inserts)
             self.report.contacts_updated += len(updates)
             _bulk_insert(self.connection, CONTACTS, inserts)
-            _bulk_update(self.connection, CONTACTS, _CONTACT_VALUES, updates)
+            _bulk_update(self.connection, CONTACTS, (*_CONTACT_VALUES, "roster_digest"), updates)
+            _bulk_update(self.connection, CONTACTS, ("roster_digest",), backfill)
         listed = {student_ids[n] for n in self.in_file} - keep_contacts_of
         del student_ids
         self._remove_unlisted_contacts(last_stored, matched.keys(), listed)
@@ -922,6 +999,7 @@ class StoredStudent(NamedTuple):
     active: Any
     ssn_last4_digest: str | None
     has_photo: Any
+    roster_digest: str | None
 
 
 class StoredContact(NamedTuple):
@@ -935,6 +1013,7 @@ class StoredContact(NamedTuple):
     email: str | None
     phone: str | None
     portal_access: Any
+    roster_digest: str | None
 
 
 def _select_in(connection: Connection, sql: str, values: Sequence[object]) -> list[Any]:
@@ -990,6 +1069,16 @@ def _same_value(stored: object, new: object) -> bool:
 def _key_digest(key: tuple[int, str, str, str]) -> bytes:
     """A contact's natural key in 16 bytes: remembering 800,000 of them stays small."""
     return hashlib.blake2b("\x1f".join(map(str, key)).encode(), digest_size=16).digest()
+
+
+def _contact_key(student_ids: dict[str, int], values: list[str]) -> tuple[int, str, str, str]:
+    """The natural key a raw contacts.csv row names (its student must be known)."""
+    return (
+        student_ids[values[C_STUDENT].strip()],
+        values[C_FIRST].strip(),
+        values[C_LAST].strip(),
+        values[C_RELATIONSHIP].strip(),
+    )
 
 
 def _same_contact(values: list[str], old: Any) -> bool:
