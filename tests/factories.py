@@ -25,6 +25,22 @@ JOSE = ChildIdentifiers(
     ssn_last4="1234",
 )
 """What José's parent types to link him (``small_roster``)."""
+AYSE = ChildIdentifiers(
+    first_name="Ayse",
+    last_name="OBrien Nguyen",
+    student_id="1000003",
+    birthdate=date(2018, 1, 15),
+    ssn_last4="4321",
+)
+"""José's sister, typed without her accents (same school)."""
+LUKASZ = ChildIdentifiers(
+    first_name="Łukasz",
+    last_name="Wiśniewski",
+    student_id="1000002",
+    birthdate=date(2010, 11, 30),
+    ssn_last4="9876",
+)
+"""A child of the same family at the other school (``0102``)."""
 STAFF_PASSWORD = "front office desk pass 2026"
 
 

@@ -13,25 +13,11 @@ from textual.widgets import DataTable, Static
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import IdType, StaffRole
-from frontdesk.services.linking import ChildIdentifiers, request_link
+from frontdesk.services.linking import request_link
 from frontdesk.services.sessions import ParentSession, StaffSession
 from frontdesk.services.verification import IdentityCheckForm, record_identity_check
-from tests.factories import JOSE, register, small_roster, staff_member
+from tests.factories import AYSE, JOSE, LUKASZ, register, small_roster, staff_member
 
-AYSE = ChildIdentifiers(
-    first_name="Ayse",
-    last_name="OBrien Nguyen",
-    student_id="1000003",
-    birthdate=date(2018, 1, 15),
-    ssn_last4="4321",
-)
-LUKASZ = ChildIdentifiers(
-    first_name="Łukasz",
-    last_name="Wiśniewski",
-    student_id="1000002",
-    birthdate=date(2010, 11, 30),
-    ssn_last4="9876",
-)
 GOOD_ID = IdentityCheckForm(
     id_type=IdType.PASSPORT, id_last4="K321", id_expires=date(2031, 5, 1), name_matches=True
 )

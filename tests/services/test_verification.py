@@ -21,7 +21,7 @@ from frontdesk.db.models import (
     StudentLink,
 )
 from frontdesk.errors import AlreadyDecided, FieldErrors, IdExpired, NotAllowed
-from frontdesk.services.linking import ChildIdentifiers, request_link
+from frontdesk.services.linking import request_link
 from frontdesk.services.queue import count_pending_links, pending_links
 from frontdesk.services.verification import (
     CheckRequired,
@@ -32,22 +32,8 @@ from frontdesk.services.verification import (
     record_identity_check,
     revoke_link,
 )
-from tests.factories import JOSE, register, small_roster, staff_member
+from tests.factories import AYSE, JOSE, LUKASZ, register, small_roster, staff_member
 
-AYSE = ChildIdentifiers(
-    first_name="Ayse",
-    last_name="OBrien Nguyen",
-    student_id="1000003",
-    birthdate=date(2018, 1, 15),
-    ssn_last4="4321",
-)
-LUKASZ = ChildIdentifiers(
-    first_name="Łukasz",
-    last_name="Wiśniewski",
-    student_id="1000002",
-    birthdate=date(2010, 11, 30),
-    ssn_last4="9876",
-)
 GOOD_ID = IdentityCheckForm(
     id_type=IdType.DRIVER_LICENCE, id_last4="X123", id_expires=date(2030, 1, 1), name_matches=True
 )
