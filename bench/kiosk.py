@@ -38,6 +38,8 @@ from screens.kiosk.menu import ChildMenuScreen
 from screens.kiosk.welcome import WelcomeScreen
 
 ROUNDS = 25
+STEP_TIMEOUT = 30.0
+"""Seconds a step may take before the run is called off (it would otherwise wait forever)."""
 PASSWORD = "a kiosk benchmark pass phrase"
 
 STARTUP = """
@@ -93,6 +95,11 @@ async def step(
     cpu_started = time.process_time()
     await key_press()
     while not isinstance(app.screen, target):
+        if time.perf_counter() - started > STEP_TIMEOUT:
+            raise RuntimeError(
+                f"{target.__name__} never came (is the demo district built from this code's "
+                f"generator? the bench types identifiers from it): {app.screen!r}"
+            )
         await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
