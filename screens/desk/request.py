@@ -23,7 +23,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Footer, Input, Select, Static
 
-from frontdesk.db.models import AccountStatus, IdType, LinkStatus
+from frontdesk.db.models import IdType, LinkStatus
 from frontdesk.errors import AlreadyDecided, DomainError, FieldErrors
 from frontdesk.i18n import (
     N_,
@@ -48,6 +48,7 @@ from frontdesk.services.verification import (
 )
 from screens.base import BaseScreen
 from screens.desk.dialogs import ConfirmDialog, ReasonDialog
+from screens.desk.labels import ACCOUNT_STATUSES, LINK_STATUSES
 from screens.desk.queue_table import QueueTable
 from screens.widgets.field import Field
 from screens.widgets.password_input import PasswordInput
@@ -59,20 +60,6 @@ ID_TYPES = {
     IdType.MILITARY_ID: N_("Military ID"),
     IdType.CONSULAR_ID: N_("Consular ID"),
     IdType.OTHER: N_("Other photo ID"),
-}
-
-LINK_STATUSES = {
-    LinkStatus.PENDING: N_("waiting"),
-    LinkStatus.APPROVED: N_("approved"),
-    LinkStatus.DENIED: N_("denied"),
-    LinkStatus.REVOKED: N_("revoked"),
-}
-
-ACCOUNT_STATUSES = {
-    AccountStatus.PENDING: N_("waiting for the photo-ID check"),
-    AccountStatus.ACTIVE: N_("active"),
-    AccountStatus.DENIED: N_("denied"),
-    AccountStatus.DISABLED: N_("disabled"),
 }
 
 IDENTIFIERS = {

@@ -11,7 +11,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Input, Static
 
-from frontdesk.db.models import AccountStatus, LinkStatus
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.i18n import N_, _, format_datetime, language_name
 from frontdesk.services.passwords import TemporaryCredentials
@@ -27,20 +26,9 @@ from frontdesk.services.support import (
     unlock_parent,
 )
 from screens.base import BaseScreen
+from screens.desk.labels import ACCOUNT_STATUSES, LINK_STATUSES
 from screens.support.dialogs import ReasonDialog, ShownOnceDialog
 
-ACCOUNT_STATUS = {
-    AccountStatus.PENDING: N_("waiting for the photo-ID check"),
-    AccountStatus.ACTIVE: N_("active"),
-    AccountStatus.DENIED: N_("denied"),
-    AccountStatus.DISABLED: N_("disabled"),
-}
-LINK_STATUS = {
-    LinkStatus.PENDING: N_("waiting"),
-    LinkStatus.APPROVED: N_("approved"),
-    LinkStatus.DENIED: N_("denied"),
-    LinkStatus.REVOKED: N_("revoked"),
-}
 EVENTS = {
     "parent.signin_failed": N_("failed sign-in"),
     "password.reset_request": N_("reset mail asked for"),
@@ -70,7 +58,7 @@ def describe(details: ParentDetails) -> str:
     s = details.summary
     lines = [
         f"{s.first_name} {s.last_name} <{s.email}> {s.phone or ''}".rstrip(),
-        _("Account: {status}").format(status=_(ACCOUNT_STATUS[s.status])),
+        _("Account: {status}").format(status=_(ACCOUNT_STATUSES[s.status])),
         _("Locked since {when}").format(when=_when(details.locked_at))
         if details.locked_at
         else _("Not locked"),
@@ -87,7 +75,7 @@ def describe(details: ParentDetails) -> str:
     ]
     lines += [
         f"  {link.student_name} ({link.student_number}), {link.school_name}: "
-        f"{_(LINK_STATUS[link.status])}"
+        f"{_(LINK_STATUSES[link.status])}"
         for link in details.links
     ] or ["  " + _("none")]
     lines += ["", _("Recent failed sign-ins")]
@@ -170,7 +158,7 @@ class SupportDeskScreen(BaseScreen[None]):
         table = self.query_one("#results", DataTable)
         table.clear()
         for parent in results:
-            state = _(ACCOUNT_STATUS[parent.status])
+            state = _(ACCOUNT_STATUSES[parent.status])
             if parent.locked:
                 state = _("locked") + " · " + state
             table.add_row(
