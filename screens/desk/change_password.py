@@ -6,7 +6,7 @@ from pydantic import SecretStr
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import _
@@ -15,6 +15,7 @@ from frontdesk.services.sessions import StaffSession
 from frontdesk.services.staff import change_staff_password
 from screens.base import BaseScreen
 from screens.widgets.field import Field
+from screens.widgets.key_footer import KeyFooter
 from screens.widgets.password_input import PasswordInput
 
 FIELDS = ("current", "new", "confirm")
@@ -33,7 +34,7 @@ class StaffPasswordScreen(BaseScreen[None]):
             yield Field(_("New password"), PasswordInput(id="new"), name="new")
             yield Field(_("New password again"), PasswordInput(id="confirm"), name="confirm")
             yield Button(_("Save"), id="save", variant="primary")
-        yield Footer()
+        yield KeyFooter()
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:

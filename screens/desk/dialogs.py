@@ -7,11 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from frontdesk.i18n import N_, _
 from screens.base import BaseScreen
 from screens.widgets.field import Field
+from screens.widgets.key_footer import KeyFooter
 
 
 class ReasonDialog(BaseScreen[str | None], ModalScreen[str | None]):
@@ -31,7 +32,7 @@ class ReasonDialog(BaseScreen[str | None], ModalScreen[str | None]):
             yield Label(self._explanation, classes="dialog-text")
             yield Field(_("Reason (the parent will see it)"), Input(id="reason"), name="reason")
             yield Label(_("Enter to confirm, Escape to cancel"), classes="dialog-hint")
-        yield Footer()
+        yield KeyFooter()
 
     @on(Input.Submitted, "#reason")
     def _confirm(self, event: Input.Submitted) -> None:
@@ -68,7 +69,7 @@ class ConfirmDialog(BaseScreen[bool], ModalScreen[bool]):
             for line in self._lines:
                 yield Label(line, classes="dialog-text")
             yield Label(_("Enter to confirm, Escape to cancel"), classes="dialog-hint")
-        yield Footer()
+        yield KeyFooter()
 
     def action_answer(self, yes: bool) -> None:
         """Close with the answer."""

@@ -14,7 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from frontdesk.config import data_home
 from frontdesk.errors import DomainError
@@ -37,6 +37,7 @@ from frontdesk.services.history import (
 )
 from screens.base import BaseScreen
 from screens.widgets.field import Field
+from screens.widgets.key_footer import KeyFooter
 
 ACTIONS = {
     "identity.check": N_("photo-ID check"),
@@ -100,7 +101,7 @@ class HistoryScreen(BaseScreen[None]):
         table.add_column(_("Reason"), key="reason")
         yield table
         yield Static("", id="history-summary")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#parent", Input).focus()

@@ -14,13 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from frontdesk.db.models import StaffRole
 from frontdesk.i18n import N_, _, format_number, ngettext
 from frontdesk.services.queue import count_pending_links, prepare_queue_search
 from frontdesk.services.schools import list_schools
 from screens.base import BaseScreen
+from screens.widgets.key_footer import KeyFooter
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ class StaffHomeScreen(BaseScreen[None]):
             for area in DESK_AREAS:
                 if staff.role in area.roles:
                     yield Button(_(area.title), id=f"area-{area.key}")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         staff = self.frontdesk.staff
@@ -130,6 +131,8 @@ class StaffHomeScreen(BaseScreen[None]):
         self.run_service(work, self._show)
         if staff.role in DECIDERS:
             self._warm_queue_search()
+        else:
+            self.frontdesk.settle_heap()
 
     def _warm_queue_search(self) -> None:
         """Build the queue's search snapshot now, so the clerk's first filter answers at once."""
@@ -138,7 +141,12 @@ class StaffHomeScreen(BaseScreen[None]):
             with self.frontdesk.database.read() as uow:
                 return prepare_queue_search(uow)
 
-        self.run_service(work, lambda _count: None, lambda _error: None, group="queue-warm")
+        self.run_service(
+            work,
+            lambda _count: self.frontdesk.settle_heap(),
+            lambda _error: None,
+            group="queue-warm",
+        )
 
     def _show(self, result: tuple[list[str], int]) -> None:
         names, waiting = result

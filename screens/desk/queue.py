@@ -14,7 +14,7 @@ from datetime import datetime
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from frontdesk.db.models import StaffRole
 from frontdesk.i18n import N_, _, format_number, format_timedelta, ngettext
@@ -22,6 +22,7 @@ from frontdesk.services.queue import QueueRow, count_pending_links, waiting_requ
 from frontdesk.services.schools import list_schools
 from screens.base import BaseScreen
 from screens.desk.queue_table import QueueTable
+from screens.widgets.key_footer import KeyFooter
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class QueueScreen(BaseScreen[None]):
         )
         yield table
         yield Static("", id="queue-empty")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).focus()

@@ -21,7 +21,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Footer, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from frontdesk.db.models import IdType, LinkStatus
 from frontdesk.errors import AlreadyDecided, DomainError, FieldErrors
@@ -51,6 +51,7 @@ from screens.desk.dialogs import ConfirmDialog, ReasonDialog
 from screens.desk.labels import ACCOUNT_STATUSES, LINK_STATUSES
 from screens.desk.queue_table import QueueTable
 from screens.widgets.field import Field
+from screens.widgets.key_footer import KeyFooter
 from screens.widgets.password_input import PasswordInput
 
 ID_TYPES = {
@@ -206,7 +207,7 @@ class RequestScreen(BaseScreen[None]):
                 name="name_matches",
             )
             yield Field(_("Notes"), Input(id="notes"), name="notes")
-        yield Footer()
+        yield KeyFooter()
 
     def on_screen_resume(self) -> None:
         # Also called when a dialog of this screen closes: only a new request is read.

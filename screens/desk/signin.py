@@ -6,7 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from frontdesk.errors import DomainError
 from frontdesk.i18n import N_, _
@@ -14,6 +14,7 @@ from frontdesk.services.sessions import StaffSession
 from frontdesk.services.signin import sign_in_staff
 from screens.base import BaseScreen
 from screens.widgets.field import Field
+from screens.widgets.key_footer import KeyFooter
 from screens.widgets.password_input import PasswordInput
 
 
@@ -28,7 +29,7 @@ class StaffSignInScreen(BaseScreen[None]):
             yield Field(_("User name"), Input(id="username"), name="username")
             yield Field(_("Password"), PasswordInput(id="password"), name="password")
             yield Button(_("Sign in"), id="sign-in", variant="primary")
-        yield Footer()
+        yield KeyFooter()
 
     @on(Input.Submitted, "#username")
     def _next(self) -> None:
