@@ -228,7 +228,8 @@ def open_request(
     """The parent's request as the clerk sees it; records the disclosure of student data.
 
     ``record_disclosure=False`` only for re-reading a request already open at the desk (after
-    a decision), where the same records were disclosed when it was opened.
+    a decision), where the same records were disclosed when it was opened, and for reading
+    ahead the request the clerk's queue cursor is on, which is disclosed when it is opened.
     """
     staff = current_staff(uow, session, *DECIDERS)
     parent = uow.session.get(ParentAccount, parent_id)

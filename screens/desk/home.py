@@ -21,6 +21,7 @@ from frontdesk.i18n import N_, _, format_number, ngettext
 from frontdesk.services.queue import count_pending_links, prepare_queue_search
 from frontdesk.services.schools import list_schools
 from screens.base import BaseScreen
+from screens.desk.queue import QueuePage, queue_school_ids, read_queue
 from screens.widgets.key_footer import KeyFooter
 
 
@@ -100,6 +101,11 @@ class StaffHomeScreen(BaseScreen[None]):
 
     BINDINGS = [Binding("ctrl+o", "sign_out", N_("Sign out"))]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._queue_page: QueuePage | None = None
+        """The queue's first page, read while the clerk looks at this screen."""
+
     def compose(self) -> ComposeResult:
         staff = self.frontdesk.staff
         assert staff is not None
@@ -135,18 +141,56 @@ class StaffHomeScreen(BaseScreen[None]):
             self.frontdesk.settle_heap()
 
     def _warm_queue_search(self) -> None:
-        """Build the queue's search snapshot now, so the clerk's first filter answers at once."""
+        """Build the queue's search snapshot now, so the clerk's first filter answers at once,
+        and read the queue's first page, so it opens at once."""
+        database = self.frontdesk.database
+        school_ids = self._queue_school_ids()
 
-        def work() -> int:
-            with self.frontdesk.database.read() as uow:
-                return prepare_queue_search(uow)
+        def work() -> QueuePage:
+            with database.read() as uow:
+                prepare_queue_search(uow)
+            return read_queue(database, school_ids)
+
+        def warmed(page: QueuePage) -> None:
+            self._queue_page = page
+            self.frontdesk.settle_heap()
+
+        self.run_service(work, warmed, lambda _error: None, group="queue-warm")
+
+    def _queue_school_ids(self) -> frozenset[int] | None:
+        staff = self.frontdesk.staff
+        assert staff is not None
+        return queue_school_ids(staff)
+
+    def on_screen_resume(self) -> None:
+        # Back from an area: read the queue again, so it opens with what waits now.
+        if self._queue_page is None:
+            return  # not warmed yet (or not a desk that decides)
+        database = self.frontdesk.database
+        school_ids = self._queue_school_ids()
+
+        def keep(page: QueuePage) -> None:
+            self._queue_page = page
 
         self.run_service(
-            work,
-            lambda _count: self.frontdesk.settle_heap(),
-            lambda _error: None,
-            group="queue-warm",
+            lambda: read_queue(database, school_ids),
+            keep,
+            lambda _error: None,  # the queue reads again when it opens, and says so
+            group="queue-ahead",
+            exclusive=True,
         )
+
+    def _open_queue(self) -> None:
+        """Show the installed queue screen, with the first page read ahead."""
+        from screens.desk.queue import QueueScreen
+
+        name = QueueScreen.INSTALLED_NAME
+        if not self.app.is_screen_installed(name):
+            self.app.install_screen(QueueScreen(), name)
+        screen = self.app.get_screen(name)
+        assert isinstance(screen, QueueScreen)
+        screen.prepare(self._queue_page)
+        self.app.push_screen(screen)
 
     def _show(self, result: tuple[list[str], int]) -> None:
         names, waiting = result
@@ -164,6 +208,9 @@ class StaffHomeScreen(BaseScreen[None]):
     @on(Button.Pressed, "#areas Button")
     def _open_area(self, event: Button.Pressed) -> None:
         key = (event.button.id or "").removeprefix("area-")
+        if key == "queue":
+            self._open_queue()  # kept installed: it opens on every request at the counter
+            return
         area = next(a for a in DESK_AREAS if a.key == key)
         self.app.push_screen(area.open())
 

@@ -16,12 +16,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
+from frontdesk.db.engine import Database
 from frontdesk.db.models import StaffRole
 from frontdesk.i18n import N_, _, format_number, format_timedelta, ngettext
 from frontdesk.services.queue import QueueRow, count_pending_links, waiting_requests
 from frontdesk.services.schools import list_schools
+from frontdesk.services.sessions import StaffSession
 from screens.base import BaseScreen
 from screens.desk.queue_table import QueueTable
+from screens.desk.request import LoadedRequest, RequestScreen, read_request
 from screens.widgets.key_footer import KeyFooter
 
 
@@ -39,6 +42,26 @@ class QueuePage:
     now: datetime
 
 
+def read_queue(
+    database: Database,
+    school_ids: frozenset[int] | None,
+    text: str = "",
+    newest_first: bool = False,
+    need_schools: bool = True,
+) -> QueuePage:
+    """One read of the queue, in a worker thread."""
+    with database.read() as uow:
+        rows = waiting_requests(uow, school_ids, text, newest_first=newest_first)
+        waiting = count_pending_links(uow, school_ids) if not text.strip() else None
+        schools = {s.id: s.name for s in list_schools(uow, school_ids)} if need_schools else None
+        return QueuePage(text, newest_first, rows, waiting, schools, uow.now())
+
+
+def queue_school_ids(staff: StaffSession) -> frozenset[int] | None:
+    """The schools whose requests ``staff`` sees (``None``: all of them, for an admin)."""
+    return None if staff.role is StaffRole.ADMIN else staff.school_ids
+
+
 class QueueScreen(BaseScreen[None]):
     """The waiting requests of the clerk's schools, oldest first, with a filter box."""
 
@@ -50,6 +73,9 @@ class QueueScreen(BaseScreen[None]):
         Binding("escape", "back", N_("Back")),
     ]
 
+    INSTALLED_NAME = "desk-queue"
+    """The staff home keeps one queue screen installed and reuses it (see ``prepare``)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.newest_first = False
@@ -58,6 +84,27 @@ class QueueScreen(BaseScreen[None]):
         self._waiting: int | None = None
         self._in_flight = False
         self._shown: tuple[str, bool] | None = None
+        self._first_page: QueuePage | None = None
+        self._ahead: LoadedRequest | None = None
+        """The request under the cursor, read before the clerk opens it."""
+
+    def prepare(self, page: QueuePage | None) -> None:
+        """Start afresh next time this screen comes up (empty filter, oldest first), showing
+        ``page`` (the queue the staff home read ahead) at once; a new read follows."""
+        self.newest_first = False
+        self._ahead = None
+        self._in_flight = False  # a read dropped when the clerk left never landed
+        self._schools = None  # another clerk may have signed in since
+        if not self.is_mounted:
+            self._first_page = page
+            return
+        filter_box = self.query_one("#filter", Input)
+        if filter_box.value:
+            with self.prevent(Input.Changed):
+                filter_box.value = ""
+        self.set_focus(filter_box)
+        if page is not None:
+            self._show(page)
 
     def compose(self) -> ComposeResult:
         yield Static(_("Verification queue"), classes="title")
@@ -84,12 +131,17 @@ class QueueScreen(BaseScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).focus()
-        self.load()
+        if self._first_page is not None:
+            self._show(self._first_page)  # on_screen_resume reads it again
+            self._first_page = None
+        else:
+            self.load()
 
     def on_screen_resume(self) -> None:
         # Back from a request: what was decided leaves the list.
         if self._shown is not None:
             self._shown = None
+            self._ahead = None
             self.load()
 
     # --- reading ---------------------------------------------------------------------------
@@ -98,7 +150,7 @@ class QueueScreen(BaseScreen[None]):
     def _school_ids(self) -> frozenset[int] | None:
         staff = self.frontdesk.staff
         assert staff is not None
-        return None if staff.role is StaffRole.ADMIN else staff.school_ids
+        return queue_school_ids(staff)
 
     def load(self) -> None:
         """Read the queue for the filter's text, unless a read is already on its way."""
@@ -110,17 +162,13 @@ class QueueScreen(BaseScreen[None]):
         school_ids = self._school_ids
         need_schools = self._schools is None
         database = self.frontdesk.database
-
-        def work() -> QueuePage:
-            with database.read() as uow:
-                rows = waiting_requests(uow, school_ids, text, newest_first=newest_first)
-                waiting = count_pending_links(uow, school_ids) if not text.strip() else None
-                schools = (
-                    {s.id: s.name for s in list_schools(uow, school_ids)} if need_schools else None
-                )
-                return QueuePage(text, newest_first, rows, waiting, schools, uow.now())
-
-        self.run_service(work, self._show, self._failed, group="queue-read", exclusive=True)
+        self.run_service(
+            lambda: read_queue(database, school_ids, text, newest_first, need_schools),
+            self._show,
+            self._failed,
+            group="queue-read",
+            exclusive=True,
+        )
 
     def _failed(self, error: object) -> None:
         self._in_flight = False
@@ -181,6 +229,28 @@ class QueueScreen(BaseScreen[None]):
     def _open_highlighted(self) -> None:
         self.open_request(self.query_one("#queue", QueueTable).cursor_key)
 
+    @on(QueueTable.Highlighted, "#queue")
+    def _read_ahead(self) -> None:
+        """Read the highlighted request now, so ``enter`` shows it at once."""
+        row = self._rows.get(self.query_one("#queue", QueueTable).cursor_key or "")
+        if row is None or (self._ahead is not None and self._ahead.view.parent_id == row.parent_id):
+            return
+        staff = self.frontdesk.staff
+        assert staff is not None
+        database = self.frontdesk.database
+        parent_id = row.parent_id
+
+        def keep(loaded: LoadedRequest) -> None:
+            self._ahead = loaded
+
+        self.run_service(
+            lambda: read_request(database, staff, parent_id, disclose=False),
+            keep,
+            lambda _error: None,  # opening it reads it again and tells what went wrong
+            group="request-ahead",
+            exclusive=True,
+        )
+
     @on(QueueTable.Selected, "#queue")
     def _row_selected(self, event: QueueTable.Selected) -> None:
         self.open_request(event.key)
@@ -196,14 +266,12 @@ class QueueScreen(BaseScreen[None]):
         row = self._rows.get(key or "")
         if row is None:
             return
-        from screens.desk.request import RequestScreen
-
         name = RequestScreen.INSTALLED_NAME
         if not self.app.is_screen_installed(name):
             self.app.install_screen(RequestScreen(), name)
         screen = self.app.get_screen(name)
         assert isinstance(screen, RequestScreen)
-        screen.prepare(row.parent_id, focus_link_id=row.link_id)
+        screen.prepare(row.parent_id, focus_link_id=row.link_id, ahead=self._ahead)
         self.app.push_screen(screen)
 
     def action_toggle_order(self) -> None:

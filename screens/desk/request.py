@@ -12,7 +12,7 @@ each asks the reason the parent will read.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from rich.console import RenderableType
@@ -23,6 +23,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Select, Static
 
+from frontdesk.db.engine import Database
 from frontdesk.db.models import IdType, LinkStatus
 from frontdesk.errors import AlreadyDecided, DomainError, FieldErrors
 from frontdesk.i18n import (
@@ -94,6 +95,29 @@ def photo_renderable(data: bytes | None) -> RenderableType:
 
 
 @dataclass(frozen=True)
+class LoadedRequest:
+    """A request as read for the screen, its photos already drawn (off the UI thread)."""
+
+    view: RequestView
+    photos: dict[int, RenderableType]
+    """Each child's photo by link id."""
+
+
+def read_request(
+    database: Database, staff: StaffSession, parent_id: int, *, disclose: bool
+) -> LoadedRequest:
+    """Read a request in a worker thread. ``disclose``: the clerk is shown it now (audited);
+    otherwise it is a re-read, or a read ahead of the clerk opening it."""
+    if disclose:
+        with database.write() as uow:
+            view = open_request(uow, staff, parent_id)
+    else:
+        with database.read() as uow:
+            view = open_request(uow, staff, parent_id, record_disclosure=False)
+    return LoadedRequest(view, {c.link_id: photo_renderable(c.photo) for c in view.children})
+
+
+@dataclass(frozen=True)
 class Decided:
     """A decision went through: what to tell the clerk."""
 
@@ -123,22 +147,39 @@ class RequestScreen(BaseScreen[None]):
         self.parent_id = parent_id
         self.focus_link_id = focus_link_id
         self.view: RequestView | None = None
+        self._photos: dict[int, RenderableType] = {}
+        self._ahead: LoadedRequest | None = None
         self._busy = False
         self._opening = bool(parent_id)
 
-    def prepare(self, parent_id: int, *, focus_link_id: int | None = None) -> None:
-        """Show ``parent_id``'s request next time this screen comes up, nothing of the last."""
+    def prepare(
+        self,
+        parent_id: int,
+        *,
+        focus_link_id: int | None = None,
+        ahead: LoadedRequest | None = None,
+    ) -> None:
+        """Show ``parent_id``'s request next time this screen comes up, nothing of the last.
+
+        ``ahead``, the request read while the clerk looked at the queue, is shown at once; the
+        read that records the disclosure follows and replaces it if anything changed.
+        """
         self.parent_id = parent_id
         self.focus_link_id = focus_link_id
         self._opening = True
+        self._busy = False  # an answer dropped when the clerk left never landed
         self.view = None
+        self._ahead = ahead if ahead is not None and ahead.view.parent_id == parent_id else None
         if self.is_mounted:
             self._reset_form()
             self._say("")
-            self.query_one("#req-title", Static).update(_("Loading the request…"))
-            self.query_one("#parent-facts", Static).update("")
             self.query_one("#children", QueueTable).set_rows([])
-            self._show_child(None)
+            if self._ahead is not None:
+                self._show(self._ahead)
+            else:
+                self.query_one("#req-title", Static).update(_("Loading the request…"))
+                self.query_one("#parent-facts", Static).update("")
+                self._show_child(None)
 
     @property
     def _staff(self) -> StaffSession:
@@ -214,6 +255,9 @@ class RequestScreen(BaseScreen[None]):
         if self._opening:
             self._opening = False
             self.query_one("#id-last4", Input).focus()
+            if self._ahead is not None and self.view is None:
+                self._show(self._ahead)  # first time up: prepared before it was mounted
+            self._ahead = None
             self.load(disclose=True)
 
     # --- reading ---------------------------------------------------------------------------
@@ -223,18 +267,19 @@ class RequestScreen(BaseScreen[None]):
         staff = self._staff
         parent_id = self.parent_id
         database = self.frontdesk.database
+        self.run_service(
+            lambda: read_request(database, staff, parent_id, disclose=disclose),
+            self._show,
+            group="request-read",
+            exclusive=True,
+        )
 
-        def work() -> RequestView:
-            if disclose:
-                with database.write() as uow:
-                    return open_request(uow, staff, parent_id)
-            with database.read() as uow:
-                return open_request(uow, staff, parent_id, record_disclosure=False)
-
-        self.run_service(work, self._show, group="request-read", exclusive=True)
-
-    def _show(self, view: RequestView) -> None:
+    def _show(self, loaded: LoadedRequest) -> None:
+        view = loaded.view
+        if self.view is not None and replace(view, now=self.view.now) == self.view:
+            return  # as shown already (read ahead): nothing to redraw
         self.view = view
+        self._photos = loaded.photos
         waited = format_timedelta(view.now - view.waiting_since)
         self.query_one("#req-title", Static).update(
             _("Request of {name} — waiting {time}").format(name=view.name, time=waited)
@@ -339,7 +384,8 @@ class RequestScreen(BaseScreen[None]):
             photo.update("")
             facts.update("")
             return
-        photo.update(photo_renderable(child.photo))
+        drawn = self._photos.get(child.link_id)
+        photo.update(drawn if drawn is not None else photo_renderable(child.photo))
         text = Text()
         text.append(f"{child.student_name}\n", style="bold")
         text.append(
