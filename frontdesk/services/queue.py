@@ -219,6 +219,8 @@ class QueueSearch:
         self._blob = ""
         self._starts: list[int] = []
         self._gone: set[str] = set()
+        self._views: dict[frozenset[int], tuple[list[_Entry], str, list[int]]] = {}
+        """The entries some schools' staff may see, joined likewise (built on first use)."""
         self._last_link = 0
         self._last_parent = 0
         self._built_at: float | None = None
@@ -244,13 +246,29 @@ class QueueSearch:
         return len(entries)
 
     def _install(self, entries: list[_Entry]) -> None:
-        starts = []
-        offset = 0
-        for entry in entries:
-            starts.append(offset)
-            offset += len(entry.text) + 1
-        self._entries, self._starts = entries, starts
-        self._blob = "\n".join(e.text for e in entries)
+        self._entries = entries
+        self._blob, self._starts = _joined(entries)
+        self._views = {}
+
+    def _view(self, schools: frozenset[int] | None) -> tuple[list[_Entry], str, list[int]]:
+        """The entries at ``schools`` (``None``: all), their joined text and its offsets.
+
+        A clerk serves a few of the district's schools: searching only their entries spares
+        stepping over the matches at every other school on each keystroke.
+        """
+        if schools is None:
+            return self._entries, self._blob, self._starts
+        view = self._views.get(schools)
+        if view is None:
+            entries = [e for e in self._entries if not e.schools.isdisjoint(schools)]
+            view = (entries, *_joined(entries))
+            self._views[schools] = view
+        return view
+
+    def prepare_view(self, schools: frozenset[int] | None) -> None:
+        """Build the part of the snapshot staff serving ``schools`` search, ahead of time."""
+        with self._lock:
+            self._view(schools)
 
     def _read(
         self, uow: UnitOfWork, link_ids: list[int] | None, parent_ids: list[int] | None
@@ -353,10 +371,10 @@ class QueueSearch:
     ) -> Iterator[_Entry]:
         """The snapshot's entries the clerk may see whose text holds every typed word."""
         needles = _needles(text)
-        with self._lock:
-            entries, blob, starts = self._entries, self._blob, self._starts
-            gone = set(self._gone)
         wanted = None if school_ids is None else frozenset(school_ids)
+        with self._lock:
+            entries, blob, starts = self._view(wanted)
+            gone = set(self._gone)
         if needles:
             anchor = max(needles, key=len)
             others = [n for n in needles if n is not anchor]
@@ -368,8 +386,6 @@ class QueueSearch:
             entry = entries[index]
             if entry.key in gone:
                 continue
-            if wanted is not None and entry.schools.isdisjoint(wanted):
-                continue
             if all(n in entry.text for n in others):
                 yield entry
 
@@ -377,6 +393,16 @@ class QueueSearch:
         """Drop entries the database says no longer wait."""
         with self._lock:
             self._gone.update(keys)
+
+
+def _joined(entries: list[_Entry]) -> tuple[str, list[int]]:
+    """The entries' texts on one line each, and where each one starts."""
+    starts = []
+    offset = 0
+    for entry in entries:
+        starts.append(offset)
+        offset += len(entry.text) + 1
+    return "\n".join(e.text for e in entries), starts
 
 
 def _occurrences(blob: str, starts: list[int], needle: str, backwards: bool) -> Iterator[int]:
@@ -428,10 +454,12 @@ def queue_search(uow: UnitOfWork) -> QueueSearch:
     return search
 
 
-def prepare_queue_search(uow: UnitOfWork) -> int:
-    """Build the search snapshot ahead of the first filter (the desk does it at sign-in)."""
+def prepare_queue_search(uow: UnitOfWork, school_ids: Collection[int] | None = None) -> int:
+    """Build the search snapshot ahead of the first filter (the desk does it at sign-in), with
+    the part of it staff serving ``school_ids`` search (``None``: all schools)."""
     search = queue_search(uow)
     search.top_up(uow)
+    search.prepare_view(None if school_ids is None else frozenset(school_ids))
     return len(search)
 
 

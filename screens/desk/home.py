@@ -148,7 +148,7 @@ class StaffHomeScreen(BaseScreen[None]):
 
         def work() -> QueuePage:
             with database.read() as uow:
-                prepare_queue_search(uow)
+                prepare_queue_search(uow, school_ids)
             return read_queue(database, school_ids)
 
         def warmed(page: QueuePage) -> None:
