@@ -95,6 +95,16 @@ class BaseScreen(Screen[T]):
 
         self.run_worker(job, thread=True, exit_on_error=False, group=group, exclusive=exclusive)
 
+    def paint_now(self) -> None:
+        """Lay out and paint what changed now, rather than at Textual's next frame slot.
+
+        Textual paints at most 60 times a second, at fixed slots: a worker's answer landing
+        just after one waited up to 17 ms for the next. For answers the user is waiting for
+        (a keystroke's result); the state must be complete when this is called.
+        """
+        if self.is_current and not self.app._batch_count:
+            self._on_timer_update()
+
     def show_error(self, error: DomainError) -> None:
         """Tell the user what went wrong, in their language."""
         self.notify(str(error.message), severity="error", timeout=8)

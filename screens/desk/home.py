@@ -172,7 +172,8 @@ class StaffHomeScreen(BaseScreen[None]):
         def keep(page: QueuePage) -> None:
             self._queue_page = page
 
-        self.run_service(
+        self.call_after_refresh(
+            self.run_service,
             lambda: read_queue(database, school_ids),
             keep,
             lambda _error: None,  # the queue reads again when it opens, and says so

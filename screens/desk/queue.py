@@ -142,7 +142,9 @@ class QueueScreen(BaseScreen[None]):
         if self._shown is not None:
             self._shown = None
             self._ahead = None
-            self.load()
+            # After the frame that shows the list as it was: a worker's Python would hold
+            # the interpreter lock the painting needs.
+            self.call_after_refresh(self.load)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -200,6 +202,7 @@ class QueueScreen(BaseScreen[None]):
         )
         self._shown = (page.text, page.newest_first)
         self._summarize(page)
+        self.paint_now()  # the clerk is waiting for this list
         # Typing went on while this read ran: read again for the newest text.
         if (self.query_one("#filter", Input).value, self.newest_first) != self._shown:
             self.load()
@@ -230,6 +233,10 @@ class QueueScreen(BaseScreen[None]):
         self.open_request(self.query_one("#queue", QueueTable).cursor_key)
 
     @on(QueueTable.Highlighted, "#queue")
+    def _cursor_moved(self) -> None:
+        # Once the list is painted (see on_screen_resume).
+        self.call_after_refresh(self._read_ahead)
+
     def _read_ahead(self) -> None:
         """Read the highlighted request now, so ``enter`` shows it at once."""
         row = self._rows.get(self.query_one("#queue", QueueTable).cursor_key or "")

@@ -257,8 +257,12 @@ class RequestScreen(BaseScreen[None]):
             self.query_one("#id-last4", Input).focus()
             if self._ahead is not None and self.view is None:
                 self._show(self._ahead)  # first time up: prepared before it was mounted
+            if self._ahead is not None:
+                # Shown already: read it again (and record the disclosure) once painted.
+                self.call_after_refresh(self.load, disclose=True)
+            else:
+                self.load(disclose=True)
             self._ahead = None
-            self.load(disclose=True)
 
     # --- reading ---------------------------------------------------------------------------
 
