@@ -345,6 +345,17 @@ class QueueSearch:
         if self._built_at is None or time.monotonic() - self._built_at > REBUILD_AFTER_SECONDS:
             self.build(uow)
             return
+        # The newest ids first, in one round trip: a maximum is read off the primary key's
+        # end whatever the planner knows, where "ids above" may walk the table on a server
+        # without statistics. Most keystrokes stop here.
+        newest_link, newest_parent = uow.session.execute(
+            select(
+                select(func.max(StudentLink.id)).scalar_subquery(),
+                select(func.max(ParentAccount.id)).scalar_subquery(),
+            )
+        ).one()
+        if (newest_link or 0) <= self._last_link and (newest_parent or 0) <= self._last_parent:
+            return
         # New rows by primary key range first: asked with the status, a planner may prefer
         # the status index and walk every pending row.
         new_links = list(
