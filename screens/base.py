@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
+from textual.app import App
 from textual.binding import ActiveBinding
 from textual.screen import Screen
 from textual.worker import get_current_worker
@@ -19,9 +20,27 @@ if TYPE_CHECKING:
     from screens.app import FrontdeskApp
 
 T = TypeVar("T")
+S = TypeVar("S", bound=Screen[None])
 R = TypeVar("R")
 V = TypeVar("V")
 log = logging.getLogger("frontdesk.screens")
+
+
+def installed_screen(app: App[object], kind: type[S], name: str, *, mount: bool = False) -> S:
+    """The one ``kind`` screen installed as ``name`` (made the first time), to be reused.
+
+    With ``mount``, it is also composed and mounted now, off screen, so that showing it the
+    first time costs no more than any other time. (Textual mounts an installed screen on its
+    first push; these are its own steps for that, in Textual 8.)
+    """
+    if not app.is_screen_installed(name):
+        app.install_screen(kind(), name)
+    screen = app.get_screen(name)
+    assert isinstance(screen, kind)
+    if mount and not screen.is_running:
+        app._load_screen_css(screen)
+        app._get_screen(screen)
+    return screen
 
 
 class BaseScreen(Screen[T]):

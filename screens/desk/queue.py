@@ -22,7 +22,7 @@ from frontdesk.i18n import N_, _, format_number, format_timedelta, ngettext
 from frontdesk.services.queue import QueueRow, count_pending_links, waiting_requests
 from frontdesk.services.schools import list_schools
 from frontdesk.services.sessions import StaffSession
-from screens.base import BaseScreen
+from screens.base import BaseScreen, installed_screen
 from screens.desk.queue_table import QueueTable
 from screens.desk.request import LoadedRequest, RequestScreen, read_request
 from screens.widgets.key_footer import KeyFooter
@@ -130,7 +130,8 @@ class QueueScreen(BaseScreen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#filter", Input).focus()
+        # This screen's focus, not the app's: it may be mounted ahead, behind the staff home.
+        self.set_focus(self.query_one("#filter", Input))
         if self._first_page is not None:
             self._show(self._first_page)  # on_screen_resume reads it again
             self._first_page = None
@@ -273,11 +274,7 @@ class QueueScreen(BaseScreen[None]):
         row = self._rows.get(key or "")
         if row is None:
             return
-        name = RequestScreen.INSTALLED_NAME
-        if not self.app.is_screen_installed(name):
-            self.app.install_screen(RequestScreen(), name)
-        screen = self.app.get_screen(name)
-        assert isinstance(screen, RequestScreen)
+        screen = installed_screen(self.app, RequestScreen, RequestScreen.INSTALLED_NAME)
         screen.prepare(row.parent_id, focus_link_id=row.link_id, ahead=self._ahead)
         self.app.push_screen(screen)
 
