@@ -29,6 +29,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input
 
 from bench.context import BenchContext, median, p95
@@ -47,12 +48,24 @@ ROUNDS = int(os.environ.get("FRONTDESK_BENCH_DESK_ROUNDS", "20"))
 SIZE = (120, 40)
 
 
+def unpainted(screen: Screen[object]) -> bool:
+    """Whether a shown widget of ``screen`` holds a change it has not yet handed to the screen
+    to paint: a frame painted now would show that widget as it was."""
+    for widget in screen.walk_children(Widget):
+        if not (widget._repaint_required or widget._layout_required):
+            continue
+        if widget.display and all(a.display for a in widget.ancestors if isinstance(a, Widget)):
+            return True
+    return False
+
+
 class Frames:
     """When the app paints the frame that shows a step's result.
 
     ``probe`` is asked at each frame the app paints; the first frame for which it holds is
-    the one the clerk sees the result in. (Taking the *last* frame instead would count
-    repaints that come later for other reasons, such as the blinking cursor.)
+    the one the clerk sees the result in, provided every shown widget's latest change is in
+    it. (Taking the *last* frame instead would count repaints that come later for other
+    reasons, such as the blinking cursor.)
     """
 
     def __init__(self, app: FrontdeskApp) -> None:
@@ -62,7 +75,13 @@ class Frames:
 
         def recorded(screen: Screen[object], renderable: object) -> None:
             display(screen, renderable)  # type: ignore[arg-type]
-            if renderable is not None and self.probe and self.hit is None and self.probe():
+            if (
+                renderable is not None
+                and self.probe
+                and self.hit is None
+                and self.probe()
+                and not unpainted(screen)
+            ):
                 self.hit = time.perf_counter()
 
         app._display = recorded  # type: ignore[method-assign]

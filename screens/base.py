@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from textual.app import App
 from textual.binding import ActiveBinding
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from frontdesk.errors import DomainError, StorageUnavailable, safe_description
@@ -115,12 +116,21 @@ class BaseScreen(Screen[T]):
         self.run_worker(job, thread=True, exit_on_error=False, group=group, exclusive=exclusive)
 
     def paint_now(self) -> None:
-        """Lay out and paint what changed now, rather than at Textual's next frame slot.
+        """Lay out and paint what changed as soon as the widgets have told the screen, rather
+        than at Textual's next frame slot.
 
-        Textual paints at most 60 times a second, at fixed slots: a worker's answer landing
-        just after one waited up to 17 ms for the next. For answers the user is waiting for
-        (a keystroke's result); the state must be complete when this is called.
+        Textual paints at most 60 times a second, at fixed slots: an answer landing just after
+        one waited up to 17 ms for the next. For what the user is waiting for (a keystroke's
+        result, the screen they asked for); the state must be complete when this is called.
+        Each widget tells the screen what it needs repainted when it next idles: that is asked
+        of them now, so the frame has every change (Textual 8's own steps).
         """
+        for widget in self.walk_children(Widget):
+            widget._check_refresh()
+        # Queued behind what the widgets just told the screen.
+        self.call_later(self._paint)
+
+    def _paint(self) -> None:
         if self.is_current and not self.app._batch_count:
             self._on_timer_update()
 

@@ -143,8 +143,9 @@ class QueueScreen(BaseScreen[None]):
         if self._shown is not None:
             self._shown = None
             self._ahead = None
-            # After the frame that shows the list as it was: a worker's Python would hold
-            # the interpreter lock the painting needs.
+            self.call_next(self.paint_now)  # the list as read ahead, once restyled
+            # Then read it again; not before the painting: a worker's Python would hold the
+            # interpreter lock the painting needs.
             self.call_after_refresh(self.load)
 
     # --- reading ---------------------------------------------------------------------------

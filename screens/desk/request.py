@@ -254,11 +254,13 @@ class RequestScreen(BaseScreen[None]):
         # Also called when a dialog of this screen closes: only a new request is read.
         if self._opening:
             self._opening = False
-            self.query_one("#id-last4", Input).focus()
+            self.set_focus(self.query_one("#id-last4", Input))
             if self._ahead is not None and self.view is None:
                 self._show(self._ahead)  # first time up: prepared before it was mounted
             if self._ahead is not None:
-                # Shown already: read it again (and record the disclosure) once painted.
+                # The request as the clerk asked for it, once Textual has restyled the screen.
+                self.call_next(self.paint_now)
+                # Then read it again (and record the disclosure).
                 self.call_after_refresh(self.load, disclose=True)
             else:
                 self.load(disclose=True)
