@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
+from textual import events
 from textual.app import App
 from textual.binding import ActiveBinding
 from textual.screen import Screen
@@ -50,6 +51,28 @@ class BaseScreen(Screen[T]):
     ``BINDINGS`` descriptions are English msgids marked with ``N_``; they are translated each
     time the footer asks for them, so a language switch shows at once.
     """
+
+    _styled_with: tuple[int, int, int] | None = None
+    """The app's CSS this screen's widgets were last styled with (see ``_css_state``)."""
+
+    def _css_state(self) -> tuple[int, int, int]:
+        # What a suspended screen's styles can go stale on: a new theme (Textual counts those)
+        # and new rules (another screen's CSS read for the first time, a reloaded file).
+        stylesheet = self.app.stylesheet
+        return (self.app._css_update_count, id(stylesheet), len(stylesheet.source))
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual restyles every widget of a screen each time it comes back: a third of the
+        # cost of showing the request view again. Whatever changes a widget's classes or
+        # state (focus, hover, disabled) restyles it there and then, even behind other
+        # screens, so only a change of the CSS itself calls for it.
+        state = self._css_state()
+        refresh_styles = event.refresh_styles and state != self._styled_with
+        # Textual calls the handler of each class in turn: Screen's is called from here, with
+        # the restyle only when needed, and not again after this one.
+        event.prevent_default()
+        Screen._on_screen_resume(self, events.ScreenResume(refresh_styles=refresh_styles))
+        self._styled_with = state
 
     @property
     def frontdesk(self) -> FrontdeskApp:
