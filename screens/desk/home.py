@@ -104,6 +104,7 @@ class StaffHomeScreen(BaseScreen[None]):
         super().__init__()
         self._queue_page: QueuePage | None = None
         """The queue's first page, read while the clerk looks at this screen."""
+        self._reading_ahead = False
 
     def compose(self) -> ComposeResult:
         staff = self.frontdesk.staff
@@ -171,19 +172,25 @@ class StaffHomeScreen(BaseScreen[None]):
         # Back from an area: read the queue again, so it opens with what waits now.
         if self._queue_page is None:
             return  # not warmed yet (or not a desk that decides)
+        if self._reading_ahead:
+            return
+        self._reading_ahead = True
         database = self.frontdesk.database
         school_ids = self._queue_school_ids()
 
         def keep(page: QueuePage) -> None:
+            self._reading_ahead = False
             self._queue_page = page
+
+        def failed(_error: object) -> None:
+            self._reading_ahead = False  # the queue reads again when it opens, and says so
 
         self.call_after_refresh(
             self.run_service,
             lambda: read_queue(database, school_ids),
             keep,
-            lambda _error: None,  # the queue reads again when it opens, and says so
+            failed,
             group="queue-ahead",
-            exclusive=True,
         )
 
     def _open_queue(self) -> None:

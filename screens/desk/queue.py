@@ -87,13 +87,14 @@ class QueueScreen(BaseScreen[None]):
         self._first_page: QueuePage | None = None
         self._ahead: LoadedRequest | None = None
         """The request under the cursor, read before the clerk opens it."""
+        self._reading_ahead = False
 
     def prepare(self, page: QueuePage | None) -> None:
         """Start afresh next time this screen comes up (empty filter, oldest first), showing
         ``page`` (the queue the staff home read ahead) at once; a new read follows."""
         self.newest_first = False
         self._ahead = None
-        self._in_flight = False  # a read dropped when the clerk left never landed
+        self._in_flight = self._reading_ahead = False  # reads dropped when the clerk left
         self._schools = None  # another clerk may have signed in since
         if not self.is_mounted:
             self._first_page = page
@@ -244,20 +245,27 @@ class QueueScreen(BaseScreen[None]):
         row = self._rows.get(self.query_one("#queue", QueueTable).cursor_key or "")
         if row is None or (self._ahead is not None and self._ahead.view.parent_id == row.parent_id):
             return
+        if self._reading_ahead:
+            return  # the read on its way looks at the cursor again when it lands
+        self._reading_ahead = True
         staff = self.frontdesk.staff
         assert staff is not None
         database = self.frontdesk.database
         parent_id = row.parent_id
 
         def keep(loaded: LoadedRequest) -> None:
+            self._reading_ahead = False
             self._ahead = loaded
+            self._read_ahead()  # the cursor may have moved on meanwhile
+
+        def failed(_error: object) -> None:
+            self._reading_ahead = False  # opening it reads it again and tells what went wrong
 
         self.run_service(
             lambda: read_request(database, staff, parent_id, disclose=False),
             keep,
-            lambda _error: None,  # opening it reads it again and tells what went wrong
+            failed,
             group="request-ahead",
-            exclusive=True,
         )
 
     @on(QueueTable.Selected, "#queue")
