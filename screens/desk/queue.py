@@ -106,6 +106,12 @@ class QueueScreen(BaseScreen[None]):
         self.set_focus(filter_box)
         if page is not None:
             self._show(page)
+        else:
+            # Nothing of the last visit stays on screen: it may be another clerk's queue.
+            self._rows, self._shown = {}, None
+            self.query_one("#queue", QueueTable).set_rows([])
+            self.query_one("#queue-summary", Static).update("")
+            self.query_one("#queue-empty", Static).update("")
 
     def compose(self) -> ComposeResult:
         yield Static(_("Verification queue"), classes="title")
@@ -140,8 +146,10 @@ class QueueScreen(BaseScreen[None]):
             self.load()
 
     def on_screen_resume(self) -> None:
-        # Back from a request: what was decided leaves the list.
-        if self._shown is not None:
+        # Back from a request: what was decided leaves the list. (Nothing shown yet: read.)
+        if self._shown is None and not self._in_flight and not self._rows:
+            self.load()
+        elif self._shown is not None:
             self._shown = None
             self._ahead = None
             self.call_next(self.paint_now)  # the list as read ahead, once restyled

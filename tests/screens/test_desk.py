@@ -24,6 +24,7 @@ from screens.app import FrontdeskApp
 from screens.desk.history import HistoryScreen
 from screens.desk.home import StaffHomeScreen
 from screens.desk.queue import QueueScreen
+from screens.desk.queue_table import QueueTable
 from screens.desk.request import RequestScreen
 from tests.factories import staff_member
 from tests.screens.desk_world import (
@@ -365,3 +366,30 @@ async def test_the_home_screen_opens_the_desk_areas(database, clock) -> None:
         await app.push_screen(StaffHomeScreen())
         await settle(app, pilot)
         assert not app.screen.query("#area-queue")
+
+
+async def test_the_next_clerk_at_the_desk_never_sees_the_last_ones_queue(database, clock) -> None:
+    world = desk_world(database, clock)
+    app = desk(database, world.both)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.push_screen(StaffHomeScreen())
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "Łukasz Wiśniewski" in [r[2] for r in rows(app, "#queue")]
+        await pilot.press("escape", "ctrl+o")
+        await settle(app, pilot)
+        # Carmen (Owl Creek only) sits down and opens the queue before her staff home has
+        # read it ahead: the queue screen is the one Dave used.
+        app.staff = world.north
+        queue = app.get_screen(QueueScreen.INSTALLED_NAME)
+        assert isinstance(queue, QueueScreen)
+        queue.prepare(None)
+        assert queue.query_one("#queue", QueueTable).cells == []
+        await app.push_screen(queue)
+        await settle(app, pilot)
+        assert [r[2] for r in rows(app, "#queue")] == [
+            "José O'Brien-Nguyễn",
+            "Ayşe O'Brien-Nguyễn",
+            "(no child asked for yet)",
+        ]
