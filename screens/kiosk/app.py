@@ -64,8 +64,8 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
         """The parent signed in (or just registered) at this kiosk."""
         self.settings_version = 0
         self.idle_seconds = 0
-        self.kept: dict[type[KioskScreen[Any]], KioskScreen[Any]] = {}
-        """The screens ``step`` keeps, by kind."""
+        self.kept: dict[tuple[type[KioskScreen[Any]], str], KioskScreen[Any]] = {}
+        """The screens ``step`` keeps, by kind and language."""
 
     def first_screen(self) -> Screen[Any]:
         """The welcome screen."""
@@ -74,12 +74,14 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
         return self.step(WelcomeScreen)
 
     def step(self, kind: type[S]) -> S:
-        """The kiosk's one screen of ``kind``: built on its first visit, then kept and emptied
-        after each visit, so the next step shows at once instead of being built again."""
-        screen = self.kept.get(kind)
+        """The kiosk's screen of ``kind`` in the current language: built on its first visit,
+        then kept and emptied after each visit, so the next step shows at once instead of
+        being built again (one per language, as parents come in every language)."""
+        key = (kind, self.language)
+        screen = self.kept.get(key)
         if screen is None:
-            screen = self.kept[kind] = kind()
-            self.install_screen(screen, kind.__name__)
+            screen = self.kept[key] = kind()
+            self.install_screen(screen, f"{kind.__name__}:{self.language}")
         assert isinstance(screen, kind)
         return screen
 

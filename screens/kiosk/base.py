@@ -268,7 +268,8 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
             field.show_error(str(message) if message else "")
         first = next((f for f in self.query(Field) if f.field_name in self.errors), None)
         if first is not None:
-            first.scroll_visible()
+            # At once, not animated: the message is where the parent looks, now.
+            first.scroll_visible(animate=False)
 
     def show_notice(self, message: Msg | None) -> None:
         """Show (or clear) the message about the whole form."""
@@ -277,7 +278,7 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
         label.update(str(message) if message else "")
         label.display = message is not None
         if message is not None:
-            label.scroll_visible()
+            label.scroll_visible(animate=False)
 
     def show_form_error(self, error: DomainError) -> None:
         """A service said no: beside the fields when it names them, else above the form."""
