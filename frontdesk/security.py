@@ -7,6 +7,7 @@ database (mode 0600), so a stolen database alone does not give them up.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import os
@@ -31,6 +32,11 @@ class HashParameters:
     lanes: int = 1
 
 
+def _b64(data: bytes) -> str:
+    """Base64 as argon2's hash strings write it (no padding)."""
+    return base64.b64encode(data).decode().rstrip("=")
+
+
 class PasswordHasher:
     """Hashes and checks passwords with argon2id."""
 
@@ -43,8 +49,12 @@ class PasswordHasher:
             type=Type.ID,
         )
         # Checking a password against this keeps a sign-in for an unknown user as slow as
-        # one for a known user, so timing does not tell which accounts exist.
-        self._decoy = self._argon2.hash(secrets.token_urlsafe(16))
+        # one for a known user, so timing does not tell which accounts exist. A random salt
+        # and digest make a well-formed hash no password matches, without hashing at start-up.
+        self._decoy = (
+            f"$argon2id$v=19$m={parameters.memory_kib},t={parameters.iterations},"
+            f"p={parameters.lanes}${_b64(os.urandom(16))}${_b64(os.urandom(32))}"
+        )
 
     def hash(self, password: str) -> str:
         """A new salted hash of ``password``."""
