@@ -82,6 +82,8 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
         if screen is None:
             screen = self.kept[key] = kind()
             self.install_screen(screen, f"{kind.__name__}:{self.language}")
+        elif screen.shown_at is not None and screen not in self.screen_stack:
+            screen.reset()  # left an instant ago and not emptied yet: a new visit starts empty
         assert isinstance(screen, kind)
         return screen
 
