@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Final, NamedTuple, TypeVar, cast
 
@@ -470,12 +471,9 @@ def _read_chunks(
     with raw:
         *positions, width = _header(name, reader, columns)
         size = (folder / name).stat().st_size
-        if positions == list(range(len(columns))):
-            values: Callable[[list[str]], Sequence[str]] = (
-                (lambda row: row) if width == len(columns) else (lambda row: row[: len(columns)])
-            )
-        else:
-            values = lambda row: [row[i] for i in positions]  # noqa: E731
+        # The values in the contract's order, when the header has them in another.
+        exact = positions == list(range(width))
+        reorder = None if exact else itemgetter(*positions)
         # Most files are clean: checking the bytes once up front spares a check on every row.
         check_bytes = not _is_utf8(folder / name)
         chunk = _Chunk()
@@ -511,7 +509,7 @@ def _read_chunks(
                         report.reject(name, reader.line_num, bad, Msg("bytes that are not UTF-8"))
                         continue
                     chunk.lines.append(reader.line_num)
-                    chunk.rows.append(values(row))
+                    chunk.rows.append(row if reorder is None else reorder(row))
                     if len(chunk.rows) >= CHUNK:
                         if progress is not None:
                             progress(name, raw.tell(), size)
@@ -1030,18 +1028,17 @@ class _Importer:
                 )
 
     def inactivate_missing(self) -> None:
-        """Students on no row of students.csv leave the roster: they become inactive."""
-        if not self.had_students:
-            return  # everyone there now came in with this run's rows
-        active = self.connection.execute(
-            select(Student.id, Student.student_number).where(Student.active.is_(True)),
-            execution_options={"yield_per": CHUNK},
-        )
-        gone = [
-            id_
-            for id_, number in active
-            if number not in self.in_file and number not in self.refused
-        ]
+        """Students on no row of students.csv leave the roster: they become inactive.
+
+        This reads every student once; the ids it sees are those contacts are matched with.
+        """
+        gone: list[int] = []
+        for number, id_, active in _stream(
+            self.connection, "SELECT student_number, id, active FROM students"
+        ):
+            self.student_ids[number] = id_
+            if active and number not in self.in_file and number not in self.refused:
+                gone.append(id_)
         for chunk in _chunks(iter(gone)):
             self.connection.execute(
                 # The row that made them active no longer says what is stored.
@@ -1079,14 +1076,19 @@ class _Importer:
         owners = list({self.student_ids[n] for n in numbers if n in self.in_file})
         # The row as read is the one last imported (same digest): the fast way. The digest
         # covers the contact's name and relationship, so it also names the contact.
-        by_digest: dict[str, int] = dict(
-            _select_in(
+        # Only contacts stored before this run: a row repeating one added by an earlier row
+        # is a repeat, not an unchanged contact.
+        before = self.contacts_before
+        by_digest: dict[str, int] = {
+            digest: id_
+            for digest, id_ in _select_in(
                 self.connection,
                 "SELECT roster_digest, id FROM contacts "
                 "WHERE roster_digest IS NOT NULL AND student_id {in_values}",
                 owners,
             )
-        )
+            if id_ <= before
+        }
         ids = list(map(by_digest.get, digests))
         del by_digest
         if (
@@ -1125,6 +1127,7 @@ class _Importer:
                     ),
                 ),
             )
+            if row.id <= before
         }
         changed: list[int] = []
         waiting = set()
@@ -1251,9 +1254,13 @@ class _Importer:
 
     def _remove_unlisted_contacts(self, listed: set[int]) -> None:
         """Contacts of listed students that no row names any more leave their record."""
+        before = self.contacts_before
+        if len(self.matched) == self.connection.scalar(
+            select(func.count()).where(Contact.id <= before)
+        ):
+            return  # every contact stored before was named by a row
         stored = _stream(
-            self.connection,
-            f"SELECT id, student_id FROM contacts WHERE id <= {int(self.contacts_before)}",
+            self.connection, f"SELECT id, student_id FROM contacts WHERE id <= {int(before)}"
         )
         unlisted = [
             id_ for id_, student_id in stored if id_ not in self.matched and student_id in listed
