@@ -765,16 +765,28 @@ class _Importer:
         chunks = _read_chunks(
             self.folder, name, STUDENTS_COLUMNS, self.report, self.progress, self._refused
         )
+        # The digests of the rows stored students were last imported from. A digest covers
+        # the whole row, student_id included: a row with one of them is that student's.
+        known = set()
+        if self.had_students:
+            known = {
+                digest
+                for (digest,) in _stream(
+                    self.connection,
+                    "SELECT roster_digest FROM students WHERE roster_digest IS NOT NULL",
+                )
+            }
         for chunk in chunks:
             digests = list(map(self.student_digest, chunk.rows))
             stored: dict[str, StoredStudent] = {}
             if self.had_students:
-                changed, stored = self._unchanged_students(chunk, digests, codes)
+                changed, stored = self._unchanged_students(chunk, digests, known, codes)
                 chunk, digests = chunk.only(changed), [digests[i] for i in changed]
             self._changed_students(chunk, digests, stored)
+        self.seen_line = {}
 
     def _unchanged_students(
-        self, chunk: _Chunk, digests: list[str], codes: dict[int, str]
+        self, chunk: _Chunk, digests: list[str], known: set[str], codes: dict[int, str]
     ) -> tuple[list[int], dict[str, StoredStudent]]:
         """Take the chunk's rows that say what is stored; the places of the others, and the
         stored rows they were compared with.
@@ -783,17 +795,10 @@ class _Importer:
         That is most rows of a nightly re-import, so this is what keeps it cheap.
         """
         numbers = [row[S_ID].strip() for row in chunk.rows]
-        known: dict[str, str | None] = dict(
-            _select_in(
-                self.connection,
-                "SELECT student_number, roster_digest FROM students "
-                "WHERE student_number {in_values}",
-                numbers,
-            )
-        )
         # First the fast way: the row as read is the one last imported (same digest).
+        same = list(map(known.__contains__, digests))
         if (
-            list(map(known.get, numbers)) == digests
+            all(same)
             and len(set(numbers)) == len(numbers)
             and self.seen_line.keys().isdisjoint(numbers)
         ):
@@ -803,12 +808,7 @@ class _Importer:
         rest: list[int] = []
         waiting: set[str] = set()
         for place, number in enumerate(numbers):
-            if (
-                number not in self.seen_line
-                and number not in waiting
-                and (stored_digest := known.get(number)) is not None
-                and stored_digest == digests[place]
-            ):
+            if number not in self.seen_line and number not in waiting and same[place]:
                 self.seen_line[number] = chunk.lines[place]
                 self.in_file.add(number)
             else:
@@ -823,7 +823,7 @@ class _Importer:
                     self.connection,
                     f"SELECT {', '.join(StoredStudent._fields)} FROM students "
                     "WHERE student_number {in_values}",
-                    list({numbers[place] for place in rest if numbers[place] in known}),
+                    list({numbers[place] for place in rest}),
                 ),
             )
         }
@@ -1052,15 +1052,24 @@ class _Importer:
 
     def contacts(self) -> None:
         name = "contacts.csv"
-        self.student_ids = dict(_stream(self.connection, "SELECT student_number, id FROM students"))
         self.contacts_before = self.connection.scalar(select(func.max(Contact.id))) or 0
         self.keep_contacts_of = {self.student_ids[n] for n in self.refused if n in self.student_ids}
         chunks = _read_chunks(self.folder, name, CONTACTS_COLUMNS, self.report, self.progress)
+        # The contacts stored before this run by the digest of the row each was last
+        # imported from (which names the contact: student, name and relationship).
+        by_digest: dict[str, int] = {}
+        if self.contacts_before:
+            by_digest = dict(
+                _stream(
+                    self.connection,
+                    "SELECT roster_digest, id FROM contacts WHERE roster_digest IS NOT NULL",
+                )
+            )
         for chunk in chunks:
             digests = list(map(self.contact_digest, chunk.rows))
             stored: dict[ContactKey, StoredContact] = {}
             if self.contacts_before:
-                changed, stored = self._unchanged_contacts(chunk, digests)
+                changed, stored = self._unchanged_contacts(chunk, digests, by_digest)
                 chunk, digests = chunk.only(changed), [digests[i] for i in changed]
             self._changed_contacts(chunk, digests, stored)
         listed = {self.student_ids[n] for n in self.in_file} - self.keep_contacts_of
@@ -1068,29 +1077,14 @@ class _Importer:
         self._remove_unlisted_contacts(listed)
 
     def _unchanged_contacts(
-        self, chunk: _Chunk, digests: list[str]
+        self, chunk: _Chunk, digests: list[str], by_digest: dict[str, int]
     ) -> tuple[list[int], dict[ContactKey, StoredContact]]:
         """Take the chunk's rows that say what is stored; the places of the others, and the
         stored contacts they were compared with."""
         numbers = [row[C_STUDENT].strip() for row in chunk.rows]
-        owners = list({self.student_ids[n] for n in numbers if n in self.in_file})
-        # The row as read is the one last imported (same digest): the fast way. The digest
-        # covers the contact's name and relationship, so it also names the contact.
-        # Only contacts stored before this run: a row repeating one added by an earlier row
-        # is a repeat, not an unchanged contact.
+        # The fast way: the row as read is the one last imported (same digest).
         before = self.contacts_before
-        by_digest: dict[str, int] = {
-            digest: id_
-            for digest, id_ in _select_in(
-                self.connection,
-                "SELECT roster_digest, id FROM contacts "
-                "WHERE roster_digest IS NOT NULL AND student_id {in_values}",
-                owners,
-            )
-            if id_ <= before
-        }
         ids = list(map(by_digest.get, digests))
-        del by_digest
         if (
             None not in ids
             and self.in_file.issuperset(numbers)
