@@ -27,7 +27,7 @@ import gc
 import io
 import re
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import compress
@@ -619,29 +619,52 @@ _NEW_CONTACT: Final = (
 )
 
 
-def _bulk_insert(
-    connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
-) -> None:
-    """Insert ``rows`` (values of ``columns``) the fastest way each database has: COPY, or
-    one driver executemany.
+class _NewRows:
+    """New rows of one table, written a chunk at a time the fastest way each database has.
 
-    Both go past SQLAlchemy's per-row parameter handling, which would cost more than the
-    insert itself; the values are already what the columns hold (dates as ISO text).
+    On PostgreSQL they go through one COPY that stays open from chunk to chunk: the server
+    stores a chunk while the next one is read and checked (a COPY per chunk would wait for
+    it). Nothing else can use the connection meanwhile: :meth:`close` ends the COPY first.
+    On SQLite each chunk is one driver executemany. Both go past SQLAlchemy's per-row
+    parameter handling, which would cost more than the insert itself; the values are
+    already what the columns hold (dates as ISO text).
     """
-    if not rows:
-        return
-    names = ", ".join(columns)
-    driver: Any = connection.connection.driver_connection
-    if connection.dialect.name == "postgresql":
-        copying = f"COPY {table.name} ({names}) FROM STDIN"
-        with driver.cursor() as cursor, cursor.copy(copying) as copy:
+
+    def __init__(self, connection: Connection, table: Table, columns: Sequence[str]) -> None:
+        self.connection = connection
+        self.driver: Any = connection.connection.driver_connection
+        self.columns = columns
+        self.names = f"{table.name} ({', '.join(columns)})"
+        self.table = table
+        self._copying = ExitStack()
+        self._copy: Any = None
+
+    def write(self, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        dialect = self.connection.dialect.name
+        if dialect == "postgresql":
+            if self._copy is None:
+                cursor = self._copying.enter_context(self.driver.cursor())
+                self._copy = self._copying.enter_context(
+                    cursor.copy(f"COPY {self.names} FROM STDIN")
+                )
             for row in rows:
-                copy.write_row(row)
-    elif connection.dialect.name == "sqlite":
-        marks = ", ".join("?" * len(columns))
-        driver.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
-    else:
-        connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+                self._copy.write_row(row)
+        elif dialect == "sqlite":
+            marks = ", ".join("?" * len(self.columns))
+            self.driver.executemany(f"INSERT INTO {self.names} VALUES ({marks})", rows)
+        else:
+            values = [dict(zip(self.columns, row, strict=True)) for row in rows]
+            self.connection.execute(insert(self.table), values)
+
+    def close(self, error: BaseException | None = None) -> None:
+        """End the open COPY (waiting for the server to store what it was sent)."""
+        self._copy = None
+        if error is None:
+            self._copying.close()
+        else:
+            self._copying.__exit__(type(error), error, error.__traceback__)
 
 
 def _bulk_update(
@@ -680,6 +703,8 @@ class _Importer:
         self.report = report
         self.progress = progress
         self.keyring = uow.runtime.keyring
+        self.new_students = _NewRows(self.connection, STUDENTS, _NEW_STUDENT)
+        self.new_contacts = _NewRows(self.connection, CONTACTS, _NEW_CONTACT)
         self.student_digest = self.keyring.roster_hasher("students.csv")
         self.contact_digest = self.keyring.roster_hasher("contacts.csv")
         self.school_ids: dict[str, int] = {}
@@ -692,6 +717,7 @@ class _Importer:
         self.refused: set[str] = set()
         """Student numbers on a refused row: left exactly as stored."""
         self.student_ids: dict[str, int] = {}
+        """Student numbers on a good row of students.csv -> their id (for the contacts)."""
         self.contacts_before = 0
         """The last contact id stored before this run (0: none, nothing to compare)."""
         self.matched: dict[int, int] = {}
@@ -701,6 +727,11 @@ class _Importer:
         8 bytes where the key is about 200: 800,000 of them stay small."""
         self.keep_contacts_of: set[int] = set()
         """Students whose stored contacts stay as they are (their row, or a contact's, refused)."""
+
+    def settle(self, error: BaseException | None = None) -> None:
+        """End the COPYs of new rows: the connection is free for other statements."""
+        self.new_students.close(error)
+        self.new_contacts.close(error)
 
     def check_headers(self) -> None:
         """Refuse unusable files before anything is read or written."""
@@ -783,6 +814,7 @@ class _Importer:
                 changed, stored = self._unchanged_students(chunk, digests, known, codes)
                 chunk, digests = chunk.only(changed), [digests[i] for i in changed]
             self._changed_students(chunk, digests, stored)
+        self.settle()
         self.seen_line = {}
 
     def _unchanged_students(
@@ -794,6 +826,7 @@ class _Importer:
         A row equal to what is stored is valid already: it skips validation and writing.
         That is most rows of a nightly re-import, so this is what keeps it cheap.
         """
+        self.settle()
         numbers = [row[S_ID].strip() for row in chunk.rows]
         # First the fast way: the row as read is the one last imported (same digest).
         same = list(map(known.__contains__, digests))
@@ -952,7 +985,10 @@ class _Importer:
             elif old.roster_digest != digest:
                 backfill.append({"_id": old.id, "roster_digest": digest})
         self.report.students_added += len(inserts)
-        _bulk_insert(self.connection, STUDENTS, _NEW_STUDENT, inserts)
+        self.new_students.write(inserts)
+        if not (updates or backfill or photo_changes):
+            return
+        self.settle()
         _bulk_update(self.connection, STUDENTS, (*_STUDENT_VALUES, "roster_digest"), updates)
         _bulk_update(self.connection, STUDENTS, ("roster_digest",), backfill)
         if photo_changes:
@@ -1030,15 +1066,17 @@ class _Importer:
     def inactivate_missing(self) -> None:
         """Students on no row of students.csv leave the roster: they become inactive.
 
-        This reads every student once; the ids it sees are those contacts are matched with.
+        This reads every student once, and keeps the ids of those listed for their contacts.
         """
         gone: list[int] = []
         for number, id_, active in _stream(
             self.connection, "SELECT student_number, id, active FROM students"
         ):
-            self.student_ids[number] = id_
-            if active and number not in self.in_file and number not in self.refused:
+            if number in self.in_file:
+                self.student_ids[number] = id_
+            elif active and number not in self.refused:
                 gone.append(id_)
+        self.in_file = set()  # from here on, the keys of student_ids
         for chunk in _chunks(iter(gone)):
             self.connection.execute(
                 # The row that made them active no longer says what is stored.
@@ -1072,7 +1110,8 @@ class _Importer:
                 changed, stored = self._unchanged_contacts(chunk, digests, by_digest)
                 chunk, digests = chunk.only(changed), [digests[i] for i in changed]
             self._changed_contacts(chunk, digests, stored)
-        listed = {self.student_ids[n] for n in self.in_file} - self.keep_contacts_of
+        self.settle()
+        listed = set(self.student_ids.values()) - self.keep_contacts_of
         self.student_ids = {}
         self._remove_unlisted_contacts(listed)
 
@@ -1081,22 +1120,25 @@ class _Importer:
     ) -> tuple[list[int], dict[ContactKey, StoredContact]]:
         """Take the chunk's rows that say what is stored; the places of the others, and the
         stored contacts they were compared with."""
+        self.settle()
         numbers = [row[C_STUDENT].strip() for row in chunk.rows]
         # The fast way: the row as read is the one last imported (same digest).
         before = self.contacts_before
         ids = list(map(by_digest.get, digests))
         if (
             None not in ids
-            and self.in_file.issuperset(numbers)
+            and self.student_ids.keys() >= set(numbers)
             and len(set(ids)) == len(ids)
             and self.matched.keys().isdisjoint(ids)
         ):
             self.matched.update(zip(cast(list[int], ids), chunk.lines, strict=True))
+            for digest in digests:  # matched: what is left is all that can still match
+                del by_digest[digest]
             return [], {}
         rest: list[int] = []
         waiting: set[ContactKey] = set()
         for place, number in enumerate(numbers):
-            if number in self.in_file:
+            if number in self.student_ids:
                 id_ = ids[place]
                 if (
                     id_ is not None
@@ -1104,6 +1146,7 @@ class _Importer:
                     and (not waiting or self._key_of(chunk.rows[place]) not in waiting)
                 ):
                     self.matched[id_] = chunk.lines[place]
+                    del by_digest[digests[place]]
                     continue
                 waiting.add(self._key_of(chunk.rows[place]))
             rest.append(place)
@@ -1117,7 +1160,11 @@ class _Importer:
                     f"SELECT {', '.join(StoredContact._fields)} FROM contacts "
                     "WHERE student_id {in_values}",
                     list(
-                        {self.student_ids[numbers[p]] for p in rest if numbers[p] in self.in_file}
+                        {
+                            self.student_ids[numbers[p]]
+                            for p in rest
+                            if numbers[p] in self.student_ids
+                        }
                     ),
                 ),
             )
@@ -1128,7 +1175,7 @@ class _Importer:
         backfill: list[dict[str, Any]] = []
         for place in rest:
             row = chunk.rows[place]
-            if numbers[place] in self.in_file:
+            if numbers[place] in self.student_ids:
                 key = self._key_of(row)
                 old = stored.get(key)
                 if (
@@ -1174,7 +1221,7 @@ class _Importer:
         added: dict[ContactKey, int] = {}
         for place, line in enumerate(lines):
             number = numbers[place]
-            if number not in self.in_file:
+            if number not in self.student_ids:
                 self._unlisted_student(number, line)
                 continue
             key = (
@@ -1214,14 +1261,15 @@ class _Importer:
         self.added.update(zip(map(hash, added), added.values(), strict=True))
         self.report.contacts_added += len(inserts)
         self.report.contacts_updated += len(updates)
-        _bulk_insert(self.connection, CONTACTS, _NEW_CONTACT, inserts)
+        self.new_contacts.write(inserts)
+        if not (updates or backfill):
+            return
+        self.settle()
         _bulk_update(self.connection, CONTACTS, (*_CONTACT_VALUES, "roster_digest"), updates)
         _bulk_update(self.connection, CONTACTS, ("roster_digest",), backfill)
 
     def _unlisted_student(self, number: str, line: int) -> None:
         """A contact's student is on no good row of students.csv: the contact is refused."""
-        if number in self.student_ids:  # their stored contacts stay as they are
-            self.keep_contacts_of.add(self.student_ids[number])
         reason = (
             Msg("the student's row in students.csv was refused")
             if number in self.refused
@@ -1234,6 +1282,7 @@ class _Importer:
         line = added_here.get(key)
         if line is None and (line := self.added.get(hash(key))) is not None:
             # Only the key's hash is kept: the database tells whether the key is the same.
+            self.settle()
             student_id, first_name, last_name, relationship = key
             same = select(Contact.id).where(
                 Contact.id > self.contacts_before,
@@ -1369,10 +1418,14 @@ def import_roster(
     report = ImportReport()
     importer = _Importer(uow, folder, report, progress)
     importer.check_headers()
-    importer.schools()
-    importer.students()
-    importer.inactivate_missing()
-    importer.contacts()
+    try:
+        importer.schools()
+        importer.students()
+        importer.inactivate_missing()
+        importer.contacts()
+    except BaseException as error:
+        importer.settle(error)
+        raise
     # Rows are checked a chunk ahead of writing, so problems arrive slightly out of order.
     order = list(FILES)
     report.problems.sort(key=lambda p: (order.index(p.file), p.line))
