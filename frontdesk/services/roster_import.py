@@ -50,6 +50,9 @@ CHUNK: Final = 5000
 """Rows read, compared and written together: big enough for bulk statements, small enough
 to keep memory flat and to stay under SQLite's limit of bound parameters."""
 
+STREAM_BATCH: Final = 50_000
+"""Rows fetched at a time when a whole table is read: few round trips, a few MB at most."""
+
 MAX_PHOTO_BYTES: Final = 2 * 1024 * 1024
 MAX_PROBLEMS_KEPT: Final = 10_000
 """Problems kept for the report; beyond that they are only counted."""
@@ -399,6 +402,12 @@ class _Chunk:
     lines: list[int] = field(default_factory=list)
     rows: list[Sequence[str]] = field(default_factory=list)
 
+    def in_order(self, reorder: Callable[[Sequence[str]], Sequence[str]] | None) -> _Chunk:
+        """The chunk with each row's values in the contract's order (``reorder`` a row)."""
+        if reorder is not None:
+            self.rows = list(map(reorder, self.rows))
+        return self
+
     def only(self, places: Sequence[int]) -> _Chunk:
         """The rows at ``places``, in that order."""
         return _Chunk([self.lines[i] for i in places], [self.rows[i] for i in places])
@@ -477,6 +486,7 @@ def _read_chunks(
         # Most files are clean: checking the bytes once up front spares a check on every row.
         check_bytes = not _is_utf8(folder / name)
         chunk = _Chunk()
+        add_line, add_row = chunk.lines.append, chunk.rows.append
         rows = iter(reader)
         while True:
             try:
@@ -508,19 +518,20 @@ def _read_chunks(
                             )
                         report.reject(name, reader.line_num, bad, Msg("bytes that are not UTF-8"))
                         continue
-                    chunk.lines.append(reader.line_num)
-                    chunk.rows.append(row if reorder is None else reorder(row))
-                    if len(chunk.rows) >= CHUNK:
+                    add_line(reader.line_num)
+                    add_row(row)
+                    if len(chunk.lines) == CHUNK:
                         if progress is not None:
                             progress(name, raw.tell(), size)
-                        yield chunk
+                        yield chunk.in_order(reorder)
                         chunk = _Chunk()
+                        add_line, add_row = chunk.lines.append, chunk.rows.append
                 break
             except csv.Error as error:
                 reason = Msg("not a readable CSV row: {reason}", reason=str(error))
                 report.reject(name, reader.line_num, "", reason)
         if chunk.rows:
-            yield chunk
+            yield chunk.in_order(reorder)
         if progress is not None:
             progress(name, size, size)
 
@@ -1374,12 +1385,12 @@ def _stream(connection: Connection, sql: str) -> Iterator[tuple[Any, ...]]:
     driver: Any = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
         cursor = driver.cursor(name="frontdesk_roster_stream")
-        cursor.itersize = CHUNK
+        cursor.itersize = STREAM_BATCH
     else:
         cursor = driver.cursor()
     try:
         cursor.execute(sql)
-        while batch := cursor.fetchmany(CHUNK):
+        while batch := cursor.fetchmany(STREAM_BATCH):
             yield from batch
     finally:
         cursor.close()

@@ -244,3 +244,24 @@ def test_a_linked_student_who_leaves_the_roster_shows_no_data(
     with database.read() as uow:
         (hidden,) = portal_view(uow, parent).students
     assert (hidden.first_name, hidden.school_name, hidden.grade) == (None, None, None)
+
+
+def test_columns_in_another_order_with_extra_ones_read_the_same(
+    database: Database, tmp_path: Path
+) -> None:
+    folder = write_roster(tmp_path)
+    students = (folder / "students.csv").read_text(encoding="utf-8").splitlines()
+    reordered = []
+    for line in students:
+        values = line.split(",")
+        reordered.append(",".join([values[2], "x", *values[:2], *values[3:]]))
+    reordered[0] = reordered[0].replace(",x,", ",homeroom,")
+    (folder / "students.csv").write_text("\n".join(reordered) + "\n", encoding="utf-8")
+    report = run_import(database, ADMIN, folder)
+    assert report.summary() == (
+        "students: 3 added, 0 updated, 0 inactivated; contacts: 4 added, 0 updated, "
+        "0 removed; rejected rows: 0"
+    )
+    with database.read() as uow:
+        jose = uow.session.scalars(select(Student).where(Student.student_number == "1000001")).one()
+        assert (jose.first_name, jose.last_name, jose.grade) == ("José", "O'Brien-Nguyễn", "3")
