@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import compress
+from itertools import compress, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Final, NamedTuple, TypeVar, cast
@@ -809,15 +809,11 @@ class _Importer:
         )
         # The digests of the rows stored students were last imported from. A digest covers
         # the whole row, student_id included: a row with one of them is that student's.
-        known = set()
+        known: set[str] = set()
         if self.had_students:
-            known = {
-                digest
-                for (digest,) in _stream(
-                    self.connection,
-                    "SELECT roster_digest FROM students WHERE roster_digest IS NOT NULL",
-                )
-            }
+            sql = "SELECT roster_digest FROM students WHERE roster_digest IS NOT NULL"
+            for batch in _batches(self.connection, sql):
+                known.update(map(itemgetter(0), batch))
         for chunk in chunks:
             digests = list(map(self.student_digest, chunk.rows))
             stored: dict[str, StoredStudent] = {}
@@ -1080,13 +1076,16 @@ class _Importer:
         This reads every student once, and keeps the ids of those listed for their contacts.
         """
         gone: list[int] = []
-        for number, id_, active in _stream(
-            self.connection, "SELECT student_number, id, active FROM students"
-        ):
-            if number in self.in_file:
-                self.student_ids[number] = id_
-            elif active and number not in self.refused:
-                gone.append(id_)
+        sql = "SELECT student_number, id, active FROM students"
+        for batch in _batches(self.connection, sql):
+            if self.in_file.issuperset(map(itemgetter(0), batch)):
+                self.student_ids.update(map(itemgetter(0, 1), batch))
+                continue
+            for number, id_, active in batch:
+                if number in self.in_file:
+                    self.student_ids[number] = id_
+                elif active and number not in self.refused:
+                    gone.append(id_)
         self.in_file = set()  # from here on, the keys of student_ids
         for chunk in _chunks(iter(gone)):
             self.connection.execute(
@@ -1108,12 +1107,9 @@ class _Importer:
         # imported from (which names the contact: student, name and relationship).
         by_digest: dict[str, int] = {}
         if self.contacts_before:
-            by_digest = dict(
-                _stream(
-                    self.connection,
-                    "SELECT roster_digest, id FROM contacts WHERE roster_digest IS NOT NULL",
-                )
-            )
+            sql = "SELECT roster_digest, id FROM contacts WHERE roster_digest IS NOT NULL"
+            for batch in _batches(self.connection, sql):
+                by_digest.update(batch)
         for chunk in chunks:
             digests = list(map(self.contact_digest, chunk.rows))
             stored: dict[ContactKey, StoredContact] = {}
@@ -1132,20 +1128,18 @@ class _Importer:
         """Take the chunk's rows that say what is stored; the places of the others, and the
         stored contacts they were compared with."""
         self.settle()
-        numbers = [row[C_STUDENT].strip() for row in chunk.rows]
-        # The fast way: the row as read is the one last imported (same digest).
-        before = self.contacts_before
-        ids = list(map(by_digest.get, digests))
+        # The fast way: the row as read is the one last imported (same digest). A stored
+        # contact is named by one row: it leaves by_digest as it is looked up.
+        ids = list(map(by_digest.pop, digests, repeat(None)))
         if (
             None not in ids
-            and self.student_ids.keys() >= set(numbers)
-            and len(set(ids)) == len(ids)
+            and self.student_ids.keys() >= set(map(itemgetter(C_STUDENT), chunk.rows))
             and self.matched.keys().isdisjoint(ids)
         ):
             self.matched.update(zip(cast(list[int], ids), chunk.lines, strict=True))
-            for digest in digests:  # matched: what is left is all that can still match
-                del by_digest[digest]
             return [], {}
+        numbers = [row[C_STUDENT].strip() for row in chunk.rows]
+        before = self.contacts_before
         rest: list[int] = []
         waiting: set[ContactKey] = set()
         for place, number in enumerate(numbers):
@@ -1157,7 +1151,6 @@ class _Importer:
                     and (not waiting or self._key_of(chunk.rows[place]) not in waiting)
                 ):
                     self.matched[id_] = chunk.lines[place]
-                    del by_digest[digests[place]]
                     continue
                 waiting.add(self._key_of(chunk.rows[place]))
             rest.append(place)
@@ -1380,7 +1373,7 @@ def _select_in(connection: Connection, sql: str, values: Sequence[object]) -> li
         cursor.close()
 
 
-def _stream(connection: Connection, sql: str) -> Iterator[tuple[Any, ...]]:
+def _batches(connection: Connection, sql: str) -> Iterator[list[tuple[Any, ...]]]:
     """The rows of ``sql`` a batch at a time (a server-side cursor on PostgreSQL)."""
     driver: Any = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
@@ -1391,9 +1384,15 @@ def _stream(connection: Connection, sql: str) -> Iterator[tuple[Any, ...]]:
     try:
         cursor.execute(sql)
         while batch := cursor.fetchmany(STREAM_BATCH):
-            yield from batch
+            yield batch
     finally:
         cursor.close()
+
+
+def _stream(connection: Connection, sql: str) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``sql`` one by one, read a batch at a time."""
+    for batch in _batches(connection, sql):
+        yield from batch
 
 
 def _same_value(stored: object, new: object) -> bool:
