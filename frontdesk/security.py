@@ -7,6 +7,7 @@ database (mode 0600), so a stolen database alone does not give them up.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -120,6 +121,32 @@ class Keyring:
             return row.hexdigest()
 
         return fingerprint
+
+    def roster_fingerprints(self, purpose: str) -> Callable[[Sequence[Sequence[str]]], list[str]]:
+        """:meth:`roster_hasher` for many rows at once: the same digests, for less.
+
+        The rows' texts are hashed in a few passes that run in C; when a value holds the
+        separator or bytes that were not UTF-8, the rows go one by one instead.
+        """
+        key = bytes.fromhex(self.digest("roster-row-v1", purpose))
+        keyed = functools.partial(hashlib.blake2b, key=key, digest_size=16)
+        one_by_one = self.roster_hasher(purpose)
+
+        def fingerprints(rows: Sequence[Sequence[str]]) -> list[str]:
+            texts = list(map("\x1f".join, rows))
+            separators = sum(map(len, rows)) - len(rows)
+            if (
+                not rows
+                or min(map(len, rows)) < 2
+                or "\x1f".join(texts).count("\x1f") != separators + len(texts) - 1
+            ):
+                return list(map(one_by_one, rows))
+            try:
+                return [row.hexdigest() for row in map(keyed, map(str.encode, texts))]
+            except UnicodeEncodeError:
+                return list(map(one_by_one, rows))
+
+        return fingerprints
 
     def ssn_last4_digest(self, student_number: str, last4: str) -> str:
         """The stored form of a student's last four SSN digits (salted by student number)."""

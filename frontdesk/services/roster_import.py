@@ -716,8 +716,8 @@ class _Importer:
         self.keyring = uow.runtime.keyring
         self.new_students = _NewRows(self.connection, STUDENTS, _NEW_STUDENT)
         self.new_contacts = _NewRows(self.connection, CONTACTS, _NEW_CONTACT)
-        self.student_digest = self.keyring.roster_hasher("students.csv")
-        self.contact_digest = self.keyring.roster_hasher("contacts.csv")
+        self.student_digests = self.keyring.roster_fingerprints("students.csv")
+        self.contact_digests = self.keyring.roster_fingerprints("contacts.csv")
         self.school_ids: dict[str, int] = {}
         self.had_students = False
         """Whether the district held students before this run (if not, nothing to compare)."""
@@ -815,7 +815,7 @@ class _Importer:
             for batch in _batches(self.connection, sql):
                 known.update(map(itemgetter(0), batch))
         for chunk in chunks:
-            digests = list(map(self.student_digest, chunk.rows))
+            digests = self.student_digests(chunk.rows)
             stored: dict[str, StoredStudent] = {}
             if self.had_students:
                 changed, stored = self._unchanged_students(chunk, digests, known, codes)
@@ -1111,7 +1111,7 @@ class _Importer:
             for batch in _batches(self.connection, sql):
                 by_digest.update(batch)
         for chunk in chunks:
-            digests = list(map(self.contact_digest, chunk.rows))
+            digests = self.contact_digests(chunk.rows)
             stored: dict[ContactKey, StoredContact] = {}
             if self.contacts_before:
                 changed, stored = self._unchanged_contacts(chunk, digests, by_digest)
