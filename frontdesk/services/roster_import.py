@@ -719,8 +719,13 @@ class _Importer:
         self.student_digests = self.keyring.roster_fingerprints("students.csv")
         self.contact_digests = self.keyring.roster_fingerprints("contacts.csv")
         self.school_ids: dict[str, int] = {}
+        self.students_before = 0
+        """The last student id stored before this run (0: none, nothing to compare)."""
         self.had_students = False
-        """Whether the district held students before this run (if not, nothing to compare)."""
+        self.stored_ids: dict[str, int] = {}
+        """The students stored before this run: number -> id."""
+        self.inactive: set[str] = set()
+        """The numbers of those who were inactive."""
         self.seen_line: dict[str, int] = {}
         """Student numbers on a valid row of students.csv -> that row's line."""
         self.in_file: set[str] = set()
@@ -802,18 +807,20 @@ class _Importer:
 
     def students(self) -> None:
         name = "students.csv"
-        self.had_students = self.connection.scalar(select(Student.id).limit(1)) is not None
+        self.students_before = self.connection.scalar(select(func.max(Student.id))) or 0
+        self.had_students = self.students_before > 0
         codes = {id_: code for code, id_ in self.school_ids.items()}
         chunks = _read_chunks(
             self.folder, name, STUDENTS_COLUMNS, self.report, self.progress, self._refused
         )
         # The digests of the rows stored students were last imported from. A digest covers
         # the whole row, student_id included: a row with one of them is that student's.
-        known: set[str] = set()
-        if self.had_students:
-            sql = "SELECT roster_digest FROM students WHERE roster_digest IS NOT NULL"
-            for batch in _batches(self.connection, sql):
-                known.update(map(itemgetter(0), batch))
+        known: set[str | None] = set()
+        sql = "SELECT student_number, id, active, roster_digest FROM students"
+        for batch in _batches(self.connection, sql) if self.had_students else ():
+            self.stored_ids.update(map(itemgetter(0, 1), batch))
+            self.inactive.update(number for number, _, active, _ in batch if not active)
+            known.update(map(itemgetter(3), batch))
         for chunk in chunks:
             digests = self.student_digests(chunk.rows)
             stored: dict[str, StoredStudent] = {}
@@ -825,7 +832,7 @@ class _Importer:
         self.seen_line = {}
 
     def _unchanged_students(
-        self, chunk: _Chunk, digests: list[str], known: set[str], codes: dict[int, str]
+        self, chunk: _Chunk, digests: list[str], known: set[str | None], codes: dict[int, str]
     ) -> tuple[list[int], dict[str, StoredStudent]]:
         """Take the chunk's rows that say what is stored; the places of the others, and the
         stored rows they were compared with.
@@ -1073,19 +1080,22 @@ class _Importer:
     def inactivate_missing(self) -> None:
         """Students on no row of students.csv leave the roster: they become inactive.
 
-        This reads every student once, and keeps the ids of those listed for their contacts.
+        The ids of those listed are kept, for their contacts.
         """
         gone: list[int] = []
-        sql = "SELECT student_number, id, active FROM students"
-        for batch in _batches(self.connection, sql):
-            if self.in_file.issuperset(map(itemgetter(0), batch)):
-                self.student_ids.update(map(itemgetter(0, 1), batch))
-                continue
-            for number, id_, active in batch:
+        if self.in_file.issuperset(self.stored_ids):
+            self.student_ids = self.stored_ids
+        else:
+            for number, id_ in self.stored_ids.items():
                 if number in self.in_file:
                     self.student_ids[number] = id_
-                elif active and number not in self.refused:
+                elif number not in self.inactive and number not in self.refused:
                     gone.append(id_)
+        self.stored_ids = {}
+        # Those added by this run are all listed.
+        sql = f"SELECT student_number, id FROM students WHERE id > {int(self.students_before)}"
+        for batch in _batches(self.connection, sql):
+            self.student_ids.update(batch)
         self.in_file = set()  # from here on, the keys of student_ids
         for chunk in _chunks(iter(gone)):
             self.connection.execute(
