@@ -143,17 +143,27 @@ def _optional_text(name: str, longest: int) -> _Column:
     return _Column(name, each, whole)
 
 
-def _choice(name: str, words: dict[str, Any], reason: Msg) -> _Column:
-    """One of ``words`` (trimmed, any case), as the value it stands for."""
+def _as_is(value: str) -> str:
+    return value
+
+
+def _folded(value: str) -> str:
+    return value.strip().lower()
+
+
+def _choice(
+    name: str, words: dict[str, Any], reason: Msg, fold: Callable[[str], str] = _as_is
+) -> _Column:
+    """One of ``words`` (as written, or once ``fold`` made it so), as what it stands for."""
 
     def each(value: str) -> Any:
-        word = value.strip().lower()
+        word = fold(value)
         if word not in words:
             raise _Refused(reason)
         return words[word]
 
     def whole(values: Sequence[str]) -> list[Any] | None:
-        found = list(map(str.lower, map(str.strip, values)))
+        found = list(map(fold, values))
         if not words.keys() >= set(found):
             return None
         return list(map(words.__getitem__, found))
@@ -165,27 +175,26 @@ _ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _date(name: str) -> _Column:
-    """A date written YYYY-MM-DD, kept as that text (what both databases read)."""
+    """A date written YYYY-MM-DD (nothing around it), kept as that text (what both
+    databases read)."""
     reason = Msg("not a date in the form YYYY-MM-DD")
 
     def each(value: str) -> str:
-        text = value.strip()
         try:
-            if _ISO_DATE.fullmatch(text) and date.fromisoformat(text):
-                return text
+            if _ISO_DATE.fullmatch(value) and date.fromisoformat(value):
+                return value
         except ValueError:
             pass
         raise _Refused(reason)
 
     def whole(values: Sequence[str]) -> list[Any] | None:
-        texts = list(map(str.strip, values))
-        if not all(map(_ISO_DATE.fullmatch, texts)):
+        if not all(map(_ISO_DATE.fullmatch, values)):
             return None
         try:
-            list(map(date.fromisoformat, texts))
+            list(map(date.fromisoformat, values))
         except ValueError:
             return None
-        return texts
+        return list(values)
 
     return _Column(name, each, whole)
 
@@ -274,7 +283,7 @@ CONTACT_CHECKS: Final = (
     _text("relationship", 40),
     _email("email"),
     _optional_text("phone", 40),
-    _choice("portal_access", _TRUE_FALSE, Msg("must be yes or no")),
+    _choice("portal_access", _TRUE_FALSE, Msg("must be yes or no"), _folded),
 )
 
 Problems = dict[int, list[tuple[str, Msg]]]
