@@ -152,6 +152,17 @@ class Keyring:
         """The stored form of a student's last four SSN digits (salted by student number)."""
         return self.digest("ssn4", student_number, last4)
 
+    def ssn_last4_digester(self) -> Callable[[str, str], str]:
+        """:meth:`ssn_last4_digest` for a whole roster: the same digests, for less."""
+        copy = self._hmac.copy
+
+        def ssn_last4_digest(student_number: str, last4: str) -> str:
+            mac = copy()
+            mac.update(f"ssn4\x1f{student_number}\x1f{last4}".encode())
+            return mac.hexdigest()
+
+        return ssn_last4_digest
+
     @property
     def fingerprint(self) -> str:
         """A short public check value: tells whether a key file belongs to a database."""

@@ -26,7 +26,7 @@ import csv
 import gc
 import io
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -143,27 +143,21 @@ def _optional_text(name: str, longest: int) -> _Column:
     return _Column(name, each, whole)
 
 
-def _as_is(value: str) -> str:
-    return value
-
-
-def _folded(value: str) -> str:
-    return value.strip().lower()
-
-
-def _choice(
-    name: str, words: dict[str, Any], reason: Msg, fold: Callable[[str], str] = _as_is
-) -> _Column:
-    """One of ``words`` (as written, or once ``fold`` made it so), as what it stands for."""
+def _choice(name: str, words: dict[str, Any], reason: Msg, *folds: Callable[[str], str]) -> _Column:
+    """One of ``words`` (as written, or once ``folds`` made it so), as what it stands for."""
 
     def each(value: str) -> Any:
-        word = fold(value)
-        if word not in words:
+        for fold in folds:
+            value = fold(value)
+        if value not in words:
             raise _Refused(reason)
-        return words[word]
+        return words[value]
 
     def whole(values: Sequence[str]) -> list[Any] | None:
-        found = list(map(fold, values))
+        found: Iterable[str] = values
+        for fold in folds:
+            found = map(fold, found)
+        found = list(found)
         if not words.keys() >= set(found):
             return None
         return list(map(words.__getitem__, found))
@@ -283,7 +277,7 @@ CONTACT_CHECKS: Final = (
     _text("relationship", 40),
     _email("email"),
     _optional_text("phone", 40),
-    _choice("portal_access", _TRUE_FALSE, Msg("must be yes or no"), _folded),
+    _choice("portal_access", _TRUE_FALSE, Msg("must be yes or no"), str.strip, str.lower),
 )
 
 Problems = dict[int, list[tuple[str, Msg]]]
@@ -725,6 +719,7 @@ class _Importer:
         self.keyring = uow.runtime.keyring
         self.new_students = _NewRows(self.connection, STUDENTS, _NEW_STUDENT)
         self.new_contacts = _NewRows(self.connection, CONTACTS, _NEW_CONTACT)
+        self.ssn_last4_digest = self.keyring.ssn_last4_digester()
         self.student_digests = self.keyring.roster_fingerprints("students.csv")
         self.contact_digests = self.keyring.roster_fingerprints("contacts.csv")
         self.school_ids: dict[str, int] = {}
@@ -950,6 +945,33 @@ class _Importer:
         school_ids = list(map(self.school_ids.get, schools))
         name_keys = _name_keys(first_names, last_names)
         ssn_digests = list(map(self._ssn_digest, numbers, ssns))
+        if (
+            stored.keys().isdisjoint(numbers)
+            and not any(photos)
+            and None not in school_ids
+            and len(set(numbers)) == len(numbers)
+            and self.seen_line.keys().isdisjoint(numbers)
+        ):
+            # The usual chunk of a first import: new students, each once, nothing to look at.
+            self.seen_line.update(zip(numbers, lines, strict=True))
+            self.in_file.update(numbers)
+            new = zip(
+                numbers,
+                school_ids,
+                first_names,
+                last_names,
+                name_keys,
+                born,
+                grades,
+                active,
+                ssn_digests,
+                repeat(False),
+                digests,
+                strict=False,  # repeat() has no end
+            )
+            self.report.students_added += len(numbers)
+            self.new_students.write(list(new))
+            return
         inserts: list[tuple[Any, ...]] = []
         updates: list[dict[str, Any]] = []
         backfill: list[dict[str, Any]] = []
@@ -1018,7 +1040,7 @@ class _Importer:
             self._photos(photo_changes, {n: r.id for n, r in stored.items()})
 
     def _ssn_digest(self, number: str, last4: str | None) -> str | None:
-        return self.keyring.ssn_last4_digest(number, last4) if last4 else None
+        return self.ssn_last4_digest(number, last4) if last4 else None
 
     def _first_row_of(self, number: str, line: int) -> bool:
         """Whether this is the first valid row of the student; a repeat is refused."""
@@ -1238,6 +1260,31 @@ class _Importer:
             columns = [list(compress(column, good)) for column in columns]
             lines, digests = list(compress(lines, good)), list(compress(digests, good))
         numbers, first_names, last_names, relationships, emails, phones, access = columns
+        owners = list(map(self.student_ids.get, numbers))
+        keys = list(zip(owners, first_names, last_names, relationships, strict=True))
+        hashes = list(map(hash, keys))
+        if (
+            None not in owners
+            and stored.keys().isdisjoint(keys)
+            and len(set(hashes)) == len(hashes)
+            and self.added.keys().isdisjoint(hashes)
+        ):
+            # The usual chunk of a first import: new contacts of listed students, each once.
+            self.added.update(zip(hashes, lines, strict=True))
+            new = zip(
+                owners,
+                first_names,
+                last_names,
+                relationships,
+                emails,
+                phones,
+                access,
+                digests,
+                strict=True,
+            )
+            self.report.contacts_added += len(keys)
+            self.new_contacts.write(list(new))
+            return
         inserts: list[tuple[Any, ...]] = []
         updates: list[dict[str, Any]] = []
         backfill: list[dict[str, Any]] = []
@@ -1247,12 +1294,7 @@ class _Importer:
             if number not in self.student_ids:
                 self._unlisted_student(number, line)
                 continue
-            key = (
-                self.student_ids[number],
-                first_names[place],
-                last_names[place],
-                relationships[place],
-            )
+            key = cast(ContactKey, keys[place])  # its student is listed
             old = stored.get(key)
             first = self.matched.get(old.id) if old is not None else self._added_on(key, added)
             if first is not None:
