@@ -6,9 +6,9 @@ name, relationship). A student missing from ``students.csv`` becomes inactive. B
 reported with file, line, column and reason; good rows are imported.
 
 It is built for 400,000 students. Rows are read a chunk at a time and handled a column at a
-time: each column of a chunk is checked and converted in a few passes that run in C (a value
-at a time only when some value is bad, to tell which), rows equal to what is stored cost no
-write, and new rows go in with bulk inserts (``COPY`` on PostgreSQL) as plain tuples.
+time: each column of a chunk is checked and converted in a few passes that run in C (see
+``roster_checks``), rows equal to what is stored cost no write, and new rows go in as plain
+tuples with bulk inserts (one ``COPY`` kept open from chunk to chunk on PostgreSQL).
 Everything happens in one transaction, so a strict or dry run rolls back whole and a failure
 leaves the roster as it was.
 
@@ -25,8 +25,7 @@ import codecs
 import csv
 import gc
 import io
-import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,7 +43,14 @@ from frontdesk.i18n import Msg
 from frontdesk.names import fold_name
 from frontdesk.roster import CONTACTS_COLUMNS, FILES, SCHOOLS_COLUMNS, STUDENTS_COLUMNS
 from frontdesk.services.audit import Actor, AuditAction, record
-from frontdesk.services.registration import is_email, normalize_email
+from frontdesk.services.registration import normalize_email
+from frontdesk.services.roster_checks import (
+    CONTACT_CHECKS,
+    SCHOOL_CHECKS,
+    STUDENT_CHECKS,
+    Problems,
+    checked,
+)
 
 CHUNK: Final = 5000
 """Rows read, compared and written together: big enough for bulk statements, small enough
@@ -61,249 +67,6 @@ PHOTO_TYPES: Final = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image
 
 Progress = Callable[[str, int, int], None]
 """``progress(file name, bytes read, file size)``, called now and then while reading."""
-
-
-# --- what a column holds ---------------------------------------------------------------------
-
-
-class _Refused(Exception):
-    """A value its column does not take, and why."""
-
-    def __init__(self, reason: Msg) -> None:
-        super().__init__(reason.msgid)
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class _Column:
-    """How a column's values are checked and converted.
-
-    ``each`` takes one value and raises :class:`_Refused`; ``whole`` takes a chunk's column
-    in a few passes that run in C and returns ``None`` when some value is bad, which then
-    takes the column value by value to tell which and why. Both give the same values.
-    """
-
-    name: str
-    each: Callable[[str], Any]
-    whole: Callable[[Sequence[str]], list[Any] | None]
-
-
-def _empty() -> Msg:
-    return Msg("must not be empty")
-
-
-def _too_long(longest: int) -> Msg:
-    return Msg("too long (at most {n} characters)", n=longest)
-
-
-_SPACE: Final = re.compile(r"\s")
-
-
-def _text(name: str, longest: int, *, spaces: bool = True) -> _Column:
-    """Text, trimmed, that must be filled in (and, without ``spaces``, be one word)."""
-
-    def each(value: str) -> str:
-        text = value.strip()
-        if not text:
-            raise _Refused(_empty())
-        if len(text) > longest:
-            raise _Refused(_too_long(longest))
-        if not spaces and _SPACE.search(text):
-            raise _Refused(Msg("must be filled in, without spaces"))
-        return text
-
-    def whole(values: Sequence[str]) -> list[Any] | None:
-        texts = list(map(str.strip, values))
-        lengths = set(map(len, texts))
-        if 0 in lengths or max(lengths) > longest:
-            return None
-        if not spaces and _SPACE.search("/".join(texts)):
-            return None
-        return texts
-
-    return _Column(name, each, whole)
-
-
-def _optional_text(name: str, longest: int) -> _Column:
-    """Text, trimmed, or ``None`` when the cell is empty."""
-
-    def each(value: str) -> str | None:
-        if value == "":
-            return None
-        text = value.strip()
-        if len(text) > longest:
-            raise _Refused(_too_long(longest))
-        return text
-
-    def whole(values: Sequence[str]) -> list[Any] | None:
-        if max(map(len, values)) > longest:
-            return None
-        return [value.strip() if value else None for value in values]
-
-    return _Column(name, each, whole)
-
-
-def _choice(name: str, words: dict[str, Any], reason: Msg, *folds: Callable[[str], str]) -> _Column:
-    """One of ``words`` (as written, or once ``folds`` made it so), as what it stands for."""
-
-    def each(value: str) -> Any:
-        for fold in folds:
-            value = fold(value)
-        if value not in words:
-            raise _Refused(reason)
-        return words[value]
-
-    def whole(values: Sequence[str]) -> list[Any] | None:
-        found: Iterable[str] = values
-        for fold in folds:
-            found = map(fold, found)
-        found = list(found)
-        if not words.keys() >= set(found):
-            return None
-        return list(map(words.__getitem__, found))
-
-    return _Column(name, each, whole)
-
-
-_ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _date(name: str) -> _Column:
-    """A date written YYYY-MM-DD (nothing around it), kept as that text (what both
-    databases read)."""
-    reason = Msg("not a date in the form YYYY-MM-DD")
-
-    def each(value: str) -> str:
-        try:
-            if _ISO_DATE.fullmatch(value) and date.fromisoformat(value):
-                return value
-        except ValueError:
-            pass
-        raise _Refused(reason)
-
-    def whole(values: Sequence[str]) -> list[Any] | None:
-        if not all(map(_ISO_DATE.fullmatch, values)):
-            return None
-        try:
-            list(map(date.fromisoformat, values))
-        except ValueError:
-            return None
-        return list(values)
-
-    return _Column(name, each, whole)
-
-
-_FOUR_DIGITS: Final = re.compile(r"\d{4}")
-
-
-def _last4(name: str) -> _Column:
-    """The last four SSN digits, or ``None`` when the cell is empty."""
-
-    def each(value: str) -> str | None:
-        if value == "":
-            return None
-        if not _FOUR_DIGITS.fullmatch(digits := value.strip()):
-            raise _Refused(Msg("must be four digits, or empty"))
-        return digits
-
-    def whole(values: Sequence[str]) -> list[Any] | None:
-        # \d is any decimal digit, as str.isdecimal tells them.
-        if not set(map(len, values)) <= {0, 4} or not "".join(values).isdecimal():
-            return None if any(values) else [None] * len(values)
-        return [value or None for value in values]
-
-    return _Column(name, each, whole)
-
-
-def _photo(name: str) -> _Column:
-    """A photo's path, or ``None`` (the file itself is looked at for good rows only)."""
-
-    def each(value: str) -> str | None:
-        return value.strip() if value else None
-
-    def whole(values: Sequence[str]) -> list[Any] | None:
-        return None if any(values) else [None] * len(values)
-
-    return _Column(name, each, whole)
-
-
-def _email(name: str) -> _Column:
-    """An email address, lower-cased, or ``None`` when the cell is empty."""
-
-    def each(value: str) -> str | None:
-        email = normalize_email(value)
-        if not email:
-            return None
-        if not is_email(email):
-            raise _Refused(Msg("not an email address"))
-        if len(email) > 254:
-            raise _Refused(_too_long(254))
-        return email
-
-    def whole(values: Sequence[str]) -> list[Any] | None:
-        emails = list(map(normalize_email, values))
-        if max(map(len, emails)) > 254 or not all(map(is_email, filter(None, emails))):
-            return None
-        return [email or None for email in emails]
-
-    return _Column(name, each, whole)
-
-
-_YES_NO: Final = {"yes": True, "no": False}
-# Also the other words for true and false that the import took before it read yes and no
-# itself (pydantic's): a district whose SIS writes them keeps working.
-_TRUE_FALSE: Final = {
-    **_YES_NO,
-    **dict.fromkeys(("1", "on", "t", "true", "y"), True),
-    **dict.fromkeys(("0", "off", "f", "false", "n"), False),
-}
-
-SCHOOL_CHECKS: Final = (_text("school_id", 20), _text("name", 200))
-STUDENT_CHECKS: Final = (
-    _text("student_id", 20, spaces=False),
-    _text("school_id", 20),
-    _text("first_name", 100),
-    _text("last_name", 100),
-    _date("birthdate"),
-    _text("grade", 8),
-    _choice("status", {"active": True, "inactive": False}, Msg("must be active or inactive")),
-    _last4("ssn_last4"),
-    _photo("photo"),
-)
-CONTACT_CHECKS: Final = (
-    _text("student_id", 20),
-    _text("first_name", 100),
-    _text("last_name", 100),
-    _text("relationship", 40),
-    _email("email"),
-    _optional_text("phone", 40),
-    _choice("portal_access", _TRUE_FALSE, Msg("must be yes or no"), str.strip, str.lower),
-)
-
-Problems = dict[int, list[tuple[str, Msg]]]
-"""The problems of a chunk's bad rows, by the row's place in the chunk: ``(column, why)``."""
-
-
-def _checked(
-    checks: Sequence[_Column], rows: Sequence[Sequence[str]]
-) -> tuple[list[list[Any]], Problems]:
-    """The rows' values checked and converted, a column at a time, and what is wrong where."""
-    if not rows:
-        return [[] for _ in checks], {}
-    converted: list[list[Any]] = []
-    problems: Problems = {}
-    for check, values in zip(checks, zip(*rows, strict=True), strict=True):
-        column = check.whole(values)
-        if column is None:
-            column = []
-            for place, value in enumerate(values):
-                try:
-                    column.append(check.each(value))
-                except _Refused as refused:
-                    problems.setdefault(place, []).append((check.name, refused.reason))
-                    column.append(None)
-        converted.append(column)
-    return converted, problems
 
 
 # --- what the import reports -----------------------------------------------------------------
@@ -781,7 +544,7 @@ class _Importer:
         }
         seen: dict[str, int] = {}
         for chunk in _read_chunks(self.folder, name, SCHOOLS_COLUMNS, self.report, self.progress):
-            (codes, names), problems = _checked(SCHOOL_CHECKS, chunk.rows)
+            (codes, names), problems = checked(SCHOOL_CHECKS, chunk.rows)
             good = self._reject_rows(name, chunk, problems)
             for line, code, school_name in compress(
                 zip(chunk.lines, codes, names, strict=True), good
@@ -935,7 +698,7 @@ class _Importer:
     ) -> None:
         """Check the rows that differ from what is stored; insert or update the good ones."""
         name = "students.csv"
-        columns, problems = _checked(STUDENT_CHECKS, chunk.rows)
+        columns, problems = checked(STUDENT_CHECKS, chunk.rows)
         lines = chunk.lines
         if problems:
             good = self._reject_rows(name, chunk, problems)
@@ -1253,7 +1016,7 @@ class _Importer:
     ) -> None:
         """Check the rows that differ from what is stored; insert or update the good ones."""
         name = "contacts.csv"
-        columns, problems = _checked(CONTACT_CHECKS, chunk.rows)
+        columns, problems = checked(CONTACT_CHECKS, chunk.rows)
         lines = chunk.lines
         if problems:
             good = self._reject_rows(name, chunk, problems)
