@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import compress, repeat
+from itertools import compress, islice, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Final, NamedTuple, TypeVar, cast
@@ -1198,19 +1198,36 @@ def _select_in(connection: Connection, sql: str, values: Sequence[object]) -> li
 
 
 def _batches(connection: Connection, sql: str) -> Iterator[list[tuple[Any, ...]]]:
-    """The rows of ``sql`` a batch at a time (a server-side cursor on PostgreSQL)."""
+    """The rows of ``sql`` a batch at a time, without holding them all."""
     driver: Any = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
-        cursor = driver.cursor(name="frontdesk_roster_stream")
-        cursor.itersize = STREAM_BATCH
-    else:
-        cursor = driver.cursor()
+        yield from _postgresql_batches(driver, sql)
+        return
+    cursor = driver.cursor()
     try:
         cursor.execute(sql)
         while batch := cursor.fetchmany(STREAM_BATCH):
             yield batch
     finally:
         cursor.close()
+
+
+def _postgresql_batches(driver: Any, sql: str) -> Iterator[list[tuple[Any, ...]]]:
+    """The server sends the rows in chunks while they are taken (libpq 17's chunked mode),
+    or, with an older libpq, a server-side cursor fetches them a batch at a time."""
+    from psycopg import capabilities
+
+    if capabilities.has_stream_chunked():
+        with driver.cursor() as cursor:
+            rows = cursor.stream(sql, size=STREAM_BATCH)
+            while batch := list(islice(rows, STREAM_BATCH)):
+                yield batch
+        return
+    with driver.cursor(name="frontdesk_roster_stream") as cursor:
+        cursor.itersize = STREAM_BATCH
+        cursor.execute(sql)
+        while batch := cursor.fetchmany(STREAM_BATCH):
+            yield batch
 
 
 def _stream(connection: Connection, sql: str) -> Iterator[tuple[Any, ...]]:
