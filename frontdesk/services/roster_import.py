@@ -251,82 +251,106 @@ def _read_chunks(
         reorder = None if exact else itemgetter(*positions)
         # Most files are clean: checking the bytes once up front spares a check on every row.
         check_bytes = not _is_utf8(folder / name)
-        chunk = _Chunk()
-        add_line, add_row = chunk.lines.append, chunk.rows.append
-        rows = iter(reader)
-        while True:
-            try:
-                for row in rows:
-                    if len(row) != width:
-                        if row:
-                            _refuse_width(
-                                name,
-                                reader.line_num,
-                                row,
-                                columns,
-                                positions,
-                                width,
-                                report,
-                                refused,
-                            )
-                        continue
-                    if check_bytes and any(_not_utf8(row[i]) for i in positions):
-                        bad = next(
-                            c for c, i in zip(columns, positions, strict=True) if _not_utf8(row[i])
-                        )
-                        if refused is not None:
-                            refused(
-                                {
-                                    c: row[i]
-                                    for c, i in zip(columns, positions, strict=True)
-                                    if not _not_utf8(row[i])
-                                }
-                            )
-                        report.reject(name, reader.line_num, bad, Msg("bytes that are not UTF-8"))
-                        continue
-                    add_line(reader.line_num)
-                    add_row(row)
-                    if len(chunk.lines) == CHUNK:
-                        if progress is not None:
-                            progress(name, raw.tell(), size)
-                        yield chunk.in_order(reorder)
-                        chunk = _Chunk()
-                        add_line, add_row = chunk.lines.append, chunk.rows.append
-                break
-            except csv.Error as error:
-                reason = Msg("not a readable CSV row: {reason}", reason=str(error))
-                report.reject(name, reader.line_num, "", reason)
-        if chunk.rows:
+        sift = _Sift(name, columns, positions, width, check_bytes, report, refused)
+        errors: list[tuple[int, str]] = []
+        records = _records(reader, errors)
+        start = reader.line_num
+        while rows := list(islice(records, CHUNK)):
+            end = reader.line_num
+            if (
+                end - start == len(rows)
+                and not check_bytes
+                and None not in rows
+                and set(map(len, cast(list[list[str]], rows))) == {width}
+            ):
+                # The usual stretch: a line a row, each row whole.
+                chunk = _Chunk(list(range(start + 1, end + 1)), cast(list[Sequence[str]], rows))
+            else:
+                chunk = sift(rows, start, errors)
+            start = end
+            if progress is not None:
+                progress(name, raw.tell(), size)
             yield chunk.in_order(reorder)
         if progress is not None:
             progress(name, size, size)
 
 
-def _refuse_width(
-    name: str,
-    line: int,
-    row: list[str],
-    columns: Sequence[str],
-    positions: Sequence[int],
-    width: int,
-    report: ImportReport,
-    refused: Callable[[dict[str, str]], None] | None,
-) -> None:
-    """A row with more or fewer values than the header has names."""
-    if refused is not None:
-        refused(
-            {
-                c: row[i]
-                for c, i in zip(columns, positions, strict=True)
-                if i < len(row) and not _not_utf8(row[i])
-            }
+def _records(reader: Any, errors: list[tuple[int, str]]) -> Iterator[list[str] | None]:
+    """The reader's rows, and ``None`` for each record it cannot read (its line and why are
+    added to ``errors``): the reader goes on with the next line."""
+    while True:
+        try:
+            yield from reader
+            return
+        except csv.Error as error:
+            errors.append((reader.line_num, str(error)))
+            yield None
+
+
+@dataclass(frozen=True)
+class _Sift:
+    """Takes the good rows of an untidy stretch of a file, with the line each ends on (rows
+    over several lines, blank lines, unreadable records); refuses rows of the wrong width or
+    with bytes that are not UTF-8."""
+
+    name: str
+    columns: Sequence[str]
+    positions: Sequence[int]
+    width: int
+    check_bytes: bool
+    report: ImportReport
+    refused: Callable[[dict[str, str]], None] | None
+
+    def __call__(
+        self, rows: list[list[str] | None], start: int, errors: list[tuple[int, str]]
+    ) -> _Chunk:
+        chunk = _Chunk()
+        line = start
+        for row in rows:
+            if row is None:
+                line, why = errors.pop(0)
+                reason = Msg("not a readable CSV row: {reason}", reason=why)
+                self.report.reject(self.name, line, "", reason)
+                continue
+            line += 1 + _line_breaks(row)
+            if len(row) != self.width:
+                if row:
+                    self._refuse_width(line, row)
+            elif self.check_bytes and any(_not_utf8(row[i]) for i in self.positions):
+                self._refuse_bytes(line, row)
+            else:
+                chunk.lines.append(line)
+                chunk.rows.append(row)
+        return chunk
+
+    def _readable(self, row: list[str]) -> dict[str, str]:
+        return {
+            c: row[i]
+            for c, i in zip(self.columns, self.positions, strict=True)
+            if i < len(row) and not _not_utf8(row[i])
+        }
+
+    def _refuse_width(self, line: int, row: list[str]) -> None:
+        """A row with more or fewer values than the header has names."""
+        if self.refused is not None:
+            self.refused(self._readable(row))
+        found, expected = len(row), self.width
+        reason = Msg(
+            "{found} values where the header has {expected}", found=found, expected=expected
         )
-    report.reject(
-        name,
-        line,
-        "",
-        Msg("{found} values where the header has {expected}", found=len(row), expected=width),
-    )
+        self.report.reject(self.name, line, "", reason)
+
+    def _refuse_bytes(self, line: int, row: list[str]) -> None:
+        pairs = zip(self.columns, self.positions, strict=True)
+        bad = next(c for c, i in pairs if _not_utf8(row[i]))
+        if self.refused is not None:
+            self.refused(self._readable(row))
+        self.report.reject(self.name, line, bad, Msg("bytes that are not UTF-8"))
+
+
+def _line_breaks(row: list[str]) -> int:
+    """The line breaks inside the row's values (CR LF is one): each ends a line of the file."""
+    return sum(v.count("\n") + v.count("\r") - v.count("\r\n") for v in row)
 
 
 def _is_utf8(path: Path) -> bool:
