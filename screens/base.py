@@ -52,6 +52,10 @@ class BaseScreen(Screen[T]):
     time the footer asks for them, so a language switch shows at once.
     """
 
+    visit = 0
+    """Counts the times a kept screen was emptied for its next use: a service's answer is
+    shown only to the visit that asked for it."""
+
     _styled_with: tuple[int, int, int] | None = None
     """The app's CSS this screen's widgets were last styled with (see ``_css_state``)."""
 
@@ -108,12 +112,14 @@ class BaseScreen(Screen[T]):
         With ``exclusive``, a newer call in the same group supersedes this one: a thread
         cannot be stopped, but the superseded result is dropped instead of shown (for reads).
         An answer that arrives after this screen left the stack (a kiosk wiped when idle, a
-        clerk who went back) is dropped too: it belongs to nobody now.
+        clerk who went back) is dropped too, even when the screen is back for a new visit: it
+        belongs to nobody now.
         """
+        visit = self.visit
 
         def still_shown(callback: Callable[[V], None]) -> Callable[[V], None]:
             def answer(value: V) -> None:
-                if self in self.app.screen_stack:
+                if self in self.app.screen_stack and self.visit == visit:
                     callback(value)
 
             return answer

@@ -5,10 +5,12 @@ duplicates: students are matched by ``student_id``, contacts by (student, first 
 name, relationship). A student missing from ``students.csv`` becomes inactive. Bad rows are
 reported with file, line, column and reason; good rows are imported.
 
-It is built for 400,000 students: rows are read and compared chunk by chunk against what is
-stored (unchanged rows cost no write), new rows go in with bulk inserts (``COPY`` on
-PostgreSQL), and everything happens in one transaction, so a strict or dry run rolls back
-whole and a failure leaves the roster as it was.
+It is built for 400,000 students. Rows are read a chunk at a time and handled a column at a
+time: each column of a chunk is checked and converted in a few passes that run in C (see
+``roster_checks``), rows equal to what is stored cost no write, and new rows go in as plain
+tuples with bulk inserts (one ``COPY`` kept open from chunk to chunk on PostgreSQL).
+Everything happens in one transaction, so a strict or dry run rolls back whole and a failure
+leaves the roster as it was.
 
 Each stored row keeps a keyed digest of the CSV row it was last imported from
 (``roster_digest``, see ``Keyring.roster_hasher``): a row read again with the same digest is
@@ -22,30 +24,40 @@ from __future__ import annotations
 import codecs
 import csv
 import gc
-import hashlib
 import io
-from collections.abc import Callable, Collection, Generator, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import compress, islice, repeat
+from operator import itemgetter
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal, NamedTuple, TypeVar, cast
+from typing import Any, Final, NamedTuple, TypeVar, cast
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
-from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, exists, func, insert, select, update
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import Contact, School, Student, StudentPhoto
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.i18n import Msg
-from frontdesk.names import search_key
+from frontdesk.names import fold_name
 from frontdesk.roster import CONTACTS_COLUMNS, FILES, SCHOOLS_COLUMNS, STUDENTS_COLUMNS
 from frontdesk.services.audit import Actor, AuditAction, record
-from frontdesk.services.registration import is_email, normalize_email
+from frontdesk.services.registration import normalize_email
+from frontdesk.services.roster_checks import (
+    CONTACT_CHECKS,
+    SCHOOL_CHECKS,
+    STUDENT_CHECKS,
+    Problems,
+    checked,
+)
 
 CHUNK: Final = 5000
 """Rows read, compared and written together: big enough for bulk statements, small enough
 to keep memory flat and to stay under SQLite's limit of bound parameters."""
+
+STREAM_BATCH: Final = 50_000
+"""Rows fetched at a time when a whole table is read: few round trips, a few MB at most."""
 
 MAX_PHOTO_BYTES: Final = 2 * 1024 * 1024
 MAX_PROBLEMS_KEPT: Final = 10_000
@@ -55,111 +67,6 @@ PHOTO_TYPES: Final = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image
 
 Progress = Callable[[str, int, int], None]
 """``progress(file name, bytes read, file size)``, called now and then while reading."""
-
-
-# --- what a row holds ------------------------------------------------------------------------
-
-
-def _iso_date(value: object) -> object:
-    # pydantic would also take a Unix timestamp; the roster format says YYYY-MM-DD only.
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value) if len(value) == 10 else value
-        except ValueError:
-            return value
-    return value
-
-
-def _blank_is_none(value: object) -> object:
-    return None if value == "" else value
-
-
-def _yes_no(value: object) -> object:
-    if isinstance(value, str) and value.strip().lower() in {"yes", "no"}:
-        return value.strip().lower() == "yes"
-    return value
-
-
-def _email(value: object) -> object:
-    if isinstance(value, str):
-        if value.strip() == "":
-            return None
-        email = normalize_email(value)
-        if not is_email(email):
-            raise ValueError("not an email")
-        return email
-    return value
-
-
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-
-
-class _Row(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore", strict=False)
-
-
-class SchoolRow(_Row):
-    """A row of ``schools.csv``."""
-
-    school_id: Annotated[str, Field(min_length=1, max_length=20)]
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-
-
-class StudentRow(_Row):
-    """A row of ``students.csv``."""
-
-    student_id: Annotated[str, Field(min_length=1, max_length=20, pattern=r"^\S+$")]
-    school_id: Annotated[str, Field(min_length=1, max_length=20)]
-    first_name: Annotated[str, Field(min_length=1, max_length=100)]
-    last_name: Annotated[str, Field(min_length=1, max_length=100)]
-    birthdate: IsoDate
-    grade: Annotated[str, Field(min_length=1, max_length=8)]
-    status: Literal["active", "inactive"]
-    ssn_last4: Annotated[
-        Annotated[str, Field(pattern=r"^\d{4}$")] | None, BeforeValidator(_blank_is_none)
-    ]
-    photo: Annotated[str | None, BeforeValidator(_blank_is_none)] = None
-
-
-class ContactRow(_Row):
-    """A row of ``contacts.csv``."""
-
-    student_id: Annotated[str, Field(min_length=1, max_length=20)]
-    first_name: Annotated[str, Field(min_length=1, max_length=100)]
-    last_name: Annotated[str, Field(min_length=1, max_length=100)]
-    relationship: Annotated[str, Field(min_length=1, max_length=40)]
-    email: Annotated[Annotated[str, Field(max_length=254)] | None, BeforeValidator(_email)]
-    phone: Annotated[Annotated[str, Field(max_length=40)] | None, BeforeValidator(_blank_is_none)]
-    portal_access: Annotated[bool, BeforeValidator(_yes_no)]
-
-
-# Our own words for pydantic's English, by column, for the reasons a row is refused.
-_EXPECTED: Final = {
-    "birthdate": Msg("not a date in the form YYYY-MM-DD"),
-    "status": Msg("must be active or inactive"),
-    "ssn_last4": Msg("must be four digits, or empty"),
-    "portal_access": Msg("must be yes or no"),
-    "email": Msg("not an email address"),
-    "student_id": Msg("must be filled in, without spaces"),
-}
-
-
-def _reasons(error: ValidationError) -> list[tuple[str, Msg]]:
-    """``(column, reason)`` for each problem pydantic found in a row."""
-    reasons = []
-    for problem in error.errors():
-        column = str(problem["loc"][0]) if problem["loc"] else ""
-        kind = problem["type"]
-        if kind == "string_too_short":
-            reason = Msg("must not be empty")
-        elif kind == "string_too_long":
-            reason = Msg(
-                "too long (at most {n} characters)", n=problem.get("ctx", {}).get("max_length")
-            )
-        else:
-            reason = _EXPECTED.get(column, Msg("not a valid value"))
-        reasons.append((column, reason))
-    return reasons
 
 
 # --- what the import reports -----------------------------------------------------------------
@@ -255,15 +162,21 @@ class _Discard(Exception):
 
 
 @dataclass
-class _Line:
-    """A row as read: its line number and its values in the file's contract order."""
+class _Chunk:
+    """Rows as read, their values in the file's contract order, and the line each ends on."""
 
-    number: int
-    values: list[str]
-    columns: Sequence[str]
+    lines: list[int] = field(default_factory=list)
+    rows: list[Sequence[str]] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, str]:
-        return dict(zip(self.columns, self.values, strict=True))
+    def in_order(self, reorder: Callable[[Sequence[str]], Sequence[str]] | None) -> _Chunk:
+        """The chunk with each row's values in the contract's order (``reorder`` a row)."""
+        if reorder is not None:
+            self.rows = list(map(reorder, self.rows))
+        return self
+
+    def only(self, places: Sequence[int]) -> _Chunk:
+        """The rows at ``places``, in that order."""
+        return _Chunk([self.lines[i] for i in places], [self.rows[i] for i in places])
 
 
 # Where each column sits in a row (the contract's order, whatever the file's header order).
@@ -271,109 +184,173 @@ S_ID, S_SCHOOL, S_FIRST, S_LAST, S_BORN, S_GRADE, S_STATUS, S_SSN, S_PHOTO = ran
 C_STUDENT, C_FIRST, C_LAST, C_RELATIONSHIP, C_EMAIL, C_PHONE, C_ACCESS = range(7)
 
 
-def _rows(
+def _header(name: str, reader: Any, columns: Sequence[str]) -> list[int]:
+    """Where each of ``columns`` sits in the file's header row; a file without them is refused."""
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise RosterFileError(RowProblem(name, 1, "", Msg("the file is empty"))) from None
+    except csv.Error as error:
+        raise RosterFileError(
+            RowProblem(name, 1, "", Msg("not a readable CSV file: {reason}", reason=str(error)))
+        ) from None
+    header = [h.strip().lower() for h in header]
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise RosterFileError(
+            RowProblem(
+                name,
+                1,
+                ", ".join(missing),
+                Msg(
+                    "the header lacks these columns; expected: {columns}",
+                    columns=", ".join(columns),
+                ),
+            )
+        )
+    return [header.index(c) for c in columns] + [len(header)]
+
+
+def _open_csv(folder: Path, name: str) -> tuple[io.BufferedReader, Any]:
+    path = folder / name
+    if not path.is_file():
+        raise RosterFileError(RowProblem(name, 0, "", Msg("the file is missing")))
+    raw = path.open("rb")
+    # surrogateescape keeps reading past bad bytes, so the row (not the file) is refused.
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    return raw, csv.reader(text)
+
+
+def _first_row(folder: Path, name: str, columns: Sequence[str]) -> list[str] | None:
+    """Check the header of a file; its first row, unchecked (enough to tell it is not empty)."""
+    raw, reader = _open_csv(folder, name)
+    with raw:
+        _header(name, reader, columns)
+        return next(reader, None)
+
+
+def _read_chunks(
     folder: Path,
     name: str,
     columns: Sequence[str],
     report: ImportReport,
     progress: Progress | None,
     refused: Callable[[dict[str, str]], None] | None = None,
-    *,
-    header_only: bool = False,
-) -> Generator[_Line]:
-    """The rows of one file as ``{column: text}``; bytes that are not UTF-8 reject the row.
-
-    ``header_only`` checks the header and yields at most the first row, unchecked: enough to
-    know the file is usable and not empty.
+) -> Iterator[_Chunk]:
+    """The rows of one file, a chunk at a time; bytes that are not UTF-8 reject the row.
 
     ``refused`` hears what could be read of each row refused here, so the importer can leave
     that row's student alone.
     """
-    path = folder / name
-    if not path.is_file():
-        raise RosterFileError(RowProblem(name, 0, "", Msg("the file is missing")))
-    size = path.stat().st_size
-    with path.open("rb") as raw:
-        # surrogateescape keeps reading past bad bytes, so the row (not the file) is refused.
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        reader = csv.reader(text)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise RosterFileError(RowProblem(name, 1, "", Msg("the file is empty"))) from None
-        except csv.Error as error:
-            raise RosterFileError(
-                RowProblem(name, 1, "", Msg("not a readable CSV file: {reason}", reason=str(error)))
-            ) from None
-        header = [h.strip().lower() for h in header]
-        missing = [c for c in columns if c not in header]
-        if missing:
-            raise RosterFileError(
-                RowProblem(
-                    name,
-                    1,
-                    ", ".join(missing),
-                    Msg(
-                        "the header lacks these columns; expected: {columns}",
-                        columns=", ".join(columns),
-                    ),
-                )
-            )
-        index = [(c, header.index(c)) for c in columns]
-        positions = [i for _, i in index]
-        in_order = positions == list(range(len(columns)))
-        width = len(header)
-        if header_only:
-            first = next(reader, None)
-            if first is not None:
-                yield _Line(reader.line_num, first, columns)
-            return
+    raw, reader = _open_csv(folder, name)
+    with raw:
+        *positions, width = _header(name, reader, columns)
+        size = (folder / name).stat().st_size
+        # The values in the contract's order, when the header has them in another.
+        exact = positions == list(range(width))
+        reorder = None if exact else itemgetter(*positions)
         # Most files are clean: checking the bytes once up front spares a check on every row.
-        check_bytes = not _is_utf8(path)
-        rows = iter(reader)
-        count = 0
-        while True:
-            try:
-                for row in rows:
-                    count += 1
-                    if progress is not None and count % CHUNK == 0:
-                        progress(name, raw.tell(), size)
-                    if len(row) != width:
-                        if not row:
-                            continue
-                        if refused is not None:
-                            refused(
-                                {
-                                    c: row[i]
-                                    for c, i in index
-                                    if i < len(row) and not _not_utf8(row[i])
-                                }
-                            )
-                        report.reject(
-                            name,
-                            reader.line_num,
-                            "",
-                            Msg(
-                                "{found} values where the header has {expected}",
-                                found=len(row),
-                                expected=width,
-                            ),
-                        )
-                        continue
-                    if check_bytes and any(_not_utf8(row[i]) for i in positions):
-                        bad = next(c for c, i in index if _not_utf8(row[i]))
-                        if refused is not None:
-                            refused({c: row[i] for c, i in index if not _not_utf8(row[i])})
-                        report.reject(name, reader.line_num, bad, Msg("bytes that are not UTF-8"))
-                        continue
-                    values = row[: len(columns)] if in_order else [row[i] for i in positions]
-                    yield _Line(reader.line_num, values, columns)
-                break
-            except csv.Error as error:
-                reason = Msg("not a readable CSV row: {reason}", reason=str(error))
-                report.reject(name, reader.line_num, "", reason)
+        check_bytes = not _is_utf8(folder / name)
+        sift = _Sift(name, columns, positions, width, check_bytes, report, refused)
+        errors: list[tuple[int, str]] = []
+        records = _records(reader, errors)
+        start = reader.line_num
+        while rows := list(islice(records, CHUNK)):
+            end = reader.line_num
+            if (
+                end - start == len(rows)
+                and not check_bytes
+                and None not in rows
+                and set(map(len, cast(list[list[str]], rows))) == {width}
+            ):
+                # The usual stretch: a line a row, each row whole.
+                chunk = _Chunk(list(range(start + 1, end + 1)), cast(list[Sequence[str]], rows))
+            else:
+                chunk = sift(rows, start, errors)
+            start = end
+            if progress is not None:
+                progress(name, raw.tell(), size)
+            yield chunk.in_order(reorder)
         if progress is not None:
             progress(name, size, size)
+
+
+def _records(reader: Any, errors: list[tuple[int, str]]) -> Iterator[list[str] | None]:
+    """The reader's rows, and ``None`` for each record it cannot read (its line and why are
+    added to ``errors``): the reader goes on with the next line."""
+    while True:
+        try:
+            yield from reader
+            return
+        except csv.Error as error:
+            errors.append((reader.line_num, str(error)))
+            yield None
+
+
+@dataclass(frozen=True)
+class _Sift:
+    """Takes the good rows of an untidy stretch of a file, with the line each ends on (rows
+    over several lines, blank lines, unreadable records); refuses rows of the wrong width or
+    with bytes that are not UTF-8."""
+
+    name: str
+    columns: Sequence[str]
+    positions: Sequence[int]
+    width: int
+    check_bytes: bool
+    report: ImportReport
+    refused: Callable[[dict[str, str]], None] | None
+
+    def __call__(
+        self, rows: list[list[str] | None], start: int, errors: list[tuple[int, str]]
+    ) -> _Chunk:
+        chunk = _Chunk()
+        line = start
+        for row in rows:
+            if row is None:
+                line, why = errors.pop(0)
+                reason = Msg("not a readable CSV row: {reason}", reason=why)
+                self.report.reject(self.name, line, "", reason)
+                continue
+            line += 1 + _line_breaks(row)
+            if len(row) != self.width:
+                if row:
+                    self._refuse_width(line, row)
+            elif self.check_bytes and any(_not_utf8(row[i]) for i in self.positions):
+                self._refuse_bytes(line, row)
+            else:
+                chunk.lines.append(line)
+                chunk.rows.append(row)
+        return chunk
+
+    def _readable(self, row: list[str]) -> dict[str, str]:
+        return {
+            c: row[i]
+            for c, i in zip(self.columns, self.positions, strict=True)
+            if i < len(row) and not _not_utf8(row[i])
+        }
+
+    def _refuse_width(self, line: int, row: list[str]) -> None:
+        """A row with more or fewer values than the header has names."""
+        if self.refused is not None:
+            self.refused(self._readable(row))
+        found, expected = len(row), self.width
+        reason = Msg(
+            "{found} values where the header has {expected}", found=found, expected=expected
+        )
+        self.report.reject(self.name, line, "", reason)
+
+    def _refuse_bytes(self, line: int, row: list[str]) -> None:
+        pairs = zip(self.columns, self.positions, strict=True)
+        bad = next(c for c, i in pairs if _not_utf8(row[i]))
+        if self.refused is not None:
+            self.refused(self._readable(row))
+        self.report.reject(self.name, line, bad, Msg("bytes that are not UTF-8"))
+
+
+def _line_breaks(row: list[str]) -> int:
+    """The line breaks inside the row's values (CR LF is one): each ends a line of the file."""
+    return sum(v.count("\n") + v.count("\r") - v.count("\r\n") for v in row)
 
 
 def _is_utf8(path: Path) -> bool:
@@ -397,27 +374,7 @@ def _not_utf8(value: str) -> bool:
     return False
 
 
-M = TypeVar("M", bound=_Row)
 T = TypeVar("T")
-
-
-def _validated(
-    model: type[M],
-    lines: Iterator[_Line],
-    name: str,
-    report: ImportReport,
-    refused: Callable[[dict[str, str]], None] | None = None,
-) -> Iterator[tuple[int, M]]:
-    for line in lines:
-        try:
-            yield line.number, model.model_validate(line.as_dict())
-        except ValidationError as error:
-            if refused is not None:
-                refused(line.as_dict())
-            reasons = _reasons(error)
-            report.reject(name, line.number, reasons[0][0], reasons[0][1])
-            for column, reason in reasons[1:]:  # one row, one count; every reason shown
-                report.note(name, line.number, column, reason)
 
 
 def _chunks(items: Iterator[T], size: int = CHUNK) -> Iterator[list[T]]:
@@ -440,7 +397,6 @@ def _table(model: type[Any]) -> Table:
 
 STUDENTS = _table(Student)
 CONTACTS = _table(Contact)
-PHOTOS = _table(StudentPhoto)
 _STUDENT_VALUES: Final = (
     "school_id",
     "first_name",
@@ -452,38 +408,93 @@ _STUDENT_VALUES: Final = (
     "ssn_last4_digest",
     "has_photo",
 )
+_NEW_STUDENT: Final = ("student_number", *_STUDENT_VALUES, "roster_digest")
 _CONTACT_VALUES: Final = ("email", "phone", "portal_access")
+_NEW_CONTACT: Final = (
+    "student_id",
+    "first_name",
+    "last_name",
+    "relationship",
+    *_CONTACT_VALUES,
+    "roster_digest",
+)
 
 
-def _bulk_insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` the fastest way each database has: COPY, or one driver executemany.
+class _PageCache:
+    """SQLite's page cache, made bigger while rows are inserted in bulk and given back after.
 
-    Both go past SQLAlchemy's per-row parameter handling, which would cost more than the
-    insert itself; the values are already what the columns hold.
+    Each new row goes into indexes (student numbers, emails...) at scattered places: with
+    the default 2 MB of cache most of those pages are read again for every chunk; 32 MB holds
+    them. A re-import that only reads does not grow it.
     """
-    if not rows:
-        return
-    columns = list(rows[0])
-    names = ", ".join(columns)
-    driver: Any = connection.connection.driver_connection
-    if connection.dialect.name == "postgresql":
-        copying = f"COPY {table.name} ({names}) FROM STDIN"
-        with driver.cursor() as cursor, cursor.copy(copying) as copy:
+
+    BULK_KIB: Final = 32 * 1024
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self._before: int | None = None
+
+    def grow(self) -> None:
+        if self._before is None and self.connection.dialect.name == "sqlite":
+            self._before = int(self.connection.exec_driver_sql("PRAGMA cache_size").scalar_one())
+            self.connection.exec_driver_sql(f"PRAGMA cache_size = -{self.BULK_KIB}")
+
+    def restore(self) -> None:
+        if self._before is not None:
+            self.connection.exec_driver_sql(f"PRAGMA cache_size = {self._before}")
+            self._before = None
+
+
+class _NewRows:
+    """New rows of one table, written a chunk at a time the fastest way each database has.
+
+    On PostgreSQL they go through one COPY that stays open from chunk to chunk: the server
+    stores a chunk while the next one is read and checked (a COPY per chunk would wait for
+    it). Nothing else can use the connection meanwhile: :meth:`close` ends the COPY first.
+    On SQLite each chunk is one driver executemany. Both go past SQLAlchemy's per-row
+    parameter handling, which would cost more than the insert itself; the values are
+    already what the columns hold (dates as ISO text).
+    """
+
+    def __init__(
+        self, connection: Connection, table: Table, columns: Sequence[str], cache: _PageCache
+    ) -> None:
+        self.connection = connection
+        self.cache = cache
+        self.driver: Any = connection.connection.driver_connection
+        self.columns = columns
+        self.names = f"{table.name} ({', '.join(columns)})"
+        self.table = table
+        self._copying = ExitStack()
+        self._copy: Any = None
+
+    def write(self, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        dialect = self.connection.dialect.name
+        if dialect == "postgresql":
+            if self._copy is None:
+                cursor = self._copying.enter_context(self.driver.cursor())
+                self._copy = self._copying.enter_context(
+                    cursor.copy(f"COPY {self.names} FROM STDIN")
+                )
             for row in rows:
-                copy.write_row([row[c] for c in columns])
-    elif connection.dialect.name == "sqlite":
-        marks = ", ".join("?" * len(columns))
-        driver.executemany(
-            f"INSERT INTO {table.name} ({names}) VALUES ({marks})",
-            [[_sqlite_value(row[c]) for c in columns] for row in rows],
-        )
-    else:
-        connection.execute(insert(table), rows)
+                self._copy.write_row(row)
+        elif dialect == "sqlite":
+            self.cache.grow()
+            marks = ", ".join("?" * len(self.columns))
+            self.driver.executemany(f"INSERT INTO {self.names} VALUES ({marks})", rows)
+        else:
+            values = [dict(zip(self.columns, row, strict=True)) for row in rows]
+            self.connection.execute(insert(self.table), values)
 
-
-def _sqlite_value(value: object) -> object:
-    # Stored as SQLAlchemy's Date type stores it on SQLite.
-    return value.isoformat() if isinstance(value, date) else value
+    def close(self, error: BaseException | None = None) -> None:
+        """End the open COPY (waiting for the server to store what it was sent)."""
+        self._copy = None
+        if error is None:
+            self._copying.close()
+        else:
+            self._copying.__exit__(type(error), error, error.__traceback__)
 
 
 def _bulk_update(
@@ -499,7 +510,17 @@ def _bulk_update(
         connection.execute(statement, rows)
 
 
+def _name_keys(first_names: Sequence[str], last_names: Sequence[str]) -> list[str]:
+    """``names.search_key(first, last)`` of each pair (both filled in), a column at once."""
+    return list(
+        map(" ".join, zip(map(fold_name, first_names), map(fold_name, last_names), strict=True))
+    )
+
+
 # --- the import ------------------------------------------------------------------------------
+
+ContactKey = tuple[int, str, str, str]
+"""What names a contact: (student id, first name, last name, relationship)."""
 
 
 class _Importer:
@@ -512,137 +533,193 @@ class _Importer:
         self.report = report
         self.progress = progress
         self.keyring = uow.runtime.keyring
-        self.student_digest = self.keyring.roster_hasher("students.csv")
-        self.contact_digest = self.keyring.roster_hasher("contacts.csv")
+        self.page_cache = _PageCache(self.connection)
+        self.new_students = _NewRows(self.connection, STUDENTS, _NEW_STUDENT, self.page_cache)
+        self.new_contacts = _NewRows(self.connection, CONTACTS, _NEW_CONTACT, self.page_cache)
+        self.ssn_last4_digest = self.keyring.ssn_last4_digester()
+        self.student_digests = self.keyring.roster_fingerprints("students.csv")
+        self.contact_digests = self.keyring.roster_fingerprints("contacts.csv")
         self.school_ids: dict[str, int] = {}
+        self.students_before = 0
+        """The last student id stored before this run (0: none, nothing to compare)."""
+        self.had_students = False
+        self.stored_ids: dict[str, int] = {}
+        """The students stored before this run: number -> id."""
+        self.inactive: set[str] = set()
+        """The numbers of those who were inactive."""
+        self.seen_line: dict[str, int] = {}
+        """Student numbers on a valid row of students.csv -> that row's line."""
         self.in_file: set[str] = set()
         """Student numbers on a good row of students.csv."""
         self.refused: set[str] = set()
         """Student numbers on a refused row: left exactly as stored."""
+        self.student_ids: dict[str, int] = {}
+        """Student numbers on a good row of students.csv -> their id (for the contacts)."""
+        self.contacts_before = 0
+        """The last contact id stored before this run (0: none, nothing to compare)."""
+        self.matched: dict[int, int] = {}
+        """Stored contacts named by a row: id -> line (a second row naming one is a repeat)."""
+        self.added: dict[int, int] = {}
+        """Contacts added by a row: hash of their key -> line, for the same check. A hash is
+        8 bytes where the key is about 200: 800,000 of them stay small."""
+        self.keep_contacts_of: set[int] = set()
+        """Students whose stored contacts stay as they are (their row, or a contact's, refused)."""
+
+    def settle(self, error: BaseException | None = None) -> None:
+        """End the COPYs of new rows: the connection is free for other statements."""
+        self.new_students.close(error)
+        self.new_contacts.close(error)
 
     def check_headers(self) -> None:
         """Refuse unusable files before anything is read or written."""
-        for name, columns in (
-            ("schools.csv", SCHOOLS_COLUMNS),
-            ("students.csv", STUDENTS_COLUMNS),
-            ("contacts.csv", CONTACTS_COLUMNS),
-        ):
-            rows = _rows(self.folder, name, columns, ImportReport(), None, header_only=True)
-            first = next(rows, None)  # reads (and checks) the header
-            rows.close()
+        for name, columns in FILES.items():
+            first = _first_row(self.folder, name, columns)
             if first is None and name == "students.csv":
                 # An export that lost its rows must not inactivate the whole district.
                 raise RosterFileError(RowProblem(name, 2, "", Msg("the file lists no students")))
 
+    def _reject_rows(self, name: str, chunk: _Chunk, problems: Problems) -> list[bool]:
+        """Report the chunk's rows that have ``problems``; whether each row is good."""
+        for place, reasons in sorted(problems.items()):
+            line = chunk.lines[place]
+            (column, reason), *more = reasons
+            self.report.reject(name, line, column, reason)
+            for column, reason in more:  # one row, one count; every reason shown
+                self.report.note(name, line, column, reason)
+            if name == "students.csv":
+                self._refuse(chunk.rows[place][S_ID])
+        return [place not in problems for place in range(len(chunk.rows))]
+
     def schools(self) -> None:
         name = "schools.csv"
-        stored = {
-            code: (id_, school_name)
-            for id_, code, school_name in self.connection.execute(
-                select(School.id, School.code, School.name)
-            )
+        stored: dict[str, str] = {
+            code: school_name
+            for code, school_name in self.connection.execute(select(School.code, School.name))
         }
         seen: dict[str, int] = {}
-        lines = _rows(self.folder, name, SCHOOLS_COLUMNS, self.report, self.progress)
-        for line, row in _validated(SchoolRow, lines, name, self.report):
-            if row.school_id in seen:
-                self.report.reject(
-                    name,
-                    line,
-                    "school_id",
-                    Msg(
-                        "school {code} is already on line {line}",
-                        code=row.school_id,
-                        line=seen[row.school_id],
-                    ),
-                )
-                continue
-            seen[row.school_id] = line
-            if row.school_id not in stored:
-                self.connection.execute(insert(School).values(code=row.school_id, name=row.name))
-                self.report.schools_added += 1
-            elif stored[row.school_id][1] != row.name:
-                self.connection.execute(
-                    update(School).where(School.code == row.school_id).values(name=row.name)
-                )
-                self.report.schools_updated += 1
+        for chunk in _read_chunks(self.folder, name, SCHOOLS_COLUMNS, self.report, self.progress):
+            (codes, names), problems = checked(SCHOOL_CHECKS, chunk.rows)
+            good = self._reject_rows(name, chunk, problems)
+            for line, code, school_name in compress(
+                zip(chunk.lines, codes, names, strict=True), good
+            ):
+                if code in seen:
+                    self.report.reject(
+                        name,
+                        line,
+                        "school_id",
+                        Msg("school {code} is already on line {line}", code=code, line=seen[code]),
+                    )
+                    continue
+                seen[code] = line
+                if code not in stored:
+                    self.connection.execute(insert(School).values(code=code, name=school_name))
+                    self.report.schools_added += 1
+                elif stored[code] != school_name:
+                    self.connection.execute(
+                        update(School).where(School.code == code).values(name=school_name)
+                    )
+                    self.report.schools_updated += 1
         self.school_ids = {
             code: id_ for id_, code in self.connection.execute(select(School.id, School.code))
         }
 
+    # --- students
+
     def students(self) -> None:
         name = "students.csv"
-        seen_line: dict[str, int] = {}
-        lines = _rows(
+        self.students_before = self.connection.scalar(select(func.max(Student.id))) or 0
+        self.had_students = self.students_before > 0
+        codes = {id_: code for code, id_ in self.school_ids.items()}
+        chunks = _read_chunks(
             self.folder, name, STUDENTS_COLUMNS, self.report, self.progress, self._refused
         )
-        codes = {id_: code for code, id_ in self.school_ids.items()}
-        for chunk in _chunks(lines):
-            numbers = [line.values[S_ID].strip() for line in chunk]
-            digests = {line.number: self.student_digest(line.values) for line in chunk}
-            known: dict[str, str | None] = dict(
+        # The digests of the rows stored students were last imported from. A digest covers
+        # the whole row, student_id included: a row with one of them is that student's.
+        known: set[str | None] = set()
+        sql = "SELECT student_number, id, active, roster_digest FROM students"
+        for batch in _batches(self.connection, sql) if self.had_students else ():
+            self.stored_ids.update(map(itemgetter(0, 1), batch))
+            self.inactive.update(number for number, _, active, _ in batch if not active)
+            known.update(map(itemgetter(3), batch))
+        for chunk in chunks:
+            digests = self.student_digests(chunk.rows)
+            stored: dict[str, StoredStudent] = {}
+            if self.had_students:
+                changed, stored = self._unchanged_students(chunk, digests, known, codes)
+                chunk, digests = chunk.only(changed), [digests[i] for i in changed]
+            self._changed_students(chunk, digests, stored)
+        self.settle()
+        self.seen_line = {}
+
+    def _unchanged_students(
+        self, chunk: _Chunk, digests: list[str], known: set[str | None], codes: dict[int, str]
+    ) -> tuple[list[int], dict[str, StoredStudent]]:
+        """Take the chunk's rows that say what is stored; the places of the others, and the
+        stored rows they were compared with.
+
+        A row equal to what is stored is valid already: it skips validation and writing.
+        That is most rows of a nightly re-import, so this is what keeps it cheap.
+        """
+        self.settle()
+        numbers = list(map(str.strip, map(itemgetter(S_ID), chunk.rows)))
+        # First the fast way: the row as read is the one last imported (same digest).
+        same = list(map(known.__contains__, digests))
+        if (
+            all(same)
+            and len(set(numbers)) == len(numbers)
+            and self.seen_line.keys().isdisjoint(numbers)
+        ):
+            self.seen_line.update(zip(numbers, chunk.lines, strict=True))
+            self.in_file.update(numbers)
+            return [], {}
+        rest: list[int] = []
+        waiting: set[str] = set()
+        for place, number in enumerate(numbers):
+            if number not in self.seen_line and number not in waiting and same[place]:
+                self.seen_line[number] = chunk.lines[place]
+                self.in_file.add(number)
+            else:
+                waiting.add(number)
+                rest.append(place)
+        # Then the rest the slow way, value by value, as stored.
+        stored = {
+            row.student_number: row
+            for row in map(
+                StoredStudent._make,
                 _select_in(
                     self.connection,
-                    "SELECT student_number, roster_digest FROM students "
+                    f"SELECT {', '.join(StoredStudent._fields)} FROM students "
                     "WHERE student_number {in_values}",
-                    numbers,
-                )
+                    list({numbers[place] for place in rest}),
+                ),
             )
-            # A row equal to what is stored is valid already: it skips validation and writing.
-            # That is most rows of a nightly re-import, so this is what keeps it cheap. First
-            # the fast way: the row as read is the one last imported (same digest).
-            rest: list[tuple[str, _Line]] = []
-            waiting: set[str] = set()
-            for number, line in zip(numbers, chunk, strict=True):
-                if (
-                    number not in seen_line
-                    and number not in waiting
-                    and (stored_digest := known.get(number)) is not None
-                    and stored_digest == digests[line.number]
-                ):
-                    seen_line[number] = line.number
-                    self.in_file.add(number)
-                else:
-                    waiting.add(number)
-                    rest.append((number, line))
-            # Then the rest the slow way, value by value, as stored.
-            stored = {
-                row.student_number: row
-                for row in map(
-                    StoredStudent._make,
-                    _select_in(
-                        self.connection,
-                        f"SELECT {', '.join(StoredStudent._fields)} FROM students "
-                        "WHERE student_number {in_values}",
-                        list({number for number, _ in rest if number in known}),
-                    ),
-                )
-            }
-            changed: list[_Line] = []
-            waiting = set()
-            backfill: list[dict[str, Any]] = []
-            for number, line in rest:
-                old = stored.get(number)
-                if (
-                    old is not None
-                    and number not in seen_line
-                    and number not in waiting
-                    and self._same_student(number, line.values, old, codes)
-                ):
-                    seen_line[number] = line.number
-                    self.in_file.add(number)
-                    if old.roster_digest != digests[line.number]:
-                        # Same values, another text (or none yet): remember this text.
-                        backfill.append({"_id": old.id, "roster_digest": digests[line.number]})
-                else:
-                    waiting.add(number)
-                    changed.append(line)
-            _bulk_update(self.connection, STUDENTS, ("roster_digest",), backfill)
-            rows = _validated(StudentRow, iter(changed), name, self.report, self._refused)
-            self._student_chunk(list(self._good_students(rows, seen_line)), stored, digests)
+        }
+        changed: list[int] = []
+        waiting = set()
+        backfill: list[dict[str, Any]] = []
+        for place in rest:
+            number = numbers[place]
+            old = stored.get(number)
+            if (
+                old is not None
+                and number not in self.seen_line
+                and number not in waiting
+                and self._same_student(number, chunk.rows[place], old, codes)
+            ):
+                self.seen_line[number] = chunk.lines[place]
+                self.in_file.add(number)
+                if old.roster_digest != digests[place]:
+                    # Same values, another text (or none yet): remember this text.
+                    backfill.append({"_id": old.id, "roster_digest": digests[place]})
+            else:
+                waiting.add(number)
+                changed.append(place)
+        _bulk_update(self.connection, STUDENTS, ("roster_digest",), backfill)
+        return changed, stored
 
     def _same_student(
-        self, number: str, values: list[str], old: Any, codes: dict[int, str]
+        self, number: str, values: Sequence[str], old: StoredStudent, codes: dict[int, str]
     ) -> bool:
         """Whether a raw row says exactly what is stored (photo rows always count as changed)."""
         ssn = values[S_SSN].strip()
@@ -664,47 +741,135 @@ class _Importer:
 
     def _refused(self, values: dict[str, str]) -> None:
         """A students.csv row was refused: its student (if named) stays exactly as stored."""
-        number = values.get("student_id", "").strip()
-        if number:
+        self._refuse(values.get("student_id", ""))
+
+    def _refuse(self, student_id: str) -> None:
+        if number := student_id.strip():
             self.refused.add(number)
 
-    def _good_students(
-        self, rows: Iterator[tuple[int, StudentRow]], seen_line: dict[str, int]
-    ) -> Iterator[tuple[int, StudentRow, bytes | None]]:
+    def _changed_students(
+        self, chunk: _Chunk, digests: list[str], stored: dict[str, StoredStudent]
+    ) -> None:
+        """Check the rows that differ from what is stored; insert or update the good ones."""
         name = "students.csv"
-        for line, row in rows:
-            number = row.student_id
-            if number in seen_line:
-                self.report.reject(
-                    name,
-                    line,
-                    "student_id",
-                    Msg(
-                        "student {number} is already on line {line}",
-                        number=number,
-                        line=seen_line[number],
-                    ),
-                )
+        columns, problems = checked(STUDENT_CHECKS, chunk.rows)
+        lines = chunk.lines
+        if problems:
+            good = self._reject_rows(name, chunk, problems)
+            columns = [list(compress(column, good)) for column in columns]
+            lines, digests = list(compress(lines, good)), list(compress(digests, good))
+        numbers, schools, first_names, last_names, born, grades, active, ssns, photos = columns
+        school_ids = list(map(self.school_ids.get, schools))
+        name_keys = _name_keys(first_names, last_names)
+        ssn_digests = list(map(self._ssn_digest, numbers, ssns))
+        if (
+            stored.keys().isdisjoint(numbers)
+            and not any(photos)
+            and None not in school_ids
+            and len(set(numbers)) == len(numbers)
+            and self.seen_line.keys().isdisjoint(numbers)
+        ):
+            # The usual chunk of a first import: new students, each once, nothing to look at.
+            self.seen_line.update(zip(numbers, lines, strict=True))
+            self.in_file.update(numbers)
+            new = zip(
+                numbers,
+                school_ids,
+                first_names,
+                last_names,
+                name_keys,
+                born,
+                grades,
+                active,
+                ssn_digests,
+                repeat(False),
+                digests,
+                strict=False,  # repeat() has no end
+            )
+            self.report.students_added += len(numbers)
+            self.new_students.write(list(new))
+            return
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[dict[str, Any]] = []
+        backfill: list[dict[str, Any]] = []
+        photo_changes: dict[str, tuple[str, bytes | None]] = {}
+        for place, line in enumerate(lines):
+            number = numbers[place]
+            if not self._first_row_of(number, line):
                 continue
-            seen_line[number] = line
-            if row.school_id not in self.school_ids:
+            if school_ids[place] is None:
                 self.refused.add(number)
                 self.report.reject(
                     name,
                     line,
                     "school_id",
-                    Msg("no school {code} in schools.csv", code=row.school_id),
+                    Msg("no school {code} in schools.csv", code=schools[place]),
                 )
                 continue
             photo = None
-            if row.photo:
-                photo, problem = self._photo(row.photo)
+            if photos[place]:
+                photo, problem = self._photo(photos[place])
                 if problem is not None:
                     self.refused.add(number)
                     self.report.reject(name, line, "photo", problem)
                     continue
             self.in_file.add(number)
-            yield line, row, photo
+            values = (
+                school_ids[place],
+                first_names[place],
+                last_names[place],
+                name_keys[place],
+                born[place],
+                grades[place],
+                active[place],
+                ssn_digests[place],
+                photo is not None,
+            )
+            # A photo file can change while its row stays the same: such rows keep no digest
+            # and are always compared (photo bytes included) the slow way.
+            digest = None if photos[place] else digests[place]
+            old = stored.get(number)
+            if old is None:
+                inserts.append((number, *values, digest))
+                if photo is not None:
+                    photo_changes[number] = (_content_type(photos[place]), photo)
+                continue
+            if photo is not None or old.has_photo:
+                photo_changes[number] = (_content_type(photos[place]), photo)
+            if any(
+                not _same_value(getattr(old, c), v)
+                for c, v in zip(_STUDENT_VALUES, values, strict=True)
+            ):
+                changes = dict(zip(_STUDENT_VALUES, values, strict=True))
+                changes["birthdate"] = date.fromisoformat(changes["birthdate"])
+                updates.append({"_id": old.id, **changes, "roster_digest": digest})
+                self.report.students_updated += 1
+            elif old.roster_digest != digest:
+                backfill.append({"_id": old.id, "roster_digest": digest})
+        self.report.students_added += len(inserts)
+        self.new_students.write(inserts)
+        if not (updates or backfill or photo_changes):
+            return
+        self.settle()
+        _bulk_update(self.connection, STUDENTS, (*_STUDENT_VALUES, "roster_digest"), updates)
+        _bulk_update(self.connection, STUDENTS, ("roster_digest",), backfill)
+        if photo_changes:
+            self._photos(photo_changes, {n: r.id for n, r in stored.items()})
+
+    def _ssn_digest(self, number: str, last4: str | None) -> str | None:
+        return self.ssn_last4_digest(number, last4) if last4 else None
+
+    def _first_row_of(self, number: str, line: int) -> bool:
+        """Whether this is the first valid row of the student; a repeat is refused."""
+        first = self.seen_line.setdefault(number, line)
+        if first != line:
+            self.report.reject(
+                "students.csv",
+                line,
+                "student_id",
+                Msg("student {number} is already on line {line}", number=number, line=first),
+            )
+        return first == line
 
     def _photo(self, relative: str) -> tuple[bytes | None, Msg | None]:
         path = (self.folder / relative).resolve()
@@ -721,55 +886,6 @@ class _Importer:
             return None, Msg("no photo file {path}", path=relative)
         except OSError:
             return None, Msg("the photo file {path} cannot be read", path=relative)
-
-    def _student_chunk(
-        self,
-        chunk: list[tuple[int, StudentRow, bytes | None]],
-        stored: dict[str, Any],
-        digests: dict[int, str],
-    ) -> None:
-        """Insert or update the good rows of a chunk; ``digests`` are the rows' by line."""
-        inserts: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []
-        backfill: list[dict[str, Any]] = []
-        photos: dict[str, tuple[str, bytes | None]] = {}
-        for line, row, photo in chunk:
-            # A photo file can change while its row stays the same: such rows keep no digest
-            # and are always compared (photo bytes included) the slow way.
-            digest = None if row.photo else digests[line]
-            number = row.student_id
-            values: dict[str, Any] = {
-                "school_id": self.school_ids[row.school_id],
-                "first_name": row.first_name,
-                "last_name": row.last_name,
-                "name_key": search_key(row.first_name, row.last_name),
-                "birthdate": row.birthdate,
-                "grade": row.grade,
-                "active": row.status == "active",
-                "ssn_last4_digest": (
-                    self.keyring.ssn_last4_digest(number, row.ssn_last4) if row.ssn_last4 else None
-                ),
-                "has_photo": photo is not None,
-            }
-            old = stored.get(number)
-            if old is None:
-                inserts.append({"student_number": number, **values, "roster_digest": digest})
-                if photo is not None:
-                    photos[number] = (_content_type(row.photo), photo)
-                continue
-            if photo is not None or old.has_photo:
-                photos[number] = (_content_type(row.photo), photo)
-            if any(not _same_value(getattr(old, c), values[c]) for c in _STUDENT_VALUES):
-                updates.append({"_id": old.id, **values, "roster_digest": digest})
-                self.report.students_updated += 1
-            elif old.roster_digest != digest:
-                backfill.append({"_id": old.id, "roster_digest": digest})
-        self.report.students_added += len(inserts)
-        _bulk_insert(self.connection, STUDENTS, inserts)
-        _bulk_update(self.connection, STUDENTS, (*_STUDENT_VALUES, "roster_digest"), updates)
-        _bulk_update(self.connection, STUDENTS, ("roster_digest",), backfill)
-        if photos:
-            self._photos(photos, {n: r.id for n, r in stored.items()})
 
     def _photos(self, photos: dict[str, tuple[str, bytes | None]], ids: dict[str, int]) -> None:
         """Store, replace or drop the photos of a chunk's students (unchanged ones stay)."""
@@ -810,16 +926,25 @@ class _Importer:
                 )
 
     def inactivate_missing(self) -> None:
-        """Students on no row of students.csv leave the roster: they become inactive."""
-        active = self.connection.execute(
-            select(Student.id, Student.student_number).where(Student.active.is_(True)),
-            execution_options={"yield_per": CHUNK},
-        )
-        gone = [
-            id_
-            for id_, number in active
-            if number not in self.in_file and number not in self.refused
-        ]
+        """Students on no row of students.csv leave the roster: they become inactive.
+
+        The ids of those listed are kept, for their contacts.
+        """
+        gone: list[int] = []
+        if self.in_file.issuperset(self.stored_ids):
+            self.student_ids = self.stored_ids
+        else:
+            for number, id_ in self.stored_ids.items():
+                if number in self.in_file:
+                    self.student_ids[number] = id_
+                elif number not in self.inactive and number not in self.refused:
+                    gone.append(id_)
+        self.stored_ids = {}
+        # Those added by this run are all listed.
+        sql = f"SELECT student_number, id FROM students WHERE id > {int(self.students_before)}"
+        for batch in _batches(self.connection, sql):
+            self.student_ids.update(batch)
+        self.in_file = set()  # from here on, the keys of student_ids
         for chunk in _chunks(iter(gone)):
             self.connection.execute(
                 # The row that made them active no longer says what is stored.
@@ -829,156 +954,241 @@ class _Importer:
             )
         self.report.students_inactivated = len(gone)
 
+    # --- contacts
+
     def contacts(self) -> None:
         name = "contacts.csv"
-        student_ids: dict[str, int] = {
-            number: id_
-            for number, id_ in _stream(self.connection, "SELECT student_number, id FROM students")
-        }
-        # Contacts made before this run; those not matched by a row are removed at the end.
-        last_stored = self.connection.scalar(select(func.max(Contact.id))) or 0
-        matched: dict[int, int] = {}
-        """Stored contacts named by a row: id -> line (a second row naming one is a repeat)."""
-        new_keys: dict[bytes, int] = {}
-        """Contacts added by a row: key digest -> line, for the same check."""
-        keep_contacts_of: set[int] = {student_ids[n] for n in self.refused if n in student_ids}
-        lines = _rows(self.folder, name, CONTACTS_COLUMNS, self.report, self.progress)
-        for chunk in _chunks(lines):
-            numbers = [line.values[C_STUDENT].strip() for line in chunk]
-            digests = {line.number: self.contact_digest(line.values) for line in chunk}
-            owners = list({student_ids[number] for number in numbers if number in self.in_file})
-            # The row as read is the one last imported (same digest): the fast way. The digest
-            # covers the contact's name and relationship, so it also names the contact.
-            by_digest: dict[str, int] = {
-                digest: id_
-                for id_, digest in _select_in(
+        self.contacts_before = self.connection.scalar(select(func.max(Contact.id))) or 0
+        self.keep_contacts_of = {self.student_ids[n] for n in self.refused if n in self.student_ids}
+        chunks = _read_chunks(self.folder, name, CONTACTS_COLUMNS, self.report, self.progress)
+        # The contacts stored before this run by the digest of the row each was last
+        # imported from (which names the contact: student, name and relationship).
+        by_digest: dict[str, int] = {}
+        if self.contacts_before:
+            sql = "SELECT roster_digest, id FROM contacts WHERE roster_digest IS NOT NULL"
+            for batch in _batches(self.connection, sql):
+                by_digest.update(batch)
+        for chunk in chunks:
+            digests = self.contact_digests(chunk.rows)
+            stored: dict[ContactKey, StoredContact] = {}
+            if self.contacts_before:
+                changed, stored = self._unchanged_contacts(chunk, digests, by_digest)
+                chunk, digests = chunk.only(changed), [digests[i] for i in changed]
+            self._changed_contacts(chunk, digests, stored)
+        self.settle()
+        listed = set(self.student_ids.values()) - self.keep_contacts_of
+        self.student_ids = {}
+        self._remove_unlisted_contacts(listed)
+
+    def _unchanged_contacts(
+        self, chunk: _Chunk, digests: list[str], by_digest: dict[str, int]
+    ) -> tuple[list[int], dict[ContactKey, StoredContact]]:
+        """Take the chunk's rows that say what is stored; the places of the others, and the
+        stored contacts they were compared with."""
+        self.settle()
+        # The fast way: the row as read is the one last imported (same digest). A stored
+        # contact is named by one row: it leaves by_digest as it is looked up.
+        ids = list(map(by_digest.pop, digests, repeat(None)))
+        if (
+            None not in ids
+            and self.student_ids.keys() >= set(map(itemgetter(C_STUDENT), chunk.rows))
+            and self.matched.keys().isdisjoint(ids)
+        ):
+            self.matched.update(zip(cast(list[int], ids), chunk.lines, strict=True))
+            return [], {}
+        numbers = list(map(str.strip, map(itemgetter(C_STUDENT), chunk.rows)))
+        before = self.contacts_before
+        rest: list[int] = []
+        waiting: set[ContactKey] = set()
+        for place, number in enumerate(numbers):
+            if number in self.student_ids:
+                id_ = ids[place]
+                if (
+                    id_ is not None
+                    and id_ not in self.matched
+                    and (not waiting or self._key_of(chunk.rows[place]) not in waiting)
+                ):
+                    self.matched[id_] = chunk.lines[place]
+                    continue
+                waiting.add(self._key_of(chunk.rows[place]))
+            rest.append(place)
+        # Then the rest the slow way, value by value, as stored.
+        stored = {
+            (row.student_id, row.first_name, row.last_name, row.relationship): row
+            for row in map(
+                StoredContact._make,
+                _select_in(
                     self.connection,
-                    "SELECT id, roster_digest FROM contacts "
-                    "WHERE roster_digest IS NOT NULL AND student_id {in_values}",
-                    owners,
-                )
-            }
-            rest: list[tuple[str, _Line]] = []
-            waiting: set[tuple[int, str, str, str]] = set()
-            for number, line in zip(numbers, chunk, strict=True):
-                if number in self.in_file:
-                    id_ = by_digest.get(digests[line.number])
-                    if (
-                        id_ is not None
-                        and id_ not in matched
-                        and (not waiting or _contact_key(student_ids, line.values) not in waiting)
-                    ):
-                        matched[id_] = line.number
-                        continue
-                    waiting.add(_contact_key(student_ids, line.values))
-                rest.append((number, line))
-            del by_digest
-            # Then the rest the slow way, value by value, as stored.
-            stored = {
-                (row.student_id, row.first_name, row.last_name, row.relationship): row
-                for row in map(
-                    StoredContact._make,
-                    _select_in(
-                        self.connection,
-                        f"SELECT {', '.join(StoredContact._fields)} FROM contacts "
-                        "WHERE student_id {in_values}",
-                        list({student_ids[n] for n, _ in rest if n in self.in_file}),
+                    f"SELECT {', '.join(StoredContact._fields)} FROM contacts "
+                    "WHERE student_id {in_values}",
+                    list(
+                        {
+                            self.student_ids[numbers[p]]
+                            for p in rest
+                            if numbers[p] in self.student_ids
+                        }
+                    ),
+                ),
+            )
+            if row.id <= before
+        }
+        changed: list[int] = []
+        waiting = set()
+        backfill: list[dict[str, Any]] = []
+        for place in rest:
+            row = chunk.rows[place]
+            if numbers[place] in self.student_ids:
+                key = self._key_of(row)
+                old = stored.get(key)
+                if (
+                    old is not None
+                    and old.id not in self.matched
+                    and key not in waiting
+                    and _same_contact(row, old)
+                ):
+                    self.matched[old.id] = chunk.lines[place]
+                    if old.roster_digest != digests[place]:
+                        # Same values, another text (or none yet): remember this text.
+                        backfill.append({"_id": old.id, "roster_digest": digests[place]})
+                    continue
+                waiting.add(key)
+            changed.append(place)
+        _bulk_update(self.connection, CONTACTS, ("roster_digest",), backfill)
+        return changed, stored
+
+    def _key_of(self, values: Sequence[str]) -> ContactKey:
+        """The natural key a raw contacts.csv row names (its student must be known)."""
+        return (
+            self.student_ids[values[C_STUDENT].strip()],
+            values[C_FIRST].strip(),
+            values[C_LAST].strip(),
+            values[C_RELATIONSHIP].strip(),
+        )
+
+    def _changed_contacts(
+        self, chunk: _Chunk, digests: list[str], stored: dict[ContactKey, StoredContact]
+    ) -> None:
+        """Check the rows that differ from what is stored; insert or update the good ones."""
+        name = "contacts.csv"
+        columns, problems = checked(CONTACT_CHECKS, chunk.rows)
+        lines = chunk.lines
+        if problems:
+            good = self._reject_rows(name, chunk, problems)
+            columns = [list(compress(column, good)) for column in columns]
+            lines, digests = list(compress(lines, good)), list(compress(digests, good))
+        numbers, first_names, last_names, relationships, emails, phones, access = columns
+        owners = list(map(self.student_ids.get, numbers))
+        keys = list(zip(owners, first_names, last_names, relationships, strict=True))
+        hashes = list(map(hash, keys))
+        if (
+            None not in owners
+            and stored.keys().isdisjoint(keys)
+            and len(set(hashes)) == len(hashes)
+            and self.added.keys().isdisjoint(hashes)
+        ):
+            # The usual chunk of a first import: new contacts of listed students, each once.
+            self.added.update(zip(hashes, lines, strict=True))
+            new = zip(
+                owners,
+                first_names,
+                last_names,
+                relationships,
+                emails,
+                phones,
+                access,
+                digests,
+                strict=True,
+            )
+            self.report.contacts_added += len(keys)
+            self.new_contacts.write(list(new))
+            return
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[dict[str, Any]] = []
+        backfill: list[dict[str, Any]] = []
+        added: dict[ContactKey, int] = {}
+        for place, line in enumerate(lines):
+            number = numbers[place]
+            if number not in self.student_ids:
+                self._unlisted_student(number, line)
+                continue
+            key = cast(ContactKey, keys[place])  # its student is listed
+            old = stored.get(key)
+            first = self.matched.get(old.id) if old is not None else self._added_on(key, added)
+            if first is not None:
+                self.report.reject(
+                    name,
+                    line,
+                    "",
+                    Msg(
+                        "the same contact of student {number} is already on line {line}",
+                        number=number,
+                        line=first,
                     ),
                 )
-            }
-            changed: list[_Line] = []
-            waiting = set()
-            backfill: list[dict[str, Any]] = []
-            for number, line in rest:
-                values = line.values
-                if number in self.in_file:
-                    key = _contact_key(student_ids, values)
-                    old = stored.get(key)
-                    if (
-                        old is not None
-                        and old.id not in matched
-                        and key not in waiting
-                        and _same_contact(values, old)
-                    ):
-                        matched[old.id] = line.number
-                        if old.roster_digest != digests[line.number]:
-                            # Same values, another text (or none yet): remember this text.
-                            backfill.append({"_id": old.id, "roster_digest": digests[line.number]})
-                        continue
-                    waiting.add(key)
-                changed.append(line)
-            _bulk_update(self.connection, CONTACTS, ("roster_digest",), backfill)
-            inserts: list[dict[str, Any]] = []
-            updates: list[dict[str, Any]] = []
-            for line_number, row in _validated(ContactRow, iter(changed), name, self.report):
-                number = row.student_id
-                if number not in self.in_file:
-                    if number in student_ids:  # their stored contacts stay as they are
-                        keep_contacts_of.add(student_ids[number])
-                    reason = (
-                        Msg("the student's row in students.csv was refused")
-                        if number in self.refused
-                        else Msg("no student {number} in students.csv", number=number)
-                    )
-                    self.report.reject(name, line_number, "student_id", reason)
-                    continue
-                key = (student_ids[number], row.first_name, row.last_name, row.relationship)
-                old = stored.get(key)
-                digest = _key_digest(key) if old is None else b""
-                first = matched.get(old.id) if old is not None else new_keys.get(digest)
-                if first is not None:
-                    self.report.reject(
-                        name,
-                        line_number,
-                        "",
-                        Msg(
-                            "the same contact of student {number} is already on line {line}",
-                            number=number,
-                            line=first,
-                        ),
-                    )
-                    continue
-                given = {
-                    "email": row.email,
-                    "phone": row.phone,
-                    "portal_access": row.portal_access,
-                    "roster_digest": digests[line_number],
-                }
-                if old is None:
-                    new_keys[digest] = line_number
-                    inserts.append(
-                        {
-                            "student_id": key[0],
-                            "first_name": row.first_name,
-                            "last_name": row.last_name,
-                            "relationship": row.relationship,
-                            **given,
-                        }
-                    )
-                    continue
-                matched[old.id] = line_number
-                if any(not _same_value(getattr(old, c), given[c]) for c in _CONTACT_VALUES):
-                    updates.append({"_id": old.id, **given})
-                elif old.roster_digest != given["roster_digest"]:
-                    backfill.append({"_id": old.id, "roster_digest": given["roster_digest"]})
-            self.report.contacts_added += len(inserts)
-            self.report.contacts_updated += len(updates)
-            _bulk_insert(self.connection, CONTACTS, inserts)
-            _bulk_update(self.connection, CONTACTS, (*_CONTACT_VALUES, "roster_digest"), updates)
-            _bulk_update(self.connection, CONTACTS, ("roster_digest",), backfill)
-        listed = {student_ids[n] for n in self.in_file} - keep_contacts_of
-        del student_ids
-        self._remove_unlisted_contacts(last_stored, matched.keys(), listed)
+                continue
+            given = (emails[place], phones[place], access[place])
+            if old is None:
+                added[key] = line
+                inserts.append((*key, *given, digests[place]))
+                continue
+            self.matched[old.id] = line
+            if any(
+                not _same_value(getattr(old, c), v)
+                for c, v in zip(_CONTACT_VALUES, given, strict=True)
+            ):
+                changes = dict(zip(_CONTACT_VALUES, given, strict=True))
+                updates.append({"_id": old.id, **changes, "roster_digest": digests[place]})
+            elif old.roster_digest != digests[place]:
+                backfill.append({"_id": old.id, "roster_digest": digests[place]})
+        self.added.update(zip(map(hash, added), added.values(), strict=True))
+        self.report.contacts_added += len(inserts)
+        self.report.contacts_updated += len(updates)
+        self.new_contacts.write(inserts)
+        if not (updates or backfill):
+            return
+        self.settle()
+        _bulk_update(self.connection, CONTACTS, (*_CONTACT_VALUES, "roster_digest"), updates)
+        _bulk_update(self.connection, CONTACTS, ("roster_digest",), backfill)
 
-    def _remove_unlisted_contacts(
-        self, last_stored: int, matched: Collection[int], listed: set[int]
-    ) -> None:
+    def _unlisted_student(self, number: str, line: int) -> None:
+        """A contact's student is on no good row of students.csv: the contact is refused."""
+        reason = (
+            Msg("the student's row in students.csv was refused")
+            if number in self.refused
+            else Msg("no student {number} in students.csv", number=number)
+        )
+        self.report.reject("contacts.csv", line, "student_id", reason)
+
+    def _added_on(self, key: ContactKey, added_here: dict[ContactKey, int]) -> int | None:
+        """The line of the row that added this contact in this run, if one did."""
+        line = added_here.get(key)
+        if line is None and (line := self.added.get(hash(key))) is not None:
+            # Only the key's hash is kept: the database tells whether the key is the same.
+            self.settle()
+            student_id, first_name, last_name, relationship = key
+            same = select(Contact.id).where(
+                Contact.id > self.contacts_before,
+                Contact.student_id == student_id,
+                Contact.first_name == first_name,
+                Contact.last_name == last_name,
+                Contact.relationship == relationship,
+            )
+            if self.connection.scalar(select(exists(same))) is not True:
+                line = None
+        return line
+
+    def _remove_unlisted_contacts(self, listed: set[int]) -> None:
         """Contacts of listed students that no row names any more leave their record."""
+        before = self.contacts_before
+        if len(self.matched) == self.connection.scalar(
+            select(func.count()).where(Contact.id <= before)
+        ):
+            return  # every contact stored before was named by a row
         stored = _stream(
-            self.connection, f"SELECT id, student_id FROM contacts WHERE id <= {int(last_stored)}"
+            self.connection, f"SELECT id, student_id FROM contacts WHERE id <= {int(before)}"
         )
         unlisted = [
-            id_ for id_, student_id in stored if id_ not in matched and student_id in listed
+            id_ for id_, student_id in stored if id_ not in self.matched and student_id in listed
         ]
         for chunk in _chunks(iter(unlisted)):
             self.connection.execute(delete(Contact).where(Contact.id.in_(chunk)))
@@ -1041,47 +1251,55 @@ def _select_in(connection: Connection, sql: str, values: Sequence[object]) -> li
         cursor.close()
 
 
-def _stream(connection: Connection, sql: str) -> Iterator[tuple[Any, ...]]:
-    """The rows of ``sql`` a batch at a time (a server-side cursor on PostgreSQL)."""
+def _batches(connection: Connection, sql: str) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of ``sql`` a batch at a time, without holding them all."""
     driver: Any = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
-        cursor = driver.cursor(name="frontdesk_roster_stream")
-        cursor.itersize = CHUNK
-    else:
-        cursor = driver.cursor()
+        yield from _postgresql_batches(driver, sql)
+        return
+    cursor = driver.cursor()
     try:
         cursor.execute(sql)
-        while batch := cursor.fetchmany(CHUNK):
-            yield from batch
+        while batch := cursor.fetchmany(STREAM_BATCH):
+            yield batch
     finally:
         cursor.close()
+
+
+def _postgresql_batches(driver: Any, sql: str) -> Iterator[list[tuple[Any, ...]]]:
+    """The server sends the rows in chunks while they are taken (libpq 17's chunked mode),
+    or, with an older libpq, a server-side cursor fetches them a batch at a time."""
+    from psycopg import capabilities
+
+    if capabilities.has_stream_chunked():
+        with driver.cursor() as cursor:
+            rows = cursor.stream(sql, size=STREAM_BATCH)
+            while batch := list(islice(rows, STREAM_BATCH)):
+                yield batch
+        return
+    with driver.cursor(name="frontdesk_roster_stream") as cursor:
+        cursor.itersize = STREAM_BATCH
+        cursor.execute(sql)
+        while batch := cursor.fetchmany(STREAM_BATCH):
+            yield batch
+
+
+def _stream(connection: Connection, sql: str) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``sql`` one by one, read a batch at a time."""
+    for batch in _batches(connection, sql):
+        yield from batch
 
 
 def _same_value(stored: object, new: object) -> bool:
     """Whether a stored value (as the driver returns it) is ``new``."""
     if isinstance(new, bool):
         return bool(stored) is new
-    if isinstance(new, date):
-        return str(stored) == new.isoformat()
+    if isinstance(stored, date):  # PostgreSQL's dates; SQLite gives the ISO text
+        return stored.isoformat() == new
     return stored == new
 
 
-def _key_digest(key: tuple[int, str, str, str]) -> bytes:
-    """A contact's natural key in 16 bytes: remembering 800,000 of them stays small."""
-    return hashlib.blake2b("\x1f".join(map(str, key)).encode(), digest_size=16).digest()
-
-
-def _contact_key(student_ids: dict[str, int], values: list[str]) -> tuple[int, str, str, str]:
-    """The natural key a raw contacts.csv row names (its student must be known)."""
-    return (
-        student_ids[values[C_STUDENT].strip()],
-        values[C_FIRST].strip(),
-        values[C_LAST].strip(),
-        values[C_RELATIONSHIP].strip(),
-    )
-
-
-def _same_contact(values: list[str], old: Any) -> bool:
+def _same_contact(values: Sequence[str], old: StoredContact) -> bool:
     """Whether a raw contacts.csv row says exactly what is stored."""
     return bool(
         normalize_email(values[C_EMAIL]) == (old.email or "")
@@ -1105,10 +1323,16 @@ def import_roster(
     report = ImportReport()
     importer = _Importer(uow, folder, report, progress)
     importer.check_headers()
-    importer.schools()
-    importer.students()
-    importer.inactivate_missing()
-    importer.contacts()
+    try:
+        importer.schools()
+        importer.students()
+        importer.inactivate_missing()
+        importer.contacts()
+    except BaseException as error:
+        importer.settle(error)
+        raise
+    finally:
+        importer.page_cache.restore()
     # Rows are checked a chunk ahead of writing, so problems arrive slightly out of order.
     order = list(FILES)
     report.problems.sort(key=lambda p: (order.index(p.file), p.line))

@@ -34,10 +34,10 @@ class NewAccountScreen(KioskScreen[None]):
     """Step 4–5 of the district's document: the parent's own details, then Submit."""
 
     BINDINGS = [Binding("escape", "back", N_("Back"))]
+    draft: AccountDraft
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.draft: AccountDraft = AccountDraft(extra={})
+    def new_draft(self) -> AccountDraft:
+        return AccountDraft(extra={})
 
     def compose_body(self) -> Iterable[Widget]:
         settings = self.kiosk.district
@@ -132,8 +132,10 @@ class NewAccountScreen(KioskScreen[None]):
         from screens.kiosk.menu import ChildMenuScreen
 
         self.kiosk.parent_session = session
-        self.draft = AccountDraft(extra={})  # the password leaves memory with the form
-        self.app.switch_screen(ChildMenuScreen(first_visit=True))
+        menu = self.kiosk.step(ChildMenuScreen)
+        menu.greet_new_account()
+        # Replaced, this screen forgets the form (the password leaves memory with it).
+        self.app.switch_screen(menu)
 
     def _refused(self, error: DomainError) -> None:
         self.query_one("#submit", Button).disabled = False

@@ -44,10 +44,10 @@ class AddChildScreen(KioskScreen[None]):
     """Steps 7–8 of the district's document."""
 
     BINDINGS = [Binding("escape", "back", N_("Return to the student listing"))]
+    draft: ChildDraft
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.draft: ChildDraft = ChildDraft()
+    def new_draft(self) -> ChildDraft:
+        return ChildDraft()
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(classes="kiosk-column form-column"):
@@ -106,17 +106,15 @@ class AddChildScreen(KioskScreen[None]):
         self.run_service(work, self._linked, self._refused)
 
     def _linked(self, linked: LinkedStudent) -> None:
-        self.draft = ChildDraft()
-        self.app.switch_screen(ChildLinkedScreen(linked))
+        screen = self.kiosk.step(ChildLinkedScreen)
+        screen.show_student(linked)
+        self.app.switch_screen(screen)
 
     def _refused(self, error: DomainError) -> None:
         self.query_one("#add-student", Button).disabled = False
         # A neutral miss leaves the typed identifiers in place to correct, but a new sum.
-        self._challenge = None
-        self.draft.human_answer = ""
-        self.draft.human_ticked = False
+        self.new_human_check()
         self.show_form_error(error)
-        self.refresh(recompose=True)
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
@@ -129,32 +127,61 @@ class ChildLinkedScreen(KioskScreen[None]):
 
     BINDINGS = [Binding("escape", "back", N_("Return to the student listing"))]
 
-    def __init__(self, linked: LinkedStudent) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.linked = linked
+        self.linked: LinkedStudent | None = None
 
     def compose_body(self) -> Iterable[Widget]:
-        linked = self.linked
         with Vertical(classes="kiosk-column"):
             yield KioskLabel(_("Student added"), classes="title")
             with Horizontal(classes="student-card"):
-                yield StudentPhoto(linked.photo)
+                yield StudentPhoto(self.linked.photo if self.linked else None)
                 with Vertical(classes="student-facts"):
-                    yield KioskLabel(
-                        f"{linked.first_name} {linked.last_name}", classes="subtitle", id="name"
+                    for name, text in self.facts().items():
+                        style = "subtitle" if name == "name" else ""
+                        yield KioskLabel(text, classes=style, id=name)
+                    pending = KioskLabel(
+                        _(
+                            "The school has received your request. You will see this "
+                            "student's records once the school has verified it."
+                        ),
+                        classes="hint",
+                        id="pending-hint",
                     )
-                    yield KioskLabel(linked.school_name)
-                    yield KioskLabel(_("Grade {grade}").format(grade=linked.grade))
-                    yield KioskLabel(link_status(linked.status), id="link-status")
-                    if linked.status is LinkStatus.PENDING:
-                        yield KioskLabel(
-                            _(
-                                "The school has received your request. You will see this "
-                                "student's records once the school has verified it."
-                            ),
-                            classes="hint",
-                        )
+                    pending.display = self.pending
+                    yield pending
             yield Button(_("Return to the student listing"), id="back", variant="primary")
+
+    def facts(self) -> dict[str, str]:
+        """The lines about the student, by widget id (empty between two visits)."""
+        linked = self.linked
+        if linked is None:
+            return dict.fromkeys(("name", "school", "grade", "link-status"), "")
+        return {
+            "name": f"{linked.first_name} {linked.last_name}",
+            "school": linked.school_name,
+            "grade": _("Grade {grade}").format(grade=linked.grade),
+            "link-status": link_status(linked.status),
+        }
+
+    @property
+    def pending(self) -> bool:
+        """Whether the school still has to verify the link."""
+        return self.linked is not None and self.linked.status is LinkStatus.PENDING
+
+    def show_student(self, linked: LinkedStudent | None) -> None:
+        """Show ``linked`` (``None``: nobody)."""
+        self.linked = linked
+        if not self.composed:
+            return
+        self.query_one(StudentPhoto).show_photo(linked.photo if linked else None)
+        for name, text in self.facts().items():
+            self.query_one(f"#{name}", KioskLabel).update(text)
+        self.query_one("#pending-hint").display = self.pending
+
+    def reset(self) -> None:
+        super().reset()
+        self.show_student(None)
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:

@@ -9,9 +9,10 @@ comes back in the default language. Staff leave with their PIN (F12).
 
 from __future__ import annotations
 
+import gc
 import random
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import events
 from textual.binding import Binding, BindingType
@@ -24,8 +25,16 @@ from frontdesk.services.sessions import ParentSession
 from screens.app import FrontdeskApp
 from screens.widgets.countdown import IdleCountdown
 
+if TYPE_CHECKING:
+    from screens.kiosk.base import KioskScreen
+
+S = TypeVar("S", bound="KioskScreen[Any]")
+
 COUNTDOWN_SECONDS = 30
 """How long before the wipe the countdown shows (less when the idle time is short)."""
+FULL_COLLECTION_IDLE_SECONDS = 5
+"""After this long without a key, the kiosk looks at all its memory for garbage (see
+``KioskApp.collect_step_garbage``)."""
 
 
 class KioskApp(FrontdeskApp, inherit_bindings=False):
@@ -55,15 +64,56 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
         """The parent signed in (or just registered) at this kiosk."""
         self.settings_version = 0
         self.idle_seconds = 0
+        self.kept: dict[tuple[type[KioskScreen[Any]], str], KioskScreen[Any]] = {}
+        """The screens ``step`` keeps, by kind and language."""
 
     def first_screen(self) -> Screen[Any]:
         """The welcome screen."""
         from screens.kiosk.welcome import WelcomeScreen
 
-        return WelcomeScreen()
+        return self.step(WelcomeScreen)
+
+    def step(self, kind: type[S]) -> S:
+        """The kiosk's screen of ``kind`` in the current language: built on its first visit,
+        then kept and emptied after each visit, so the next step shows at once instead of
+        being built again (one per language, as parents come in every language)."""
+        key = (kind, self.language)
+        screen = self.kept.get(key)
+        if screen is None:
+            screen = self.kept[key] = kind()
+            self.install_screen(screen, f"{kind.__name__}:{self.language}")
+        elif screen.shown_at is not None and screen not in self.screen_stack:
+            screen.reset()  # left an instant ago and not emptied yet: a new visit starts empty
+        assert isinstance(screen, kind)
+        return screen
 
     def on_mount(self) -> None:
+        # What start-up made (modules, classes, settings) lives as long as the kiosk: no
+        # collection needs to walk it again until the kiosk idles.
+        gc.freeze()
         self.set_interval(self.tick_seconds, self.tick_idle, name="kiosk-idle")
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()
+
+    # --- garbage, collected when nobody waits --------------------------------------------------
+
+    def collect_step_garbage(self) -> None:
+        """Collect the garbage of the step just shown and set what survives aside.
+
+        Python's full collections walk every object the process holds (a few hundred thousand
+        in a kiosk) and would stall whichever key press they fall on by 50–150 ms. Run once a
+        step is on screen, a collection looks only at what that step made; ``gc.freeze`` keeps
+        the survivors out of later ones until the kiosk idles (``collect_all_garbage``).
+        """
+        gc.collect()
+        gc.freeze()
+
+    def collect_all_garbage(self) -> None:
+        """Look at every object again (a parent is not waiting on the kiosk now)."""
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
     # --- idle wipe ---------------------------------------------------------------------------
 
@@ -81,6 +131,8 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
     def tick_idle(self) -> None:
         """One more second without a key or a click; wipe at the district's idle time."""
         self.idle_seconds += 1
+        if self.idle_seconds == FULL_COLLECTION_IDLE_SECONDS:
+            self.collect_all_garbage()
         left = self.district.kiosk_idle_seconds - self.idle_seconds
         if left <= 0:
             self.wipe()
@@ -104,7 +156,12 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
         default = self.district.default_language
         self.set_reactive(FrontdeskApp.language, default)
         set_language(default)
-        self.switch_screen(WelcomeScreen())
+        for screen in self.kept.values():
+            screen.reset()
+        welcome = self.step(WelcomeScreen)
+        if self.screen is not welcome:  # a screen built outside the kiosk's steps
+            self.switch_screen(welcome)
+        welcome.follow_language()
         self.refresh_bindings()
 
     # --- staff exit --------------------------------------------------------------------------

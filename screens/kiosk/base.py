@@ -1,5 +1,9 @@
 """What every kiosk screen shares: the language bar, the idle countdown, and form state kept
-in plain data so a language switch (a recompose) loses nothing typed (R2)."""
+in plain data so a language switch (a recompose) loses nothing typed (R2).
+
+The kiosk keeps one of each screen on the registration path (``KioskApp.step``): building a
+screen of some eighty widgets is most of the wait between two steps, so a screen is built
+once and emptied instead (``reset``) when it leaves the stack or the kiosk is wiped."""
 
 from __future__ import annotations
 
@@ -9,12 +13,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, SecretStr
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Input, Label
+from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import Msg, _, current_language, date_input_pattern, parse_date
@@ -22,6 +26,7 @@ from frontdesk.services.kiosk import HumanChallenge
 from screens.base import BaseScreen
 from screens.widgets.countdown import IdleCountdown
 from screens.widgets.field import Field
+from screens.widgets.key_hints import KeyHints
 from screens.widgets.language_bar import LanguageBar
 
 if TYPE_CHECKING:
@@ -72,17 +77,23 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
         Binding("shift+tab", "app.focus_previous", show=False),
     ]
 
-    draft: BaseModel | None = None
+    draft: BaseModel | None
     errors: dict[str, Msg]
     notice: Msg | None = None
     """A message about the whole form (a neutral miss, a rate limit), shown above it."""
 
     def __init__(self) -> None:
         super().__init__()
+        self.draft = self.new_draft()
         self.errors = {}
         self.composed_language = ""
-        self.shown_at = time.monotonic()
+        self.shown_at: float | None = None
+        """When this visit's form was first shown (the human check's minimum time, R7)."""
         self._challenge: HumanChallenge | None = None
+
+    def new_draft(self) -> BaseModel | None:
+        """An empty form (screens with a form say which)."""
+        return None
 
     @property
     def kiosk(self) -> KioskApp:
@@ -98,16 +109,96 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
             yield notice
             yield from self.compose_body()
         yield IdleCountdown()
-        yield Footer()
+        yield KeyHints(self.key_hints())
 
     def compose_body(self) -> Iterable[Widget]:
         """The screen's own content."""
         return ()
 
+    def key_hints(self) -> list[tuple[str, str]]:
+        """The screen's shown keys and what they do, in the current language."""
+        return [
+            (self.app.get_key_display(binding), _(binding.description))
+            for binding in self.BINDINGS
+            if isinstance(binding, Binding) and binding.show and binding.description
+        ]
+
+    @on(events.ScreenResume)
+    def _keep_styles(self, event: events.ScreenResume) -> None:
+        # Textual restyles every widget of a screen shown again, in case the app's CSS changed
+        # meanwhile: for a kept form that is most of the wait between two steps. A kiosk's CSS
+        # and theme do not change while it runs, and class changes restyle their widget at
+        # once, so a kept screen's styles are still right.
+        if self.composed:
+            event.refresh_styles = False
+
     def on_screen_resume(self) -> None:
-        # Screens under the one where the language changed are re-rendered when shown again.
+        if self.shown_at is None:
+            self.shown_at = time.monotonic()
+        self.follow_language()
+        self.call_after_refresh(self.kiosk.collect_step_garbage)
+
+    def follow_language(self) -> None:
+        """Re-render in the kiosk's language if the screen was built in another one (a screen
+        under the one where the language changed, or kept from an earlier visit)."""
         if self.composed_language and self.composed_language != self.kiosk.language:
             self.refresh(recompose=True)
+
+    # --- a kept screen's next visit ---------------------------------------------------------
+
+    def on_screen_suspend(self) -> None:
+        # Once the next screen is drawn (the parent does not wait on this), see whether this
+        # screen left the stack or was only covered by the next step.
+        self.call_after_refresh(self._forget_if_left)
+
+    def _forget_if_left(self) -> None:
+        # Gone from the stack, a kept screen forgets the visit, so nothing a parent typed or
+        # saw stays in memory for the next one; covered, it keeps it.
+        if self.app.is_screen_installed(self) and self not in self.app.screen_stack:
+            self.reset()
+
+    def reset(self) -> None:
+        """Forget the last visit: a fresh draft, no messages, a new human check, buttons
+        enabled again; the widgets show the empty screen (screens holding more extend this)."""
+        self.visit += 1
+        self.draft = self.new_draft()
+        self.errors = {}
+        self.notice = None
+        self._challenge = None
+        self.shown_at = None
+        if self.composed:
+            self.show_draft()
+
+    @property
+    def composed(self) -> bool:
+        """Whether the screen's widgets exist (a kept screen is built on its first visit)."""
+        return bool(self.composed_language) and self.is_mounted
+
+    def show_draft(self) -> None:
+        """Put the draft into the form's widgets, with no message showing and nothing focused.
+
+        Only what differs is touched: every change restyles or re-lays out a widget, and this
+        runs while the next step is being drawn."""
+        for control in self.query(Input):
+            typed = self.value(control.id or "")
+            if control.value != typed:
+                control.value = typed
+        for box in self.query(Checkbox):
+            ticked = bool(getattr(self.draft, box.id or "", False))
+            if box.value != ticked:
+                box.value = ticked
+        for select in self.query(Select):
+            chosen = getattr(self.draft, select.id or "", None)
+            select.value = Select.NULL if chosen is None else chosen
+        for button in self.query(Button):
+            if button.disabled:
+                button.disabled = False
+        if self.query(".-invalid"):
+            self.show_field_errors({})
+        self.show_notice(None)
+        self.show_human_question()
+        self.set_focus(None)
+        self.query_one(".kiosk-body", VerticalScroll).scroll_home(animate=False)
 
     # --- form state ---------------------------------------------------------------------------
 
@@ -177,7 +268,8 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
             field.show_error(str(message) if message else "")
         first = next((f for f in self.query(Field) if f.field_name in self.errors), None)
         if first is not None:
-            first.scroll_visible()
+            # At once, not animated: the message is where the parent looks, now.
+            first.scroll_visible(animate=False)
 
     def show_notice(self, message: Msg | None) -> None:
         """Show (or clear) the message about the whole form."""
@@ -186,7 +278,7 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
         label.update(str(message) if message else "")
         label.display = message is not None
         if message is not None:
-            label.scroll_visible()
+            label.scroll_visible(animate=False)
 
     def show_form_error(self, error: DomainError) -> None:
         """A service said no: beside the fields when it names them, else above the form."""
@@ -225,12 +317,27 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
         yield Horizontal(box, classes="human-check")
         yield self.field(str(challenge.question()), "human_answer")
 
+    def show_human_question(self) -> None:
+        """Put this form's human-check question beside its answer field."""
+        for field in self.query("#field-human_answer").results(Field):
+            field.relabel(str(self.challenge.question()))
+
+    def new_human_check(self) -> None:
+        """Draw another question and empty the box and the answer (after a refused attempt)."""
+        self._challenge = None
+        self.draft.human_answer = ""  # type: ignore[union-attr]
+        self.draft.human_ticked = False  # type: ignore[union-attr]
+        self.query_one("#human_answer", Input).value = ""
+        self.query_one("#human_ticked", Checkbox).value = False
+        self.show_human_question()
+
     def human_problem(self) -> Msg | None:
         """Why the human check is not passed yet, or ``None``."""
+        shown_at = self.shown_at or time.monotonic()
         return self.challenge.problem(
             ticked=bool(getattr(self.draft, "human_ticked", False)),
             answer=str(getattr(self.draft, "human_answer", "")),
-            seconds_on_form=time.monotonic() - self.shown_at,
+            seconds_on_form=time.monotonic() - shown_at,
             min_seconds=self.kiosk.human_seconds,
         )
 

@@ -65,7 +65,7 @@ class ForcedChangeScreen(KioskScreen[None]):
 
         self.draft = PasswordDraft()
         self.kiosk.parent_session = session
-        self.app.switch_screen(ChildMenuScreen())
+        self.app.switch_screen(self.kiosk.step(ChildMenuScreen))
         self.app.notify(_("Your new password is saved."))
 
     def _refused(self, error: DomainError) -> None:

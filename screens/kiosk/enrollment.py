@@ -34,11 +34,14 @@ class EnrollmentScreen(KioskScreen[None]):
 
     BINDINGS = [Binding("escape", "back", N_("Back"))]
     submit_on = "notes"
+    draft: EnrollmentDraft
 
     def __init__(self) -> None:
         super().__init__()
-        self.draft: EnrollmentDraft = EnrollmentDraft()
         self.schools: list[SchoolView] = []
+
+    def new_draft(self) -> EnrollmentDraft:
+        return EnrollmentDraft()
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(classes="kiosk-column form-column"):
@@ -105,7 +108,6 @@ class EnrollmentScreen(KioskScreen[None]):
         self.run_service(work, self._saved, self._refused)
 
     def _saved(self, _application_id: int) -> None:
-        self.draft = EnrollmentDraft()
         self.app.pop_screen()
         self.app.notify(_("Your application is saved. The school will contact you."), timeout=10)
 

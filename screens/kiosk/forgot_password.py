@@ -207,8 +207,8 @@ class ForgotPasswordScreen(KioskScreen[None]):
         email = self.credentials.email if self.credentials else self.draft.email
         self.credentials = None
         self._back_to_welcome()
-        signin = KioskSignInScreen()
-        signin.draft.email = email
+        signin = self.kiosk.step(KioskSignInScreen)
+        signin.fill_email(email)
         self.app.push_screen(signin)
 
     # --- leaving ------------------------------------------------------------------------------

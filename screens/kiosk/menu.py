@@ -19,15 +19,17 @@ from screens.kiosk.common import student_line
 class ChildMenuScreen(KioskScreen[None]):
     """Step 6 of the district's document: the student listing and three choices."""
 
-    def __init__(self, *, first_visit: bool = False) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.first_visit = first_visit
+        self.first_visit = False
+        """Whether the parent has just made the account (the screen says it is ready)."""
         self.view: PortalView | None = None
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(classes="kiosk-column"):
-            if self.first_visit:
-                yield KioskLabel(_("Your account is ready."), classes="title")
+            ready = KioskLabel(_("Your account is ready."), classes="title", id="ready")
+            ready.display = self.first_visit
+            yield ready
             yield KioskLabel(_("Your students"), classes="subtitle")
             with Vertical(id="listing"):
                 yield from self.listing()
@@ -55,6 +57,20 @@ class ChildMenuScreen(KioskScreen[None]):
         if not self.view.students:
             return [KioskLabel(_("No students are linked to your account yet."), id="no-students")]
         return [KioskLabel(student_line(s), classes="student-line") for s in self.view.students]
+
+    def greet_new_account(self) -> None:
+        """Say the account is ready (the first visit after making it)."""
+        self.first_visit = True
+        if self.composed:
+            self.query_one("#ready").display = True
+
+    def reset(self) -> None:
+        super().reset()
+        self.first_visit = False
+        self.view = None
+        if self.composed:
+            self.query_one("#ready").display = False
+            self.query_one("#listing", Vertical).remove_children()
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
@@ -84,18 +100,18 @@ class ChildMenuScreen(KioskScreen[None]):
         """Step 7: identify a child already enrolled."""
         from screens.kiosk.add_child import AddChildScreen
 
-        self.app.push_screen(AddChildScreen())
+        self.app.push_screen(self.kiosk.step(AddChildScreen))
 
     @on(Button.Pressed, "#apply")
     def apply(self) -> None:
         """R12: apply to enroll a new child."""
         from screens.kiosk.enrollment import EnrollmentScreen
 
-        self.app.push_screen(EnrollmentScreen())
+        self.app.push_screen(self.kiosk.step(EnrollmentScreen))
 
     @on(Button.Pressed, "#finished")
     def finished(self) -> None:
         """Step 9: the portal."""
         from screens.kiosk.portal import PortalScreen
 
-        self.app.switch_screen(PortalScreen())
+        self.app.switch_screen(self.kiosk.step(PortalScreen))

@@ -66,6 +66,13 @@ class PortalScreen(KioskScreen[None]):
                     id="alert-email",
                 )
 
+    def reset(self) -> None:
+        super().reset()
+        if self.view is not None:
+            # A parent's students and alerts must not wait on screen for the next parent.
+            self.view = None
+            self.refresh(recompose=True)
+
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
         session = self.kiosk.parent_session
@@ -96,7 +103,7 @@ class PortalScreen(KioskScreen[None]):
         """R11: add another child from the portal."""
         from screens.kiosk.add_child import AddChildScreen
 
-        self.app.push_screen(AddChildScreen())
+        self.app.push_screen(self.kiosk.step(AddChildScreen))
 
     @on(Button.Pressed, "#sign-out")
     def sign_out(self) -> None:

@@ -9,7 +9,7 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Button
+from textual.widgets import Button, Input
 
 from frontdesk.errors import DomainError
 from frontdesk.i18n import N_, _
@@ -31,10 +31,17 @@ class KioskSignInScreen(KioskScreen[None]):
 
     BINDINGS = [Binding("escape", "back", N_("Back"))]
     submit_on = "password"
+    draft: SignInDraft
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.draft: SignInDraft = SignInDraft()
+    def new_draft(self) -> SignInDraft:
+        return SignInDraft()
+
+    def fill_email(self, email: str) -> None:
+        """Start a new visit with ``email`` filled in (after a password reset)."""
+        self.reset()
+        self.draft.email = email
+        if self.composed:
+            self.query_one("#email", Input).value = email
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(classes="kiosk-column form-column"):
@@ -68,7 +75,6 @@ class KioskSignInScreen(KioskScreen[None]):
 
     def _signed_in(self, session: ParentSession) -> None:
         self.kiosk.parent_session = session
-        self.draft = SignInDraft()
         if session.must_change_password:
             # R17: the password helper's screen (issue 6) makes the parent choose a new one.
             from screens.kiosk.change_password import (
@@ -79,7 +85,7 @@ class KioskSignInScreen(KioskScreen[None]):
             return
         from screens.kiosk.menu import ChildMenuScreen
 
-        self.app.switch_screen(ChildMenuScreen())
+        self.app.switch_screen(self.kiosk.step(ChildMenuScreen))
 
     def _refused(self, error: DomainError) -> None:
         self.query_one("#sign-in", Button).disabled = False

@@ -97,14 +97,14 @@ class WelcomeScreen(KioskScreen[None]):
         """R3a: make an account."""
         from screens.kiosk.account import NewAccountScreen
 
-        self.app.push_screen(NewAccountScreen())
+        self.app.push_screen(self.kiosk.step(NewAccountScreen))
 
     @on(Button.Pressed, "#add-child")
     def sign_in(self) -> None:
         """R3b: sign in, then add a child."""
         from screens.kiosk.signin import KioskSignInScreen
 
-        self.app.push_screen(KioskSignInScreen())
+        self.app.push_screen(self.kiosk.step(KioskSignInScreen))
 
     @on(Button.Pressed, "#forgot-password")
     def forgot_password(self) -> None:

@@ -32,6 +32,11 @@ class Field(Vertical):
         yield Label(self._error, classes="field-error")
         self.set_class(bool(self._error), "-invalid")
 
+    def relabel(self, label: str) -> None:
+        """Show ``label`` above the input instead."""
+        self._label = label
+        self.query_one(".field-label", Label).update(label)
+
     def show_error(self, message: str) -> None:
         """Show ``message`` beside the field (empty clears it)."""
         self.query_one(".field-error", Label).update(message)

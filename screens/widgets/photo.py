@@ -19,10 +19,17 @@ class StudentPhoto(Static):
     """
 
     def __init__(self, photo: bytes | None, *, width: int = 24) -> None:
-        drawing = self._drawing(photo, width)
-        super().__init__(drawing, id="student-photo")
-        self.has_picture = isinstance(drawing, Pixels)
+        super().__init__(id="student-photo")
+        self.cells_wide = width
+        self.has_picture = False
         """Whether a picture is drawn (rather than the "no photo" line)."""
+        self.show_photo(photo)
+
+    def show_photo(self, photo: bytes | None) -> None:
+        """Draw ``photo`` instead (``None``: the "no photo" line)."""
+        drawing = self._drawing(photo, self.cells_wide)
+        self.has_picture = isinstance(drawing, Pixels)
+        self.update(drawing)
 
     @staticmethod
     def _drawing(photo: bytes | None, width: int) -> Pixels | str:

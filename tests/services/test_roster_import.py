@@ -244,3 +244,36 @@ def test_a_linked_student_who_leaves_the_roster_shows_no_data(
     with database.read() as uow:
         (hidden,) = portal_view(uow, parent).students
     assert (hidden.first_name, hidden.school_name, hidden.grade) == (None, None, None)
+
+
+def test_columns_in_another_order_with_extra_ones_read_the_same(
+    database: Database, tmp_path: Path
+) -> None:
+    folder = write_roster(tmp_path)
+    students = (folder / "students.csv").read_text(encoding="utf-8").splitlines()
+    reordered = []
+    for line in students:
+        values = line.split(",")
+        reordered.append(",".join([values[2], "x", *values[:2], *values[3:]]))
+    reordered[0] = reordered[0].replace(",x,", ",homeroom,")
+    (folder / "students.csv").write_text("\n".join(reordered) + "\n", encoding="utf-8")
+    report = run_import(database, ADMIN, folder)
+    assert report.summary() == (
+        "students: 3 added, 0 updated, 0 inactivated; contacts: 4 added, 0 updated, "
+        "0 removed; rejected rows: 0"
+    )
+    with database.read() as uow:
+        jose = uow.session.scalars(select(Student).where(Student.student_number == "1000001")).one()
+        assert (jose.first_name, jose.last_name, jose.grade) == ("José", "O'Brien-Nguyễn", "3")
+
+
+def test_line_numbers_count_values_over_several_lines_and_blank_lines(
+    database: Database, tmp_path: Path
+) -> None:
+    folder = write_roster(tmp_path)
+    with (folder / "students.csv").open("ab") as f:
+        f.write(b'1000020,0101,"Ana\r\nMaria",Li,2016-02-03,3,active,,\r\n\r\n')
+        f.write(b"1000021,0101,Bo,Li,2016-02-03,3,active\r\n")
+    report = run_import(database, ADMIN, folder)
+    assert problems(report) == ["students.csv:8: 7 values where the header has 9"]
+    assert report.students_added == 4

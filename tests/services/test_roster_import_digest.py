@@ -175,3 +175,14 @@ def test_a_row_with_undecodable_bytes_has_a_digest_of_its_own() -> None:
     fingerprint = Keyring(b"k" * 32).roster_hasher("contacts.csv")
     # What the reader keeps of bytes that are not UTF-8 (surrogateescape).
     assert fingerprint(["a\udcff", "b"]) != fingerprint(["a\udcfe", "b"])
+
+
+def test_fingerprints_of_many_rows_are_those_of_each_row() -> None:
+    keyring = Keyring(b"k" * 32)
+    one = keyring.roster_hasher("students.csv")
+    many = keyring.roster_fingerprints("students.csv")
+    plain = ["1000001", "0101", "José", "Smith"]
+    separator = ["1000001", "0101", "José\x1fSmith", ""]
+    undecodable = ["1000001", "0101", "Jos\udce9", "Smith"]
+    for rows in ([plain], [plain, separator], [undecodable, plain], [plain[:1]], []):
+        assert many(rows) == [one(row) for row in rows]

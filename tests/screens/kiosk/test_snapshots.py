@@ -61,6 +61,8 @@ def test_account_form_with_errors(snap_compare, snap_db: Database, language: str
         screen.query_one("#first_name").value = "María"  # type: ignore[attr-defined]
         screen.query_one("#email").value = "maria@"  # type: ignore[attr-defined]
         screen.query_one("#submit").focus()
+        # Focus scrolls the button into view, animated; a person presses Enter once it's there.
+        await pilot.wait_for_scheduled_animations()
         await pilot.press("enter")
         await settle(pilot)
 
