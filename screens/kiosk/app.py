@@ -23,6 +23,7 @@ from frontdesk.db.engine import Database
 from frontdesk.i18n import set_language
 from frontdesk.services.sessions import ParentSession
 from screens.app import FrontdeskApp
+from screens.base import installed_screen
 from screens.widgets.countdown import IdleCountdown
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ S = TypeVar("S", bound="KioskScreen[Any]")
 
 COUNTDOWN_SECONDS = 30
 """How long before the wipe the countdown shows (less when the idle time is short)."""
+BUILD_AHEAD_SECONDS = 0.5
+"""How long after start the kiosk builds its other screens (the welcome is drawn by then)."""
 FULL_COLLECTION_IDLE_SECONDS = 5
 """After this long without a key, the kiosk looks at all its memory for garbage (see
 ``KioskApp.collect_step_garbage``)."""
@@ -64,8 +67,8 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
         """The parent signed in (or just registered) at this kiosk."""
         self.settings_version = 0
         self.idle_seconds = 0
-        self.kept: dict[tuple[type[KioskScreen[Any]], str], KioskScreen[Any]] = {}
-        """The screens ``step`` keeps, by kind and language."""
+        self.kept: dict[str, KioskScreen[Any]] = {}
+        """The screens ``step`` keeps, by name (kind and language)."""
 
     def first_screen(self) -> Screen[Any]:
         """The welcome screen."""
@@ -73,25 +76,50 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
 
         return self.step(WelcomeScreen)
 
-    def step(self, kind: type[S]) -> S:
-        """The kiosk's screen of ``kind`` in the current language: built on its first visit,
-        then kept and emptied after each visit, so the next step shows at once instead of
-        being built again (one per language, as parents come in every language)."""
-        key = (kind, self.language)
-        screen = self.kept.get(key)
-        if screen is None:
-            screen = self.kept[key] = kind()
-            self.install_screen(screen, f"{kind.__name__}:{self.language}")
-        elif screen.shown_at is not None and screen not in self.screen_stack:
+    def step(self, kind: type[S], *, ahead: bool = False) -> S:
+        """The kiosk's screen of ``kind`` in the current language: built once, then kept and
+        emptied after each visit, so a step shows at once instead of being built again (one
+        per language, as parents come in every language). ``ahead`` builds it now, off screen.
+        """
+        name = f"{kind.__name__}:{self.language}"
+        known = name in self.kept
+        screen = installed_screen(self, kind, name, mount=ahead)
+        if not known:
+            self.kept[name] = screen
+        elif not ahead and screen.shown_at is not None and screen not in self.screen_stack:
             screen.reset()  # left an instant ago and not emptied yet: a new visit starts empty
-        assert isinstance(screen, kind)
         return screen
+
+    def build_steps_ahead(self) -> None:
+        """Build the registration path's screens off screen, one at a time, while the welcome
+        screen waits for its first parent: the first parent's steps then show as fast as the
+        next ones'."""
+        from screens.kiosk.account import NewAccountScreen
+        from screens.kiosk.add_child import AddChildScreen, ChildLinkedScreen
+        from screens.kiosk.menu import ChildMenuScreen
+        from screens.kiosk.signin import KioskSignInScreen
+
+        waiting: list[type[KioskScreen[Any]]] = [
+            NewAccountScreen,
+            KioskSignInScreen,
+            ChildMenuScreen,
+            AddChildScreen,
+            ChildLinkedScreen,
+        ]
+
+        def build_next() -> None:
+            if waiting:
+                self.step(waiting.pop(0), ahead=True)
+                self.call_after_refresh(build_next)
+
+        build_next()
 
     def on_mount(self) -> None:
         # What start-up made (modules, classes, settings) lives as long as the kiosk: no
         # collection needs to walk it again until the kiosk idles.
         gc.freeze()
         self.set_interval(self.tick_seconds, self.tick_idle, name="kiosk-idle")
+        self.set_timer(BUILD_AHEAD_SECONDS, self.build_steps_ahead)
 
     def on_unmount(self) -> None:
         gc.unfreeze()

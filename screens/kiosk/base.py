@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, SecretStr
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -26,7 +26,7 @@ from frontdesk.services.kiosk import HumanChallenge
 from screens.base import BaseScreen
 from screens.widgets.countdown import IdleCountdown
 from screens.widgets.field import Field
-from screens.widgets.key_hints import KeyHints
+from screens.widgets.key_footer import KeyFooter
 from screens.widgets.language_bar import LanguageBar
 
 if TYPE_CHECKING:
@@ -109,28 +109,11 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
             yield notice
             yield from self.compose_body()
         yield IdleCountdown()
-        yield KeyHints(self.key_hints())
+        yield KeyFooter()
 
     def compose_body(self) -> Iterable[Widget]:
         """The screen's own content."""
         return ()
-
-    def key_hints(self) -> list[tuple[str, str]]:
-        """The screen's shown keys and what they do, in the current language."""
-        return [
-            (self.app.get_key_display(binding), _(binding.description))
-            for binding in self.BINDINGS
-            if isinstance(binding, Binding) and binding.show and binding.description
-        ]
-
-    @on(events.ScreenResume)
-    def _keep_styles(self, event: events.ScreenResume) -> None:
-        # Textual restyles every widget of a screen shown again, in case the app's CSS changed
-        # meanwhile: for a kept form that is most of the wait between two steps. A kiosk's CSS
-        # and theme do not change while it runs, and class changes restyle their widget at
-        # once, so a kept screen's styles are still right.
-        if self.composed:
-            event.refresh_styles = False
 
     def on_screen_resume(self) -> None:
         if self.shown_at is None:
