@@ -202,6 +202,22 @@ class Contact(Base):
     student: Mapped[Student] = orm.relationship(back_populates="contacts")
 
 
+class RosterTotal(Base):
+    """What the rows of a roster file added up to when it was last imported whole.
+
+    ``digest`` is the sum (modulo 2**128) of the rows' keyed digests (``Keyring.roster_hasher``),
+    which does not depend on their order. It is kept only when every stored row of the table
+    came from a row of that file, unchanged: a file adding up to the same, with as many rows as
+    the table holds, is then the one imported, and a re-import need not look at the table.
+    """
+
+    __tablename__ = "roster_totals"
+
+    file: Mapped[str] = mapped_column(String(40), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(32))
+    rows: Mapped[int]
+
+
 # --- parents and what they ask for -----------------------------------------------------------
 
 

@@ -37,7 +37,7 @@ from typing import Any, Final, NamedTuple, TypeVar, cast
 from sqlalchemy import Connection, Table, bindparam, delete, exists, func, insert, select, update
 
 from frontdesk.db.engine import Database
-from frontdesk.db.models import Contact, School, Student, StudentPhoto
+from frontdesk.db.models import Contact, RosterTotal, School, Student, StudentPhoto
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.i18n import Msg
 from frontdesk.names import fold_name
@@ -959,7 +959,12 @@ class _Importer:
     def contacts(self) -> None:
         name = "contacts.csv"
         self.contacts_before = self.connection.scalar(select(func.max(Contact.id))) or 0
+        stored_total = _stored_total(self.connection, name)
+        if stored_total is not None and self._contacts_as_stored(stored_total):
+            return  # the file imported last time, whole: nothing to compare or write
         self.keep_contacts_of = {self.student_ids[n] for n in self.refused if n in self.student_ids}
+        rejected_before = self.report.rejected_rows
+        total = _Total()
         chunks = _read_chunks(self.folder, name, CONTACTS_COLUMNS, self.report, self.progress)
         # The contacts stored before this run by the digest of the row each was last
         # imported from (which names the contact: student, name and relationship).
@@ -970,6 +975,7 @@ class _Importer:
                 by_digest.update(batch)
         for chunk in chunks:
             digests = self.contact_digests(chunk.rows)
+            total.add(digests)
             stored: dict[ContactKey, StoredContact] = {}
             if self.contacts_before:
                 changed, stored = self._unchanged_contacts(chunk, digests, by_digest)
@@ -979,6 +985,32 @@ class _Importer:
         listed = set(self.student_ids.values()) - self.keep_contacts_of
         self.student_ids = {}
         self._remove_unlisted_contacts(listed)
+        # Every row good, and the table holds no other contact: it is this file, whole.
+        whole = (
+            self.report.rejected_rows == rejected_before
+            and total.rows == self.connection.scalar(select(func.count()).select_from(Contact))
+        )
+        _store_total(self.connection, name, stored_total, total if whole else None)
+
+    def _contacts_as_stored(self, stored: _Total) -> bool:
+        """Whether contacts.csv is the file the stored contacts were all imported from, as is.
+
+        Its rows then each name a stored contact and say what it holds, and name no other: a
+        detailed import would change nothing. It costs a read of the file, which a file that
+        differs pays twice (it is then imported row by row).
+        """
+        name = "contacts.csv"
+        counts = self.connection.execute(select(func.count(), func.count(Contact.roster_digest)))
+        if counts.one() != (stored.rows, stored.rows):
+            return False  # contacts added, removed or left without a digest by other means
+        scratch = ImportReport()  # a refused row is reported by the import that follows
+        total = _Total()
+        for chunk in _read_chunks(self.folder, name, CONTACTS_COLUMNS, scratch, self.progress):
+            total.add(self.contact_digests(chunk.rows))
+            numbers = set(map(str.strip, map(itemgetter(C_STUDENT), chunk.rows)))
+            if scratch.rejected_rows or not self.student_ids.keys() >= numbers:
+                return False  # a student refused or no longer listed: rows to refuse
+        return total == stored
 
     def _unchanged_contacts(
         self, chunk: _Chunk, digests: list[str], by_digest: dict[str, int]
@@ -1193,6 +1225,43 @@ class _Importer:
         for chunk in _chunks(iter(unlisted)):
             self.connection.execute(delete(Contact).where(Contact.id.in_(chunk)))
         self.report.contacts_removed = len(unlisted)
+
+
+@dataclass
+class _Total:
+    """The sum of rows' digests (modulo 2**128, so their order does not count) and how many."""
+
+    digest: int = 0
+    rows: int = 0
+
+    def add(self, digests: Sequence[str]) -> None:
+        self.digest = (self.digest + sum(map(int, digests, repeat(16)))) % 2**128
+        self.rows += len(digests)
+
+    def hex(self) -> str:
+        return f"{self.digest:032x}"
+
+
+def _stored_total(connection: Connection, file: str) -> _Total | None:
+    """The total of ``file`` as last imported whole, if it was."""
+    row = connection.execute(
+        select(RosterTotal.digest, RosterTotal.rows).where(RosterTotal.file == file)
+    ).first()
+    return None if row is None else _Total(int(row.digest, 16), row.rows)
+
+
+def _store_total(
+    connection: Connection, file: str, before: _Total | None, total: _Total | None
+) -> None:
+    """Keep ``total`` as the total of ``file`` (none: the table is not that file, whole)."""
+    if total == before:
+        return
+    if before is not None:
+        connection.execute(delete(RosterTotal).where(RosterTotal.file == file))
+    if total is not None:
+        connection.execute(
+            insert(RosterTotal).values(file=file, digest=total.hex(), rows=total.rows)
+        )
 
 
 class StoredStudent(NamedTuple):
