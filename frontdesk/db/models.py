@@ -202,20 +202,25 @@ class Contact(Base):
     student: Mapped[Student] = orm.relationship(back_populates="contacts")
 
 
-class RosterTotal(Base):
-    """What the rows of a roster file added up to when it was last imported whole.
+class RosterFile(Base):
+    """A roster file as last imported whole, and what that import left in its table.
 
-    ``digest`` is the sum (modulo 2**128) of the rows' keyed digests (``Keyring.roster_hasher``),
-    which does not depend on their order. It is kept only when every stored row of the table
-    came from a row of that file, unchanged: a file adding up to the same, with as many rows as
-    the table holds, is then the one imported, and a re-import need not look at the table.
+    It is kept only when every row of the file was good and the table holds nothing else but
+    the records of students the roster did not list (left as they were). A re-import of the
+    same bytes, finding the table as it was left and the same records set aside, would change
+    nothing: it need not read the file or the table.
     """
 
-    __tablename__ = "roster_totals"
+    __tablename__ = "roster_files"
 
     file: Mapped[str] = mapped_column(String(40), primary_key=True)
-    digest: Mapped[str] = mapped_column(String(32))
+    file_digest: Mapped[str] = mapped_column(String(32))
+    """Keyed digest of the file's bytes (``Keyring.roster_file_digest``)."""
     rows: Mapped[int]
+    """The records in the table after the import, every one with a ``roster_digest``."""
+    unlisted_digest: Mapped[str] = mapped_column(String(32))
+    """The sum (modulo 2**128) of the ``roster_digest`` of the records of students not listed."""
+    unlisted_rows: Mapped[int]
 
 
 # --- parents and what they ask for -----------------------------------------------------------

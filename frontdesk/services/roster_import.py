@@ -37,7 +37,7 @@ from typing import Any, Final, NamedTuple, TypeVar, cast
 from sqlalchemy import Connection, Table, bindparam, delete, exists, func, insert, select, update
 
 from frontdesk.db.engine import Database
-from frontdesk.db.models import Contact, RosterTotal, School, Student, StudentPhoto
+from frontdesk.db.models import Contact, RosterFile, School, Student, StudentPhoto
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.i18n import Msg
 from frontdesk.names import fold_name
@@ -562,6 +562,8 @@ class _Importer:
         self.added: dict[int, int] = {}
         """Contacts added by a row: hash of their key -> line, for the same check. A hash is
         8 bytes where the key is about 200: 800,000 of them stay small."""
+        self.unlisted: list[int] = []
+        """The students stored before this run whom students.csv does not list (on no good row)."""
         self.keep_contacts_of: set[int] = set()
         """Students whose stored contacts stay as they are (their row, or a contact's, refused)."""
 
@@ -937,7 +939,9 @@ class _Importer:
             for number, id_ in self.stored_ids.items():
                 if number in self.in_file:
                     self.student_ids[number] = id_
-                elif number not in self.inactive and number not in self.refused:
+                    continue
+                self.unlisted.append(id_)
+                if number not in self.inactive and number not in self.refused:
                     gone.append(id_)
         self.stored_ids = {}
         # Those added by this run are all listed.
@@ -959,12 +963,17 @@ class _Importer:
     def contacts(self) -> None:
         name = "contacts.csv"
         self.contacts_before = self.connection.scalar(select(func.max(Contact.id))) or 0
-        stored_total = _stored_total(self.connection, name)
-        if stored_total is not None and self._contacts_as_stored(stored_total):
-            return  # the file imported last time, whole: nothing to compare or write
+        last = _last_whole(self.connection, name)
+        file_digest = self.keyring.roster_file_digest(self.folder / name)
+        unlisted = self._unlisted_contacts()
+        if last is not None and self._as_left(last, file_digest, unlisted):
+            if self.progress is not None:
+                size = (self.folder / name).stat().st_size
+                self.progress(name, size, size)
+            return  # the file imported last time, whole, and nothing changed since
         self.keep_contacts_of = {self.student_ids[n] for n in self.refused if n in self.student_ids}
         rejected_before = self.report.rejected_rows
-        total = _Total()
+        rows = 0
         chunks = _read_chunks(self.folder, name, CONTACTS_COLUMNS, self.report, self.progress)
         # The contacts stored before this run by the digest of the row each was last
         # imported from (which names the contact: student, name and relationship).
@@ -975,7 +984,7 @@ class _Importer:
                 by_digest.update(batch)
         for chunk in chunks:
             digests = self.contact_digests(chunk.rows)
-            total.add(digests)
+            rows += len(digests)
             stored: dict[ContactKey, StoredContact] = {}
             if self.contacts_before:
                 changed, stored = self._unchanged_contacts(chunk, digests, by_digest)
@@ -985,32 +994,51 @@ class _Importer:
         listed = set(self.student_ids.values()) - self.keep_contacts_of
         self.student_ids = {}
         self._remove_unlisted_contacts(listed)
-        # Every row good, and the table holds no other contact: it is this file, whole.
-        whole = (
-            self.report.rejected_rows == rejected_before
-            and total.rows == self.connection.scalar(select(func.count()).select_from(Contact))
-        )
-        _store_total(self.connection, name, stored_total, total if whole else None)
+        if self.report.rejected_rows > rejected_before:
+            unlisted = None  # contacts of listed students may stay as they were
+        self._remember(name, last, _Whole(file_digest, rows, unlisted))
 
-    def _contacts_as_stored(self, stored: _Total) -> bool:
-        """Whether contacts.csv is the file the stored contacts were all imported from, as is.
-
-        Its rows then each name a stored contact and say what it holds, and name no other: a
-        detailed import would change nothing. It costs a read of the file, which a file that
-        differs pays twice (it is then imported row by row).
-        """
-        name = "contacts.csv"
-        counts = self.connection.execute(select(func.count(), func.count(Contact.roster_digest)))
-        if counts.one() != (stored.rows, stored.rows):
-            return False  # contacts added, removed or left without a digest by other means
-        scratch = ImportReport()  # a refused row is reported by the import that follows
+    def _unlisted_contacts(self) -> _Total | None:
+        """The contacts of the students not listed (none: one of them has no digest)."""
         total = _Total()
-        for chunk in _read_chunks(self.folder, name, CONTACTS_COLUMNS, scratch, self.progress):
-            total.add(self.contact_digests(chunk.rows))
-            numbers = set(map(str.strip, map(itemgetter(C_STUDENT), chunk.rows)))
-            if scratch.rejected_rows or not self.student_ids.keys() >= numbers:
-                return False  # a student refused or no longer listed: rows to refuse
-        return total == stored
+        for ids in _chunks(iter(self.unlisted)):
+            digests = _select_in(
+                self.connection,
+                "SELECT roster_digest FROM contacts WHERE student_id {in_values}",
+                ids,
+            )
+            if any(digest is None for (digest,) in digests):
+                return None
+            total.add([digest for (digest,) in digests])
+        return total
+
+    def _as_left(self, last: _Whole, file_digest: str, unlisted: _Total | None) -> bool:
+        """Whether contacts.csv is the file imported whole last time, and the contacts are as
+        that import left them: a detailed import would then change nothing.
+
+        The contacts of students not listed were set aside then; the same ones are set aside
+        now (none joined them, none left), so the others are those the rows named then, and
+        every row names a listed student.
+        """
+        if file_digest != last.file_digest or unlisted != last.unlisted:
+            return False
+        counts = self.connection.execute(select(func.count(), func.count(Contact.roster_digest)))
+        # Contacts added, removed or left without a digest by other means show here.
+        return bool(tuple(counts.one()) == (last.stored, last.stored))
+
+    def _remember(self, name: str, last: _Whole | None, now: _Whole) -> None:
+        """Keep what this import of ``name`` left, if it was whole: every row good, and the
+        table holds nothing else but the records of students not listed, each with a digest.
+        Otherwise forget what an earlier import left."""
+        counts = self.connection.execute(select(func.count(), func.count(Contact.roster_digest)))
+        if now.unlisted is None or tuple(counts.one()) != (now.stored, now.stored):
+            now = _Whole(now.file_digest, now.rows, None)
+        if now == last:
+            return
+        if last is not None:
+            self.connection.execute(delete(RosterFile).where(RosterFile.file == name))
+        if now.unlisted is not None:
+            self.connection.execute(insert(RosterFile).values(file=name, **now.values()))
 
     def _unchanged_contacts(
         self, chunk: _Chunk, digests: list[str], by_digest: dict[str, int]
@@ -1242,26 +1270,38 @@ class _Total:
         return f"{self.digest:032x}"
 
 
-def _stored_total(connection: Connection, file: str) -> _Total | None:
-    """The total of ``file`` as last imported whole, if it was."""
-    row = connection.execute(
-        select(RosterTotal.digest, RosterTotal.rows).where(RosterTotal.file == file)
-    ).first()
-    return None if row is None else _Total(int(row.digest, 16), row.rows)
+@dataclass(frozen=True)
+class _Whole:
+    """What an import of a whole roster file left (see ``RosterFile``)."""
+
+    file_digest: str
+    rows: int
+    """The file's rows."""
+    unlisted: _Total | None
+    """The records of students not listed (none: not whole)."""
+
+    @property
+    def stored(self) -> int:
+        """The records in the table, when the import was whole."""
+        return self.rows + (self.unlisted.rows if self.unlisted is not None else 0)
+
+    def values(self) -> dict[str, Any]:
+        assert self.unlisted is not None
+        return {
+            "file_digest": self.file_digest,
+            "rows": self.stored,
+            "unlisted_digest": self.unlisted.hex(),
+            "unlisted_rows": self.unlisted.rows,
+        }
 
 
-def _store_total(
-    connection: Connection, file: str, before: _Total | None, total: _Total | None
-) -> None:
-    """Keep ``total`` as the total of ``file`` (none: the table is not that file, whole)."""
-    if total == before:
-        return
-    if before is not None:
-        connection.execute(delete(RosterTotal).where(RosterTotal.file == file))
-    if total is not None:
-        connection.execute(
-            insert(RosterTotal).values(file=file, digest=total.hex(), rows=total.rows)
-        )
+def _last_whole(connection: Connection, file: str) -> _Whole | None:
+    """What the last whole import of ``file`` left, if the last import of it was whole."""
+    row = connection.execute(select(RosterFile).where(RosterFile.file == file)).first()
+    if row is None:
+        return None
+    unlisted = _Total(int(row.unlisted_digest, 16), row.unlisted_rows)
+    return _Whole(row.file_digest, row.rows - row.unlisted_rows, unlisted)
 
 
 class StoredStudent(NamedTuple):

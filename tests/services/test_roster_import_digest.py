@@ -238,3 +238,9 @@ def test_the_contacts_of_a_student_gone_from_the_roster_are_refused(
     with roster_writes(database) as writes:
         assert run_import(database, ADMIN, folder).summary() == NOTHING
     assert writes == []
+    # Back on the roster with no contact listed: the one set aside goes.
+    back = run_import(database, ADMIN, write_roster(tmp_path / "d", contacts=contacts))
+    assert back.summary() == (
+        "students: 0 added, 1 updated, 0 inactivated; contacts: 0 added, 0 updated, "
+        "1 removed; rejected rows: 0"
+    )

@@ -1,4 +1,4 @@
-"""roster totals
+"""roster files
 
 Revision ID: 0003
 Revises: 0002
@@ -19,13 +19,15 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
-        'roster_totals',
+        'roster_files',
         sa.Column('file', sa.String(length=40), nullable=False),
-        sa.Column('digest', sa.String(length=32), nullable=False),
+        sa.Column('file_digest', sa.String(length=32), nullable=False),
         sa.Column('rows', sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint('file', name=op.f('pk_roster_totals')),
+        sa.Column('unlisted_digest', sa.String(length=32), nullable=False),
+        sa.Column('unlisted_rows', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('file', name=op.f('pk_roster_files')),
     )
 
 
 def downgrade() -> None:
-    op.drop_table('roster_totals')
+    op.drop_table('roster_files')
