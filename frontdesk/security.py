@@ -131,6 +131,13 @@ class Keyring:
 
         return fingerprint
 
+    def roster_file_digest(self, path: Path) -> str:
+        """A keyed fingerprint of a roster file's bytes: whether it is the one imported before."""
+        key = bytes.fromhex(self.digest("roster-file-v1", path.name))
+        with path.open("rb") as file:
+            digest = hashlib.file_digest(file, lambda: hashlib.blake2b(key=key, digest_size=16))
+        return digest.hexdigest()
+
     def roster_fingerprints(self, purpose: str) -> Callable[[Sequence[Sequence[str]]], list[str]]:
         """:meth:`roster_hasher` for many rows at once: the same digests, for less.
 

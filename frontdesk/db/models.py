@@ -202,6 +202,27 @@ class Contact(Base):
     student: Mapped[Student] = orm.relationship(back_populates="contacts")
 
 
+class RosterFile(Base):
+    """A roster file as last imported whole, and what that import left in its table.
+
+    It is kept only when every row of the file was good and the table holds nothing else but
+    the records of students the roster did not list (left as they were). A re-import of the
+    same bytes, finding the table as it was left and the same records set aside, would change
+    nothing: it need not read the file or the table.
+    """
+
+    __tablename__ = "roster_files"
+
+    file: Mapped[str] = mapped_column(String(40), primary_key=True)
+    file_digest: Mapped[str] = mapped_column(String(32))
+    """Keyed digest of the file's bytes (``Keyring.roster_file_digest``)."""
+    rows: Mapped[int]
+    """The records in the table after the import, every one with a ``roster_digest``."""
+    unlisted_digest: Mapped[str] = mapped_column(String(32))
+    """The sum (modulo 2**128) of the ``roster_digest`` of the records of students not listed."""
+    unlisted_rows: Mapped[int]
+
+
 # --- parents and what they ask for -----------------------------------------------------------
 
 

@@ -17,6 +17,11 @@ Each stored row keeps a keyed digest of the CSV row it was last imported from
 skipped after a look at that one column, which is what makes a nightly re-import cheap. Rows
 without one (from before digests, from the demo, with a photo, inactivated) are compared value
 by value, and given the digest when they turn out equal.
+
+The contacts go further (they are two rows in three): when an import took the whole of
+contacts.csv, ``roster_files`` keeps a keyed digest of the file's bytes and what the import
+left in the table. A re-import of the same bytes that finds the contacts as they were left
+neither reads the file nor compares a contact.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from typing import Any, Final, NamedTuple, TypeVar, cast
 from sqlalchemy import Connection, Table, bindparam, delete, exists, func, insert, select, update
 
 from frontdesk.db.engine import Database
-from frontdesk.db.models import Contact, School, Student, StudentPhoto
+from frontdesk.db.models import Contact, RosterFile, School, Student, StudentPhoto
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.i18n import Msg
 from frontdesk.names import fold_name
@@ -562,6 +567,8 @@ class _Importer:
         self.added: dict[int, int] = {}
         """Contacts added by a row: hash of their key -> line, for the same check. A hash is
         8 bytes where the key is about 200: 800,000 of them stay small."""
+        self.unlisted: list[int] = []
+        """The students stored before this run whom students.csv does not list (on no good row)."""
         self.keep_contacts_of: set[int] = set()
         """Students whose stored contacts stay as they are (their row, or a contact's, refused)."""
 
@@ -937,7 +944,9 @@ class _Importer:
             for number, id_ in self.stored_ids.items():
                 if number in self.in_file:
                     self.student_ids[number] = id_
-                elif number not in self.inactive and number not in self.refused:
+                    continue
+                self.unlisted.append(id_)
+                if number not in self.inactive and number not in self.refused:
                     gone.append(id_)
         self.stored_ids = {}
         # Those added by this run are all listed.
@@ -959,7 +968,17 @@ class _Importer:
     def contacts(self) -> None:
         name = "contacts.csv"
         self.contacts_before = self.connection.scalar(select(func.max(Contact.id))) or 0
+        last = _last_whole(self.connection, name)
+        file_digest = self.keyring.roster_file_digest(self.folder / name)
+        unlisted = self._unlisted_contacts()
+        if last is not None and self._as_left(last, file_digest, unlisted):
+            if self.progress is not None:
+                size = (self.folder / name).stat().st_size
+                self.progress(name, size, size)
+            return  # the file imported last time, whole, and nothing changed since
         self.keep_contacts_of = {self.student_ids[n] for n in self.refused if n in self.student_ids}
+        rejected_before = self.report.rejected_rows
+        rows = 0
         chunks = _read_chunks(self.folder, name, CONTACTS_COLUMNS, self.report, self.progress)
         # The contacts stored before this run by the digest of the row each was last
         # imported from (which names the contact: student, name and relationship).
@@ -970,6 +989,7 @@ class _Importer:
                 by_digest.update(batch)
         for chunk in chunks:
             digests = self.contact_digests(chunk.rows)
+            rows += len(digests)
             stored: dict[ContactKey, StoredContact] = {}
             if self.contacts_before:
                 changed, stored = self._unchanged_contacts(chunk, digests, by_digest)
@@ -979,6 +999,53 @@ class _Importer:
         listed = set(self.student_ids.values()) - self.keep_contacts_of
         self.student_ids = {}
         self._remove_unlisted_contacts(listed)
+        if self.report.rejected_rows > rejected_before:
+            unlisted = None  # contacts of listed students may stay as they were
+        elif self.keyring.roster_file_digest(self.folder / name) != file_digest:
+            unlisted = None  # the file changed while it was read
+        self._remember(name, last, _Whole(file_digest, rows, unlisted))
+
+    def _unlisted_contacts(self) -> _Total | None:
+        """The contacts of the students not listed (none: one of them has no digest)."""
+        total = _Total()
+        for ids in _chunks(iter(self.unlisted)):
+            digests = _select_in(
+                self.connection,
+                "SELECT roster_digest FROM contacts WHERE student_id {in_values}",
+                ids,
+            )
+            if any(digest is None for (digest,) in digests):
+                return None
+            total.add([digest for (digest,) in digests])
+        return total
+
+    def _as_left(self, last: _Whole, file_digest: str, unlisted: _Total | None) -> bool:
+        """Whether contacts.csv is the file imported whole last time, and the contacts are as
+        that import left them: a detailed import would then change nothing.
+
+        The contacts of students not listed were set aside then; the same ones are set aside
+        now (none joined them, none left), so the others are those the rows named then, and
+        every row names a listed student.
+        """
+        if file_digest != last.file_digest or unlisted != last.unlisted:
+            return False
+        counts = self.connection.execute(select(func.count(), func.count(Contact.roster_digest)))
+        # Contacts added, removed or left without a digest by other means show here.
+        return bool(tuple(counts.one()) == (last.stored, last.stored))
+
+    def _remember(self, name: str, last: _Whole | None, now: _Whole) -> None:
+        """Keep what this import of ``name`` left, if it was whole: every row good, and the
+        table holds nothing else but the records of students not listed, each with a digest.
+        Otherwise forget what an earlier import left."""
+        counts = self.connection.execute(select(func.count(), func.count(Contact.roster_digest)))
+        if now.unlisted is None or tuple(counts.one()) != (now.stored, now.stored):
+            now = _Whole(now.file_digest, now.rows, None)
+        if now == last:
+            return
+        if last is not None:
+            self.connection.execute(delete(RosterFile).where(RosterFile.file == name))
+        if now.unlisted is not None:
+            self.connection.execute(insert(RosterFile).values(file=name, **now.values()))
 
     def _unchanged_contacts(
         self, chunk: _Chunk, digests: list[str], by_digest: dict[str, int]
@@ -1193,6 +1260,55 @@ class _Importer:
         for chunk in _chunks(iter(unlisted)):
             self.connection.execute(delete(Contact).where(Contact.id.in_(chunk)))
         self.report.contacts_removed = len(unlisted)
+
+
+@dataclass
+class _Total:
+    """The sum of rows' digests (modulo 2**128, so their order does not count) and how many."""
+
+    digest: int = 0
+    rows: int = 0
+
+    def add(self, digests: Sequence[str]) -> None:
+        self.digest = (self.digest + sum(map(int, digests, repeat(16)))) % 2**128
+        self.rows += len(digests)
+
+    def hex(self) -> str:
+        return f"{self.digest:032x}"
+
+
+@dataclass(frozen=True)
+class _Whole:
+    """What an import of a whole roster file left (see ``RosterFile``)."""
+
+    file_digest: str
+    rows: int
+    """The file's rows."""
+    unlisted: _Total | None
+    """The records of students not listed (none: not whole)."""
+
+    @property
+    def stored(self) -> int:
+        """The records in the table, when the import was whole."""
+        return self.rows + (self.unlisted.rows if self.unlisted is not None else 0)
+
+    def values(self) -> dict[str, Any]:
+        assert self.unlisted is not None
+        return {
+            "file_digest": self.file_digest,
+            "rows": self.stored,
+            "unlisted_digest": self.unlisted.hex(),
+            "unlisted_rows": self.unlisted.rows,
+        }
+
+
+def _last_whole(connection: Connection, file: str) -> _Whole | None:
+    """What the last whole import of ``file`` left, if the last import of it was whole."""
+    row = connection.execute(select(RosterFile).where(RosterFile.file == file)).first()
+    if row is None:
+        return None
+    unlisted = _Total(int(row.unlisted_digest, 16), row.unlisted_rows)
+    return _Whole(row.file_digest, row.rows - row.unlisted_rows, unlisted)
 
 
 class StoredStudent(NamedTuple):

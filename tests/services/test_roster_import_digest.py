@@ -186,3 +186,61 @@ def test_fingerprints_of_many_rows_are_those_of_each_row() -> None:
     undecodable = ["1000001", "0101", "Jos\udce9", "Smith"]
     for rows in ([plain], [plain, separator], [undecodable, plain], [plain[:1]], []):
         assert many(rows) == [one(row) for row in rows]
+
+
+def test_contacts_in_another_order_are_the_same_contacts(
+    database: Database, tmp_path: Path
+) -> None:
+    run_import(database, ADMIN, write_roster(tmp_path / "a"))
+    before = stored(database)
+    with roster_writes(database) as writes:
+        again = run_import(database, ADMIN, write_roster(tmp_path / "b", contacts=CONTACTS[::-1]))
+    assert again.summary() == NOTHING
+    assert writes == []
+    assert stored(database) == before
+
+
+def test_a_contact_stored_by_other_means_is_removed_by_a_re_import(
+    database: Database, tmp_path: Path
+) -> None:
+    folder = write_roster(tmp_path)
+    run_import(database, ADMIN, folder)
+    with database.write() as uow:
+        student_id = uow.session.scalar(
+            select(Student.id).where(Student.student_number == "1000002")
+        )
+        assert student_id is not None
+        uow.session.add(
+            Contact(student_id=student_id, first_name="Ed", last_name="Wu", relationship="Uncle")
+        )
+    again = run_import(database, ADMIN, folder)
+    assert again.summary() == NOTHING.replace("0 removed", "1 removed")
+    with database.read() as uow:
+        assert uow.session.scalar(select(Contact.id).where(Contact.first_name == "Ed")) is None
+
+
+def test_the_contacts_of_a_student_gone_from_the_roster_are_refused(
+    database: Database, tmp_path: Path
+) -> None:
+    run_import(database, ADMIN, write_roster(tmp_path / "a"))
+    again = run_import(database, ADMIN, write_roster(tmp_path / "b", students=STUDENTS[:2]))
+    assert again.summary() == (
+        "students: 0 added, 0 updated, 1 inactivated; contacts: 0 added, 0 updated, "
+        "0 removed; rejected rows: 1"
+    )
+    assert [str(p) for p in again.problems] == [
+        "contacts.csv:4: student_id: no student 1000003 in students.csv"
+    ]
+    # Once its rows are gone too, the next import is whole again and changes nothing.
+    contacts = [c for c in CONTACTS if c[0] != "1000003"]
+    folder = write_roster(tmp_path / "c", students=STUDENTS[:2], contacts=contacts)
+    assert run_import(database, ADMIN, folder).summary() == NOTHING
+    with roster_writes(database) as writes:
+        assert run_import(database, ADMIN, folder).summary() == NOTHING
+    assert writes == []
+    # Back on the roster with no contact listed: the one set aside goes.
+    back = run_import(database, ADMIN, write_roster(tmp_path / "d", contacts=contacts))
+    assert back.summary() == (
+        "students: 0 added, 1 updated, 0 inactivated; contacts: 0 added, 0 updated, "
+        "1 removed; rejected rows: 0"
+    )
