@@ -276,9 +276,16 @@ class RequestScreen(BaseScreen[None]):
         self.run_service(
             lambda: read_request(database, staff, parent_id, disclose=disclose),
             self._show,
+            self._not_disclosed if disclose else None,
             group="request-read",
             exclusive=True,
         )
+
+    def _not_disclosed(self, error: DomainError) -> None:
+        # The disclosure could not be recorded: what was read ahead must not stay on screen.
+        self.show_error(error)
+        if self.is_current:
+            self.action_back()
 
     def _show(self, loaded: LoadedRequest) -> None:
         view = loaded.view

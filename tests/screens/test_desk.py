@@ -35,6 +35,7 @@ from tests.screens.desk_world import (
     settle,
     text_of,
 )
+from tests.screens.kiosk.test_errors import unreachable
 
 
 def desk(database: Database, clerk: object) -> FrontdeskApp:
@@ -393,3 +394,24 @@ async def test_the_next_clerk_at_the_desk_never_sees_the_last_ones_queue(databas
             "Ayşe O'Brien-Nguyễn",
             "(no child asked for yet)",
         ]
+
+
+async def test_a_request_whose_disclosure_cannot_be_recorded_leaves_the_screen(
+    database, clock
+) -> None:
+    world = desk_world(database, clock)
+    app = desk(database, world.north)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_queue(app, pilot)  # the request under the cursor is read ahead
+        app.database = unreachable(database)  # ...and then the database goes away
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert "The system is not answering right now" in " ".join(
+            str(n.message) for n in app._notifications
+        )
+        app.database.dispose()
+    with database.read() as uow:
+        assert not uow.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "student.disclose")
+        ).all()
