@@ -118,14 +118,18 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
     def on_screen_resume(self) -> None:
         if self.shown_at is None:
             self.shown_at = time.monotonic()
-        self.follow_language()
+        if not self.follow_language():
+            self.call_next(self.paint_now)  # the parent is waiting for this step
         self.call_after_refresh(self.kiosk.collect_step_garbage)
 
-    def follow_language(self) -> None:
+    def follow_language(self) -> bool:
         """Re-render in the kiosk's language if the screen was built in another one (a screen
-        under the one where the language changed, or kept from an earlier visit)."""
+        under the one where the language changed, or kept from an earlier visit); whether it
+        does."""
         if self.composed_language and self.composed_language != self.kiosk.language:
             self.refresh(recompose=True)
+            return True
+        return False
 
     # --- a kept screen's next visit ---------------------------------------------------------
 

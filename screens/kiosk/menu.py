@@ -74,7 +74,8 @@ class ChildMenuScreen(KioskScreen[None]):
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
-        self.load()
+        # After the screen is painted: a worker's Python would hold the lock painting needs.
+        self.call_after_refresh(self.load)
 
     def load(self) -> None:
         """Fetch the student listing."""
