@@ -77,6 +77,8 @@ class BaseScreen(Screen[T]):
         event.prevent_default()
         Screen._on_screen_resume(self, events.ScreenResume(refresh_styles=refresh_styles))
         self._styled_with = state
+        # Once the screen is painted (nobody waits then), the garbage of getting here.
+        self.call_after_refresh(self.frontdesk.settle_heap)
 
     @property
     def frontdesk(self) -> FrontdeskApp:

@@ -36,8 +36,8 @@ COUNTDOWN_SECONDS = 30
 BUILD_AHEAD_SECONDS = 0.5
 """How long after start the kiosk builds its other screens (the welcome is drawn by then)."""
 FULL_COLLECTION_IDLE_SECONDS = 5
-"""After this long without a key, the kiosk looks at all its memory for garbage (see
-``KioskApp.collect_step_garbage``)."""
+"""After this long without a key, the kiosk looks at all its memory for garbage again (see
+``FrontdeskApp.settle_heap``)."""
 
 
 class KioskApp(FrontdeskApp, inherit_bindings=False):
@@ -121,21 +121,7 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
         self.set_interval(self.tick_seconds, self.tick_idle, name="kiosk-idle")
         self.set_timer(BUILD_AHEAD_SECONDS, self.build_steps_ahead)
 
-    def on_unmount(self) -> None:
-        gc.unfreeze()
-
     # --- garbage, collected when nobody waits --------------------------------------------------
-
-    def collect_step_garbage(self) -> None:
-        """Collect the garbage of the step just shown and set what survives aside.
-
-        Python's full collections walk every object the process holds (a few hundred thousand
-        in a kiosk) and would stall whichever key press they fall on by 50–150 ms. Run once a
-        step is on screen, a collection looks only at what that step made; ``gc.freeze`` keeps
-        the survivors out of later ones until the kiosk idles (``collect_all_garbage``).
-        """
-        gc.collect()
-        gc.freeze()
 
     def collect_all_garbage(self) -> None:
         """Look at every object again (a parent is not waiting on the kiosk now)."""

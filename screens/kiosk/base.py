@@ -120,7 +120,6 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
             self.shown_at = time.monotonic()
         if not self.follow_language():
             self.call_next(self.paint_now)  # the parent is waiting for this step
-        self.call_after_refresh(self.kiosk.collect_step_garbage)
 
     def follow_language(self) -> bool:
         """Re-render in the kiosk's language if the screen was built in another one (a screen
