@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from textual import events
@@ -28,7 +28,7 @@ V = TypeVar("V")
 log = logging.getLogger("frontdesk.screens")
 
 
-def installed_screen(app: App[object], kind: type[S], name: str, *, mount: bool = False) -> S:
+def installed_screen(app: App[Any], kind: type[S], name: str, *, mount: bool = False) -> S:
     """The one ``kind`` screen installed as ``name`` (made the first time), to be reused.
 
     With ``mount``, it is also composed and mounted now, off screen, so that showing it the
