@@ -86,8 +86,8 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
         screen = installed_screen(self, kind, name, mount=ahead)
         if not known:
             self.kept[name] = screen
-        elif not ahead and screen.shown_at is not None and screen not in self.screen_stack:
-            screen.reset()  # left an instant ago and not emptied yet: a new visit starts empty
+        elif not ahead:
+            screen.forget_if_left()  # left an instant ago and not emptied yet: start empty
         return screen
 
     def build_steps_ahead(self) -> None:

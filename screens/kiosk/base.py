@@ -135,12 +135,17 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
     def on_screen_suspend(self) -> None:
         # Once the next screen is drawn (the parent does not wait on this), see whether this
         # screen left the stack or was only covered by the next step.
-        self.call_after_refresh(self._forget_if_left)
+        self.call_after_refresh(self.forget_if_left)
 
-    def _forget_if_left(self) -> None:
-        # Gone from the stack, a kept screen forgets the visit, so nothing a parent typed or
-        # saw stays in memory for the next one; covered, it keeps it.
-        if self.app.is_screen_installed(self) and self not in self.app.screen_stack:
+    def forget_if_left(self) -> None:
+        """Forget the visit if this kept screen was shown and has left the stack, so nothing
+        a parent typed or saw stays in memory for the next one; covered by the next step, it
+        keeps it."""
+        if (
+            self.shown_at is not None
+            and self.app.is_screen_installed(self)
+            and self not in self.app.screen_stack
+        ):
             self.reset()
 
     def reset(self) -> None:
