@@ -37,8 +37,8 @@ class KioskSignInScreen(KioskScreen[None]):
         return SignInDraft()
 
     def fill_email(self, email: str) -> None:
-        """Start a new visit with ``email`` filled in (after a password reset)."""
-        self.reset()
+        """Fill in ``email`` (after a password reset) on the empty form ``KioskApp.step``
+        gives."""
         self.draft.email = email
         if self.composed:
             self.query_one("#email", Input).value = email
