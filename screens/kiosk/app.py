@@ -108,7 +108,10 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
         ]
 
         def build_next() -> None:
-            if waiting:
+            # Only while the welcome screen is up: once a parent has moved on, a screen built
+            # here could be the one being shown (Textual would start it twice); the rest are
+            # built on their first visit.
+            if waiting and len(self.screen_stack) <= 2:
                 self.step(waiting.pop(0), ahead=True)
                 self.call_after_refresh(build_next)
 
