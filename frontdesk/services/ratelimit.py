@@ -1,7 +1,17 @@
-"""Rate limits kept in the database, so every kiosk and desk counts the same attempts."""
+"""Rate limits kept in the database, so every kiosk and desk counts the same attempts.
+
+A limit is only a limit when its count and the record of the next attempt are one step:
+``reached`` first *holds* its subjects for the rest of the transaction, so a second attempt on
+the same subject waits until the first has committed its attempt (or given up), then counts
+it. Call ``reached`` once per transaction, with every subject the action is limited by, before
+any ``note``.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select
@@ -18,6 +28,43 @@ class AttemptKind:
     SIGNIN_FAILED = "signin_failed"
     RESET_REQUESTED = "reset_requested"
     RESET_CODE_FAILED = "reset_code_failed"
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most ``most`` attempts against ``subject`` in any ``window``."""
+
+    subject: str
+    most: int
+    window: timedelta
+
+
+def _lock_key(kind: str, subject: str) -> int:
+    digest = hashlib.blake2b(f"{kind}\x00{subject}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def hold(uow: UnitOfWork, kind: str, subjects: Iterable[str]) -> None:
+    """Make this transaction the only one counting ``kind`` against ``subjects`` until it ends.
+
+    PostgreSQL: a transaction-scoped advisory lock per subject, taken in one order (sorted) so
+    two holders of overlapping subjects queue instead of deadlocking; each count after it runs
+    in a fresh READ COMMITTED snapshot and so sees what the previous holder committed. SQLite
+    needs nothing: a write transaction (BEGIN IMMEDIATE) already runs alone.
+    """
+    if uow.session.get_bind().dialect.name != "postgresql":
+        return
+    for key in sorted({_lock_key(kind, subject) for subject in subjects}):
+        uow.session.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+def reached(uow: UnitOfWork, kind: str, limits: Sequence[Limit]) -> Limit | None:
+    """Hold every subject, then the first limit whose count has reached its most, or ``None``."""
+    hold(uow, kind, (limit.subject for limit in limits))
+    for limit in limits:
+        if recent(uow, kind, limit.subject, limit.window) >= limit.most:
+            return limit
+    return None
 
 
 def note(uow: UnitOfWork, kind: str, *subjects: str) -> None:
@@ -43,11 +90,9 @@ def recent(uow: UnitOfWork, kind: str, subject: str, window: timedelta) -> int:
 
 
 def over_limit(uow: UnitOfWork, kind: str, limits: dict[str, int], window: timedelta) -> str | None:
-    """The first subject whose count has reached its limit, or ``None``."""
-    for subject, limit in limits.items():
-        if recent(uow, kind, subject, window) >= limit:
-            return subject
-    return None
+    """The first subject whose count has reached its limit, or ``None`` (one window for all)."""
+    hit = reached(uow, kind, [Limit(s, most, window) for s, most in limits.items()])
+    return hit.subject if hit else None
 
 
 def forget(uow: UnitOfWork, kind: str, subject: str) -> None:
