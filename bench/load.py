@@ -1,0 +1,442 @@
+"""Issue 10's load test: many clients against one PostgreSQL database at once.
+
+Parents sign in, link children (some with a wrong identifier) and read their portal; clerks read
+the queue, open a request, record the photo-ID check and approve or deny; support staff look
+parents up, read their details and unlock them. Each client thinks between actions as a
+person does. Afterwards the database is checked against what the clients were told: every
+link a parent was told was made exists once, every decision a clerk was told was recorded is
+the link's state, and no link has two winners.
+
+Printed: the p95 of each service call without the argon2 hash (goal 50 ms) and, apart, the
+hash's own p95; errors (anything but a rule's answer: goal 0); lost, doubled or contradicted
+rows (goal 0); calls per second.
+
+``FRONTDESK_BENCH_LOAD_CLIENTS`` (200) and ``FRONTDESK_BENCH_LOAD_SECONDS`` (300) size the run;
+clients run as threads in ``FRONTDESK_BENCH_LOAD_PROCESSES`` (4) processes, each with a pool of
+``FRONTDESK_BENCH_LOAD_POOL`` (20) connections, as several app servers would.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import threading
+import time
+import traceback
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from pydantic import SecretStr
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from bench.context import BenchContext, p95
+from frontdesk.db.engine import Database, Runtime, make_engine, open_database
+from frontdesk.db.models import (
+    AuditEvent,
+    IdType,
+    LinkStatus,
+    ParentAccount,
+    Staff,
+    StaffRole,
+    StudentLink,
+)
+from frontdesk.demo import DemoOptions, families
+from frontdesk.errors import DomainError
+from frontdesk.security import Keyring, PasswordHasher
+from frontdesk.services import portal, queue, review, support, verification
+from frontdesk.services.audit import AuditAction
+from frontdesk.services.linking import ChildIdentifiers, request_link
+from frontdesk.services.registration import AccountForm, create_parent_account
+from frontdesk.services.sessions import StaffSession, staff_session
+from frontdesk.services.signin import sign_in_parent
+from frontdesk.services.verification import IdentityCheckForm
+
+T = TypeVar("T")
+
+CLIENTS = int(os.environ.get("FRONTDESK_BENCH_LOAD_CLIENTS", "200"))
+SECONDS = float(os.environ.get("FRONTDESK_BENCH_LOAD_SECONDS", "300"))
+PROCESSES = int(os.environ.get("FRONTDESK_BENCH_LOAD_PROCESSES", "4"))
+POOL = int(os.environ.get("FRONTDESK_BENCH_LOAD_POOL", "20"))
+STUDENTS = 4_000
+PASSWORD = "load test parents read the lunch menu"
+LOAD_EMAIL = "{n}@load.example.org"
+
+
+class TimedHasher(PasswordHasher):
+    """Adds the time spent hashing to the calling thread's tally, so it is reported apart."""
+
+    tally = threading.local()
+
+    def _timed(self, work: Callable[[], T]) -> T:
+        started = time.perf_counter()
+        try:
+            return work()
+        finally:
+            self.tally.ms = getattr(self.tally, "ms", 0.0) + (time.perf_counter() - started) * 1e3
+
+    def hash(self, password: str) -> str:
+        return self._timed(lambda: super(TimedHasher, self).hash(password))
+
+    def verify(self, stored_hash: str | None, password: str) -> bool:
+        return self._timed(lambda: super(TimedHasher, self).verify(stored_hash, password))
+
+
+@dataclass
+class Child:
+    """What a parent knows of a child: the identifiers the demo district asks for."""
+
+    number: str
+    first_name: str
+    last_name: str
+    birthdate: date
+    ssn_last4: str
+
+
+@dataclass
+class Outcome:
+    """What one process's clients did and were told."""
+
+    timings: dict[str, list[tuple[float, float]]] = field(default_factory=lambda: defaultdict(list))
+    answers: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+    links_made: list[int] = field(default_factory=list)
+    decisions: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """Whether a call went through, and what it returned."""
+
+    ok: bool
+    value: T | None
+
+
+class Client:
+    """One simulated person: a database view with its own workstation, and a tally."""
+
+    def __init__(self, database: Database, outcome: Outcome, lock: threading.Lock) -> None:
+        self.database = database
+        self.outcome = outcome
+        self.lock = lock
+        self.rng = random.Random()
+
+    def call(self, name: str, write: bool, service: Callable[..., T], *args: object) -> Done[T]:
+        """``service(uow, *args)`` in a unit of work of its own, timed; a rule's answer (a
+        ``DomainError``) is counted as an answer, anything else as an error."""
+        tally = TimedHasher.tally
+        tally.ms = 0.0
+        started = time.perf_counter()
+        done: Done[T] = Done(False, None)
+        try:
+            with self.database.write() if write else self.database.read() as uow:
+                done = Done(True, service(uow, *args))
+        except DomainError as answer:
+            with self.lock:
+                self.outcome.answers[f"{name}:{type(answer).__name__}"] += 1
+        except Exception:
+            with self.lock:
+                self.outcome.errors.append(f"{name}: {traceback.format_exc(limit=3)}")
+        finally:
+            elapsed = (time.perf_counter() - started) * 1e3
+            with self.lock:
+                self.outcome.timings[name].append((elapsed, tally.ms))
+        return done
+
+    def think(self, low: float, high: float, until: float) -> bool:
+        time.sleep(max(0.0, min(self.rng.uniform(low, high), until - time.monotonic())))
+        return time.monotonic() < until
+
+
+def parent_loop(client: Client, email: str, children: list[Child], until: float) -> None:
+    """Visits: sign in, add a child (one try in five with a wrong SSN digit), read the portal."""
+    while client.think(3, 12, until):
+        signed_in = client.call("sign_in_parent", True, sign_in_parent, email, PASSWORD)
+        session = signed_in.value
+        if session is None:
+            continue
+        child = client.rng.choice(children)
+        last4 = child.ssn_last4
+        if client.rng.random() < 0.2:
+            last4 = f"{(int(last4) + 1) % 10_000:04d}"
+        given = ChildIdentifiers(
+            first_name=child.first_name,
+            last_name=child.last_name,
+            student_id=child.number,
+            birthdate=child.birthdate,
+            ssn_last4=last4,
+        )
+        client.think(1, 3, until)
+        linked = client.call("request_link", True, request_link, session, given).value
+        if linked is not None:
+            with client.lock:
+                client.outcome.links_made.append(linked.link_id)
+        client.think(1, 3, until)
+        client.call("portal_view", True, portal.portal_view, session)
+
+
+def clerk_loop(client: Client, staff: StaffSession, until: float) -> None:
+    """Read the queue, open a request, check the ID, approve (or, one in four, deny) a child."""
+    form = IdentityCheckForm(
+        id_type=IdType.PASSPORT, id_last4="4321", id_expires=date(2031, 1, 1), name_matches=True
+    )
+    while client.think(1, 4, until):
+        rows = client.call("pending_links", False, queue.pending_links, None).value or []
+        links = [(row.parent_id, row.link_id) for row in rows[:20] if row.link_id is not None]
+        if not links:
+            continue
+        parent_id, link_id = client.rng.choice(links)
+        client.call("open_request", True, review.open_request, staff, parent_id)
+        client.think(1, 3, until)
+        client.call(
+            "record_identity_check",
+            True,
+            verification.record_identity_check,
+            staff,
+            parent_id,
+            form,
+        )
+        if client.rng.random() < 0.75:
+            verdict = "approved"
+            done = client.call("approve_link", True, verification.approve_link, staff, link_id)
+        else:
+            verdict = "denied"
+            done = client.call(
+                "deny_link", True, verification.deny_link, staff, link_id, "Not on record"
+            )
+        if done.ok:
+            with client.lock:
+                client.outcome.decisions.append((link_id, verdict))
+
+
+def support_loop(client: Client, staff: StaffSession, emails: list[str], until: float) -> None:
+    """Look a parent up, read the details, unlock."""
+    why = support.StaffReason(reason="Parent called the help line")
+    while client.think(2, 6, until):
+        email = client.rng.choice(emails)
+        found = client.call("find_parents", False, support.find_parents, staff, email).value
+        if not found:
+            continue
+        parent_id = found[0].parent_id
+        client.call("parent_details", True, support.parent_details, staff, parent_id)
+        client.think(1, 3, until)
+        client.call("unlock_parent", True, support.unlock_parent, staff, parent_id, why)
+
+
+@dataclass
+class Cast:
+    """Who the clients are: parents with their children, the staff sessions."""
+
+    parents: list[tuple[str, list[Child]]]
+    clerk: StaffSession
+    support: StaffSession
+
+
+def worker(url: str, key_file: Path, cast: Cast, share: range, until: float) -> Outcome:
+    """One process: its share of the clients as threads over one pool of connections."""
+    engine = make_engine(url, pool_size=POOL, max_overflow=0, pool_timeout=60)
+    keyring = Keyring.from_file(key_file)
+    hasher = TimedHasher()
+    outcome = Outcome()
+    lock = threading.Lock()
+    emails = [email for email, _ in cast.parents]
+    threads = []
+    for n in share:
+        runtime = Runtime(keyring=keyring, hasher=hasher, workstation=f"load-{n}")
+        client = Client(Database(engine, runtime), outcome, lock)
+        role = n % 20
+        if role < 15:  # three clients in four are parents, one in five a clerk
+            email, children = cast.parents[n % len(cast.parents)]
+            thread = threading.Thread(target=parent_loop, args=(client, email, children, until))
+        elif role < 19:
+            thread = threading.Thread(target=clerk_loop, args=(client, cast.clerk, until))
+        else:
+            thread = threading.Thread(
+                target=support_loop, args=(client, cast.support, emails, until)
+            )
+        threads.append(thread)
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    engine.dispose()
+    outcome.timings = dict(outcome.timings)
+    return outcome
+
+
+def _children(count: int) -> dict[str, Child]:
+    """The demo district's students with SSN digits, as their parents know them."""
+    known: dict[str, Child] = {}
+    for family in families(DemoOptions(students=STUDENTS, seed=1)):
+        for s in family.children:
+            if s.active and s.ssn_last4:
+                known[s.number] = Child(
+                    s.number, s.first_name, s.last_name, s.birthdate, s.ssn_last4
+                )
+        if len(known) >= count:
+            break
+    return known
+
+
+def cast_of(database: Database, parents: int) -> Cast:
+    """Parent accounts made for the run (each asks for children of its own), and the staff."""
+    children = list(_children(parents * 2).values())
+    cast = []
+    for n in range(parents):
+        email = LOAD_EMAIL.format(n=n)
+        form = AccountForm(
+            first_name="Load",
+            last_name=f"Parent {n}",
+            email=email,
+            phone="555-010-0000",
+            relationship="Mother",
+            password=SecretStr(PASSWORD),
+            password_confirm=SecretStr(PASSWORD),
+        )
+        with database.write() as uow:
+            create_parent_account(uow, form)
+        cast.append((email, children[2 * n : 2 * n + 2]))
+    with database.read() as uow:
+        by_role = {
+            role: staff_session(
+                uow.session.scalars(select(Staff).where(Staff.role == role).limit(1)).one()
+            )
+            for role in (StaffRole.ADMIN, StaffRole.SUPPORT)
+        }
+    return Cast(cast, by_role[StaffRole.ADMIN], by_role[StaffRole.SUPPORT])
+
+
+@contextmanager
+def postgres_district(ctx: BenchContext) -> Iterator[tuple[str, Path]]:
+    """A demo district in a schema of its own, dropped afterwards."""
+    server = os.environ.get(
+        "FRONTDESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    )
+    schema = f"bench_load_{os.getpid()}"
+    admin = create_engine(server)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
+    rendered = url.render_as_string(hide_password=False)
+    key = ctx.workdir / f"load-{os.getpid()}.key"
+    try:
+        small = BenchContext(students=STUDENTS, workdir=ctx.workdir)
+        small.build_demo(rendered, key)
+        yield rendered, key
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+        key.unlink(missing_ok=True)
+
+
+def check(database: Database, outcomes: list[Outcome]) -> dict[str, int]:
+    """What the database holds against what the clients were told."""
+    told_links = [link for o in outcomes for link in o.links_made]
+    decisions: dict[int, list[str]] = defaultdict(list)
+    for o in outcomes:
+        for link_id, verdict in o.decisions:
+            decisions[link_id].append(verdict)
+    with database.read() as uow:
+        load_parents = select(ParentAccount.id).where(
+            ParentAccount.email.like("%@load.example.org")
+        )
+        made = set(
+            uow.session.scalars(
+                select(StudentLink.id).where(StudentLink.parent_id.in_(load_parents))
+            )
+        )
+        stored = dict(
+            uow.session.execute(
+                select(StudentLink.id, StudentLink.status).where(
+                    StudentLink.id.in_(list(decisions))
+                )
+            )
+            .tuples()
+            .all()
+        )
+        doubled = uow.session.scalar(
+            select(func.count()).select_from(
+                select(StudentLink.parent_id, StudentLink.student_id)
+                .group_by(StudentLink.parent_id, StudentLink.student_id)
+                .having(func.count() > 1)
+                .subquery()
+            )
+        )
+        audited = Counter(
+            dict(
+                uow.session.execute(
+                    select(AuditEvent.action, func.count())
+                    .where(
+                        AuditEvent.action.in_([AuditAction.LINK_APPROVE, AuditAction.LINK_DENY]),
+                        AuditEvent.workstation.like("load-%"),
+                    )
+                    .group_by(AuditEvent.action)
+                )
+                .tuples()
+                .all()
+            )
+        )
+    expected = {"approved": LinkStatus.APPROVED, "denied": LinkStatus.DENIED}
+    told_decided = sum(len(v) for v in decisions.values())
+    return {
+        "links_told_made": len(told_links),
+        "links_lost": sum(1 for link in told_links if link not in made),
+        "links_doubled": len(told_links) - len(set(told_links)) + int(doubled or 0),
+        "decisions_told_recorded": told_decided,
+        "decisions_with_two_winners": sum(1 for v in decisions.values() if len(v) > 1),
+        "decisions_contradicted": sum(
+            1 for link, v in decisions.items() if stored.get(link) is not expected[v[-1]]
+        ),
+        "decision_audit_rows_missing_or_extra": abs(sum(audited.values()) - told_decided),
+    }
+
+
+def run(ctx: BenchContext) -> None:
+    started_load = os.getloadavg()[0]
+    with postgres_district(ctx) as (url, key_file):
+        database = open_database(url, Runtime(Keyring.from_file(key_file)))
+        cast = cast_of(database, parents=max(1, CLIENTS * 3 // 4))
+        database.dispose()
+        until = time.monotonic() + SECONDS
+        shares = [range(p, CLIENTS, PROCESSES) for p in range(PROCESSES)]
+        spawn = multiprocessing.get_context("spawn")
+        with spawn.Pool(PROCESSES) as pool:
+            jobs = [(url, key_file, cast, share, until) for share in shares]
+            outcomes = pool.starmap(worker, jobs)
+        database = open_database(url, Runtime(Keyring.from_file(key_file)))
+        checks = check(database, outcomes)
+        database.dispose()
+    timings: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for o in outcomes:
+        for name, values in o.timings.items():
+            timings[name].extend(values)
+    calls = sum(len(v) for v in timings.values())
+    ctx.report("load_clients", CLIENTS, "clients")
+    ctx.report("load_seconds", SECONDS, "s")
+    ctx.report("load_calls_per_second", calls / SECONDS, "calls/s")
+    for name in sorted(timings):
+        values = timings[name]
+        if len(values) < 20:
+            continue
+        ctx.report(f"load_{name}_p95_without_hash", p95([t - h for t, h in values]), "ms")
+        hashed = [h for _, h in values if h > 0]
+        if len(hashed) >= 20:
+            ctx.report(f"load_{name}_hash_p95", p95(hashed), "ms")
+    errors = [e for o in outcomes for e in o.errors]
+    ctx.report("load_errors", len(errors), "errors")
+    for name, value in checks.items():
+        ctx.report(f"load_{name}", value, "rows")
+    answers = sum((o.answers for o in outcomes), Counter[str]())
+    for name, count in sorted(answers.items()):
+        print(f"# answer {name}: {count}")
+    for error in errors[:5]:
+        print(f"# error {error}")
+    ctx.report("load_loadavg_start", started_load, "")
+    ctx.report("load_loadavg_end", os.getloadavg()[0], "")
