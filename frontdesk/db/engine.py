@@ -84,6 +84,29 @@ class Database:
         with self._reads() as session:
             yield UnitOfWork(session, self.runtime)
 
+    def checkpoint(self) -> bool:
+        """On SQLite, move the write-ahead log into the database file and truncate it.
+
+        ``secure_delete`` zeroes what a write removes, but only in the page it writes: the
+        earlier copies of that page stay in the WAL until it is truncated. Called after the
+        outbox wipes a secret. Returns whether the log is now empty (not when another
+        connection still reads an older snapshot: the next call tries again); always ``True``
+        on PostgreSQL, which has no such file.
+        """
+        if not self.is_sqlite:
+            return True
+        with self.engine.connect() as connection:
+            # On the DB-API connection: outside the transaction SQLAlchemy would begin, which
+            # would hold a snapshot of its own and keep the checkpoint from finishing.
+            raw = connection.connection.dbapi_connection
+            assert raw is not None
+            cursor = raw.cursor()
+            try:
+                busy, _frames, _moved = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            finally:
+                cursor.close()
+        return int(busy) == 0
+
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
@@ -115,6 +138,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
+        # What is deleted or overwritten (a wiped reset mail) is zeroed in the file, not left
+        # readable in free space; see Database.checkpoint for the write-ahead log.
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
