@@ -93,6 +93,7 @@ class FailedMail:
     """A queued mail whose last attempt failed."""
 
     id: int
+    message_id: str
     kind: str
     attempts: int
     next_attempt_at: datetime
@@ -158,7 +159,7 @@ class Deliverer:
             else:
                 sent += 1
                 wiped = self._sent(mail) or wiped
-        if wiped:
+        if wiped or self.database.checkpoint_owed:
             self.database.checkpoint()
         return PassResult(sent, failed)
 
@@ -334,7 +335,9 @@ def outbox_status(uow: UnitOfWork, failures: int = 10) -> OutboxStatus:
         due_now=due_now or 0,
         oldest_queued=oldest,
         failures=[
-            FailedMail(r.id, r.kind, r.attempts, r.next_attempt_at, r.last_error or "")
+            FailedMail(
+                r.id, r.message_id, r.kind, r.attempts, r.next_attempt_at, r.last_error or ""
+            )
             for r in rows
         ],
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import mailbox
 import os
 import re
+import sqlite3
 import stat
 import threading
 from collections.abc import Callable, Iterator
@@ -26,13 +27,15 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope, Session
 from pydantic import SecretStr
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.engine import make_url
 
 from frontdesk.config import MailSettings
 from frontdesk.db.engine import Database
 from frontdesk.db.models import Base, MailStatus, OutboxMail, StaffRole
+from frontdesk.mail import messages
 from frontdesk.mail.delivery import SCRUBBED, UNSEALABLE, Deliverer
+from frontdesk.mail.outbox import outbox_row
 from frontdesk.security import Keyring, SealBroken
 from frontdesk.services.passwords import (
     PasswordChange,
@@ -206,6 +209,18 @@ def test_a_sealed_part_opens_only_for_its_own_mail(database: Database, tmp_path:
 # --- 2. wiped bytes leave the SQLite file and its write-ahead log ------------------------------
 
 
+def _as_a_stock_sqlite_build(database: Database) -> None:
+    """Connections start with ``secure_delete`` off, as in SQLite's own builds (Debian's turns
+    it on by default): what frontdesk sets on each connection must not rely on the build."""
+    database.engine.dispose()
+    event.listen(
+        database.engine,
+        "connect",
+        lambda connection, _record: connection.execute("PRAGMA secure_delete = OFF"),
+        insert=True,  # before frontdesk's own set-up of the connection
+    )
+
+
 def _sqlite_files(database: Database) -> bytes:
     path = Path(str(make_url(str(database.engine.url)).database))
     wal = path.with_name(path.name + "-wal")
@@ -215,6 +230,8 @@ def _sqlite_files(database: Database) -> bytes:
 def test_after_delivery_the_code_and_its_sealed_form_are_gone_from_the_files(
     database: Database, tmp_path: Path
 ) -> None:
+    if database.is_sqlite:
+        _as_a_stock_sqlite_build(database)
     register(database)
     ask_reset(database)
     [row] = outbox(database)
@@ -241,6 +258,63 @@ def test_after_delivery_the_code_and_its_sealed_form_are_gone_from_the_files(
         assert form not in raw
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_code_queued_in_clear_before_sealing_is_overwritten_in_the_file(
+    database: Database, tmp_path: Path
+) -> None:
+    """A reset mail queued by a frontdesk before sealing (its code in the body) is wiped on
+    delivery; ``secure_delete`` zeroes the wiped bytes instead of leaving them in free space
+    (the smaller wiped row takes only the end of the old one's place)."""
+    _as_a_stock_sqlite_build(database)
+    register(database)
+    mail = messages.password_reset(
+        to=EMAIL,
+        language="es",
+        district="Owl County School District",
+        first_name="María",
+        code="7KQ2-M9XD",
+        token="legacy-token-in-clear-0123456789abcdef",
+        portal_url="http://localhost:8000",
+        minutes=60,
+    )
+    text, html = mail.body_text, mail.body_html
+    for mark, value in mail.secrets.items():
+        text, html = text.replace(mark, value), html.replace(mark, value)
+    assert "7KQ2-M9XD" in text
+    with database.write() as uow:
+        row = outbox_row(uow, replace(mail, body_text=text, body_html=html, secrets={}))
+        uow.session.add(row)
+    assert Deliverer(database, MailSettings(maildir=tmp_path / "mail")).deliver_due().sent == 1
+    raw = _sqlite_files(database)
+    for form in forms_of("7KQ2-M9XD", "legacy-token-in-clear-0123456789abcdef"):
+        assert form not in raw, "the wiped code is still readable in the SQLite files"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_reader_holding_the_wal_only_delays_its_truncation(
+    database: Database, tmp_path: Path
+) -> None:
+    register(database)
+    ask_reset(database)
+    [row] = outbox(database)
+    assert row.sealed_secrets is not None
+    sealed = row.sealed_secrets
+    path = Path(str(make_url(str(database.engine.url)).database))
+    reader = sqlite3.connect(path, isolation_level=None)  # another kiosk, mid-read
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM outbox").fetchone()
+        deliverer = Deliverer(database, MailSettings(maildir=tmp_path / "mail"))
+        assert deliverer.deliver_due().sent == 1  # not held up by the reader
+        assert database.checkpoint_owed  # its snapshot still needs the WAL
+        reader.execute("COMMIT")
+    finally:
+        reader.close()
+    assert deliverer.deliver_due().sent == 0  # the next pass, with nothing to send, truncates
+    assert not database.checkpoint_owed
+    assert sealed[13:29] not in _sqlite_files(database)
+
+
 # --- 3. the Maildir is a spool: 0700 folders, 0600 files ---------------------------------------
 
 
@@ -253,7 +327,7 @@ def _mode(path: Path) -> int:
 def test_the_maildir_is_private_to_its_owner(
     database: Database, tmp_path: Path, existing: bool
 ) -> None:
-    folder = tmp_path / "spool" / "mail"
+    folder = tmp_path / "mail"
     if existing:  # made by hand, or by an older frontdesk, with the usual modes
         for sub in ("", "tmp", "new", "cur"):
             (folder / sub).mkdir(mode=0o755, parents=True, exist_ok=True)
