@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bench.context import BenchContext
 
-SUITES = ("foundation", "kiosk", "passwords", "roster", "desk", "load")
+SUITES = ("foundation", "kiosk", "passwords", "roster", "desk", "mail", "load")
 
 
 def main() -> int:

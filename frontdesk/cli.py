@@ -157,8 +157,9 @@ def cmd_mail_status(args: argparse.Namespace, settings: Settings) -> int:
     print(f"oldest queued: {oldest}")
     for failure in status.failures:
         print(
-            f"mail {failure.id} ({failure.kind}), {failure.attempts} attempts, next "
-            f"{failure.next_attempt_at.isoformat(timespec='seconds')}: {failure.last_error}"
+            f"mail {failure.id} {failure.message_id} ({failure.kind}), {failure.attempts} "
+            f"attempts, next {failure.next_attempt_at.isoformat(timespec='seconds')}: "
+            f"{failure.last_error}"
         )
     return 0
 

@@ -1,8 +1,10 @@
-"""Secrets at rest: password hashes, the district key, keyed hashes and tokens.
+"""Secrets at rest: password hashes, the district key, keyed hashes, tokens and sealed values.
 
 Nothing secret is ever stored readable. Passwords are argon2id hashes; SSN digits, reset
 codes and tokens are HMAC-SHA256 under the district key, which lives in a file outside the
-database (mode 0600), so a stolen database alone does not give them up.
+database (mode 0600), so a stolen database alone does not give them up. What must be read
+back later (the code and link of a reset mail waiting in the outbox) is sealed with
+AES-256-GCM under a key derived from the district key (:meth:`Keyring.seal`).
 """
 
 from __future__ import annotations
@@ -15,12 +17,24 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher as _Argon2
 from argon2 import Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
 KEY_BYTES = 32
+_SEAL_VERSION = b"\x01"
+"""Leads every sealed value: which derivation and cipher made it (for a later change)."""
+_NONCE_BYTES = 12
+
+
+class SealBroken(Exception):
+    """A sealed value cannot be opened: sealed under another key, for another purpose or
+    another record, or altered since. The message never holds any of the value."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +93,7 @@ class Keyring:
         if len(key) < 16:
             raise ValueError("district key too short")
         self._key = key
+        self._ciphers: dict[str, AESGCM] = {}
         # Keying HMAC costs two compressions; copying a keyed base spares them on each digest.
         self._hmac = hmac.new(key, digestmod=hashlib.sha256)
 
@@ -185,6 +200,44 @@ class Keyring:
             return mac.hexdigest()
 
         return ssn_last4_digest
+
+    def _cipher(self, purpose: str) -> AESGCM:
+        cipher = self._ciphers.get(purpose)
+        if cipher is None:
+            # Imported here: the cipher costs 50 ms to import, which a kiosk start need not pay.
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+            from cryptography.hazmat.primitives.hashes import SHA256
+            from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+            derived = HKDF(
+                algorithm=SHA256(), length=32, salt=None, info=f"frontdesk/{purpose}".encode()
+            ).derive(self._key)
+            cipher = self._ciphers[purpose] = AESGCM(derived)
+        return cipher
+
+    def seal(self, purpose: str, plaintext: bytes, associated: bytes) -> bytes:
+        """``plaintext`` encrypted and authenticated (AES-256-GCM, random 96-bit nonce) under a
+        key derived from the district key for ``purpose`` (HKDF-SHA256).
+
+        ``associated`` (the record the value belongs to) is authenticated, not stored: the
+        value opens only for that record, so sealed values cannot be swapped between rows.
+        """
+        nonce = os.urandom(_NONCE_BYTES)
+        return _SEAL_VERSION + nonce + self._cipher(purpose).encrypt(nonce, plaintext, associated)
+
+    def unseal(self, purpose: str, sealed: bytes, associated: bytes) -> bytes:
+        """The plaintext of :meth:`seal`; raises :class:`SealBroken` if it cannot be opened."""
+        from cryptography.exceptions import InvalidTag
+
+        version, nonce = sealed[:1], sealed[1 : 1 + _NONCE_BYTES]
+        if version != _SEAL_VERSION or len(sealed) < 1 + _NONCE_BYTES + 16:
+            raise SealBroken("not a sealed value of this version")
+        try:
+            return self._cipher(purpose).decrypt(nonce, sealed[1 + _NONCE_BYTES :], associated)
+        except InvalidTag:
+            raise SealBroken(
+                "sealed under another district key, or altered since it was sealed"
+            ) from None
 
     @property
     def fingerprint(self) -> str:

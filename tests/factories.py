@@ -7,7 +7,8 @@ from datetime import date
 from typing import Any
 
 from frontdesk.db.engine import Database
-from frontdesk.db.models import Contact, School, StaffRole, Student, StudentPhoto
+from frontdesk.db.models import Contact, OutboxMail, School, StaffRole, Student, StudentPhoto
+from frontdesk.mail.outbox import opened_bodies
 from frontdesk.names import search_key
 from frontdesk.services.audit import Actor
 from frontdesk.services.district import DistrictSettings, save_settings
@@ -207,3 +208,11 @@ def change_settings(db: Database, **changes: Any) -> DistrictSettings:
         new = DistrictSettings.model_validate(new.model_dump())
         save_settings(uow, Actor.system("test"), new)
         return new
+
+
+def delivered_text(db: Database, mail: OutboxMail) -> str:
+    """The text part of a queued mail as delivery builds it (its sealed secrets put back)."""
+    text, _html = opened_bodies(
+        db.runtime.keyring, mail.message_id, mail.sealed_secrets, mail.body_text, mail.body_html
+    )
+    return text

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 _REVISION_LINE = re.compile(r"^(down_revision|revision)\b[^=]*=\s*['\"]?([\w-]+|None)", re.M)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+CHECKPOINT_WAIT_MS = 200
+"""How long a WAL truncation may hold back writers while waiting for readers."""
 
 
 class DatabaseError(Exception):
@@ -57,6 +59,8 @@ class Database:
         self._writes = sessionmaker(
             engine.execution_options(sqlite_begin="BEGIN IMMEDIATE"), expire_on_commit=False
         )
+        self.checkpoint_owed = False
+        """A wipe's earlier bytes may still be in SQLite's WAL (see :meth:`checkpoint`)."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -83,6 +87,36 @@ class Database:
         """A unit of work for reading; it never commits (closing it rolls back)."""
         with self._reads() as session:
             yield UnitOfWork(session, self.runtime)
+
+    def checkpoint(self) -> bool:
+        """On SQLite, move the write-ahead log into the database file and truncate it.
+
+        ``secure_delete`` zeroes what a write removes, but only in the page it writes: earlier
+        copies of that page stay in the WAL until it is truncated. Called after the outbox
+        wipes a secret. A checkpoint holds back new writers while it waits for readers of an
+        older snapshot, so it waits at most :data:`CHECKPOINT_WAIT_MS`; when it could not
+        finish, ``checkpoint_owed`` stays set and the next delivery pass tries again. Returns
+        whether the WAL is now empty; always ``True`` on PostgreSQL, which has no such file.
+        """
+        if not self.is_sqlite:
+            return True
+        with self.engine.connect() as connection:
+            # On the DB-API connection: outside the transaction SQLAlchemy would begin, which
+            # would hold a snapshot of its own and keep the checkpoint from finishing.
+            raw = connection.connection.dbapi_connection
+            assert raw is not None
+            cursor = raw.cursor()
+            try:
+                (waited,) = cursor.execute("PRAGMA busy_timeout").fetchone()
+                cursor.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+                try:
+                    (busy, _, _) = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                finally:
+                    cursor.execute(f"PRAGMA busy_timeout = {int(waited)}")
+            finally:
+                cursor.close()
+        self.checkpoint_owed = int(busy) != 0
+        return not self.checkpoint_owed
 
     def dispose(self) -> None:
         """Close every pooled connection."""
@@ -115,6 +149,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
+        # What is deleted or overwritten (a wiped reset mail) is zeroed in the file, not left
+        # readable in free space; see Database.checkpoint for the write-ahead log.
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -3,20 +3,39 @@
 A delivery pass takes the queued mails that are due, claims each with a conditional update
 (so several workers on one database never send a mail twice at once), sends it outside any
 transaction, then marks it sent, or keeps it queued with a growing back-off and the error.
-A mail is never dropped: a worker that dies mid-send leaves its claim to expire, and the mail
-is tried again. Bodies of mails that carry a secret (reset codes) are wiped once delivered.
+
+Delivery is **at least once**: a mail is never dropped, and a worker that dies between
+handing a mail over and marking it sent (or a server that takes a mail but fails to say so)
+leaves it queued; its claim expires after :data:`CLAIM` and it is sent again. That rare
+second copy carries the same Message-ID as the first (chosen when the mail was queued, kept
+in the outbox row), so mail clients and servers that drop duplicates drop it, and a person
+comparing the two can tell it is one mail.
+
+A mail's secrets (reset codes and links) are sealed in the outbox and put into the message
+only here, in memory, as it is built (``frontdesk.mail.outbox``). Once delivered, the bodies
+of mails that carried a secret and the sealed secrets are wiped; on SQLite the database
+overwrites what it wipes (``secure_delete``) and the write-ahead log is then emptied into the
+file and truncated (:meth:`Database.checkpoint`), so the bytes leave the disk files too.
+
+Without an SMTP host, mail goes into a Maildir: a mail spool holding readable reset codes, so
+its folders are made (or brought down to) mode 0700 and each mail file is written 0600.
 """
 
 from __future__ import annotations
 
 import logging
-import mailbox
+import os
+import secrets
 import smtplib
+import socket
 import ssl
-from dataclasses import dataclass
+import stat
+import time
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
+from pathlib import Path
 
 from sqlalchemy import func, select, update
 
@@ -25,6 +44,8 @@ from frontdesk.db.engine import Database
 from frontdesk.db.models import MailStatus, OutboxMail
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.mail.messages import SECRET_KINDS
+from frontdesk.mail.outbox import opened_bodies
+from frontdesk.security import SealBroken
 
 log = logging.getLogger("frontdesk.mail")
 
@@ -33,7 +54,14 @@ CLAIM = timedelta(minutes=5)
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=6)
 SCRUBBED = "(removed after delivery)"
+UNSEALABLE = (
+    "the mail's sealed code and link cannot be opened with this district key (another key "
+    "file, or the row was altered); it stays queued"
+)
+"""The outbox's error for a mail whose secrets cannot be opened (no part of them in it)."""
 _ERROR_CHARS = 500
+_PRIVATE_DIR = 0o700
+_PRIVATE_FILE = 0o600
 
 
 @dataclass(frozen=True)
@@ -41,12 +69,15 @@ class Outgoing:
     """A claimed mail, read out of the database for sending."""
 
     id: int
+    message_id: str
     attempts: int
     to_address: str
     language: str
     subject: str
     body_text: str
+    """As stored: placeholders where the secrets go, until :meth:`Deliverer.opened`."""
     body_html: str
+    sealed_secrets: bytes | None
 
 
 @dataclass(frozen=True)
@@ -62,6 +93,7 @@ class FailedMail:
     """A queued mail whose last attempt failed."""
 
     id: int
+    message_id: str
     kind: str
     attempts: int
     next_attempt_at: datetime
@@ -91,7 +123,7 @@ def build_message(mail: Outgoing, sender: str) -> EmailMessage:
     message["To"] = mail.to_address
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(datetime.now().astimezone())
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
+    message["Message-ID"] = mail.message_id  # the same on every attempt: see the docstring
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(mail.body_text)
     message.add_alternative(mail.body_html, subtype="html")
@@ -111,16 +143,36 @@ class Deliverer:
     def deliver_due(self, *, everything: bool = False) -> PassResult:
         """Send the queued mails that are due (``everything``: all queued ones, now)."""
         sent = failed = 0
+        wiped = False
         for mail in self._claim(everything):
             try:
-                self._send(build_message(mail, self.settings.sender))
-            except (OSError, smtplib.SMTPException, mailbox.Error) as error:
+                message = build_message(self.opened(mail), self.settings.sender)
+            except SealBroken:
                 failed += 1
-                self._failed(mail, error)
+                self._failed(mail, UNSEALABLE)
+                continue
+            try:
+                self._send(message)
+            except (OSError, smtplib.SMTPException) as error:
+                failed += 1
+                self._failed(mail, self._describe(error))
             else:
                 sent += 1
-                self._sent(mail)
+                wiped = self._sent(mail) or wiped
+        if wiped or self.database.checkpoint_owed:
+            self.database.checkpoint()
         return PassResult(sent, failed)
+
+    def opened(self, mail: Outgoing) -> Outgoing:
+        """``mail`` with its secrets in its bodies, in memory, for building the message."""
+        text, html = opened_bodies(
+            self.database.runtime.keyring,
+            mail.message_id,
+            mail.sealed_secrets,
+            mail.body_text,
+            mail.body_html,
+        )
+        return replace(mail, body_text=text, body_html=html, sealed_secrets=None)
 
     # --- claiming and recording ---------------------------------------------------------------
 
@@ -155,29 +207,34 @@ class Deliverer:
                 claimed.append(
                     Outgoing(
                         row.id,
+                        row.message_id,
                         row.attempts,
                         row.to_address,
                         row.language,
                         row.subject,
                         row.body_text,
                         row.body_html,
+                        row.sealed_secrets,
                     )
                 )
         return claimed
 
-    def _sent(self, mail: Outgoing) -> None:
+    def _sent(self, mail: Outgoing) -> bool:
+        """Mark ``mail`` sent; wipe what it carried of a secret (and say whether it did)."""
         with self.database.write() as uow:
             row = uow.session.get_one(OutboxMail, mail.id)
             row.status = MailStatus.SENT
             row.sent_at = uow.now()
             row.attempts = mail.attempts + 1
             row.last_error = None
-            if row.kind in SECRET_KINDS:
+            secret = row.kind in SECRET_KINDS or row.sealed_secrets is not None
+            if secret:
                 row.body_text = row.body_html = SCRUBBED
+                row.sealed_secrets = None
+            return secret
 
-    def _failed(self, mail: Outgoing, error: BaseException) -> None:
+    def _failed(self, mail: Outgoing, reason: str) -> None:
         attempts = mail.attempts + 1
-        reason = self._describe(error)
         log.warning("mail %s not delivered (attempt %s): %s", mail.id, attempts, reason)
         with self.database.write() as uow:
             row = uow.session.get_one(OutboxMail, mail.id)
@@ -199,8 +256,7 @@ class Deliverer:
         if self.settings.smtp_host:
             self._send_smtp(message)
         else:
-            folder = mailbox.Maildir(self.settings.maildir, create=True)
-            folder.add(message)
+            deliver_to_maildir(self.settings.maildir, message)
 
     def _send_smtp(self, message: EmailMessage) -> None:
         s = self.settings
@@ -218,6 +274,41 @@ class Deliverer:
                 password = s.smtp_password.get_secret_value() if s.smtp_password else ""
                 smtp.login(s.smtp_username, password)
             smtp.send_message(message)
+
+
+def _private_folder(path: Path) -> None:
+    """Make ``path`` a folder only its owner can enter, or bring an existing one down to that."""
+    path.mkdir(mode=_PRIVATE_DIR, parents=True, exist_ok=True)
+    if stat.S_IMODE(path.stat().st_mode) & 0o077:
+        path.chmod(_PRIVATE_DIR)
+
+
+def deliver_to_maildir(root: Path, message: EmailMessage) -> Path:
+    """Write ``message`` into the Maildir ``root`` the way a mail server's spool does: folders
+    0700 (tightened when they exist with looser modes), the file 0600 from its creation (not
+    left to the umask), written in ``tmp/`` and renamed into ``new/`` once complete.
+
+    Files already in the folders are left as they are: with the folders 0700, no one else can
+    reach them.
+    """
+    for folder in (root, root / "tmp", root / "new", root / "cur"):
+        _private_folder(folder)
+    # Maildir's unique name: time, then what tells this delivery from any other at that time.
+    name = f"{time.time_ns()}.P{os.getpid()}R{secrets.token_hex(8)}.{socket.gethostname()}"
+    name = name.replace("/", "\\057").replace(":", "\\072")
+    writing = root / "tmp" / name
+    descriptor = os.open(writing, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _PRIVATE_FILE)
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(message.as_bytes())
+            out.flush()
+            os.fsync(out.fileno())
+        delivered = root / "new" / name
+        os.rename(writing, delivered)
+    except BaseException:
+        writing.unlink(missing_ok=True)
+        raise
+    return delivered
 
 
 def outbox_status(uow: UnitOfWork, failures: int = 10) -> OutboxStatus:
@@ -244,7 +335,9 @@ def outbox_status(uow: UnitOfWork, failures: int = 10) -> OutboxStatus:
         due_now=due_now or 0,
         oldest_queued=oldest,
         failures=[
-            FailedMail(r.id, r.kind, r.attempts, r.next_attempt_at, r.last_error or "")
+            FailedMail(
+                r.id, r.message_id, r.kind, r.attempts, r.next_attempt_at, r.last_error or ""
+            )
             for r in rows
         ],
     )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
+from enum import StrEnum
 from functools import partial
 from html import escape
 
-from frontdesk.i18n import N_, gettext_in
-from frontdesk.mail.outbox import Mail
+from frontdesk.i18n import N_, format_datetime, gettext_in
+from frontdesk.mail.outbox import Mail, placeholder
 
 
 def _render(
@@ -17,9 +20,11 @@ def _render(
     subject: str,
     paragraphs: list[str],
     links: dict[int, str] | None = None,
+    secrets: Mapping[str, str] | None = None,
 ) -> Mail:
     """A mail of ``paragraphs``; ``links`` makes paragraph *n* a link to a URL in the HTML
-    part (the text part gives the URL on the line after it)."""
+    part (the text part gives the URL on the line after it). ``secrets``: the placeholders
+    the texts hold and what they stand for (sealed in the outbox)."""
     links = links or {}
     subject_text = f"{district}: {gettext_in(language, subject)}"
     text = (
@@ -36,11 +41,12 @@ def _render(
         )
         + f"<p>— {escape(district)}</p></body></html>"
     )
-    return Mail(kind, to, language, subject_text, text, html)
+    return Mail(kind, to, language, subject_text, text, html, dict(secrets or {}))
 
 
 SECRET_KINDS = frozenset({"password_reset"})
-"""Mail kinds that carry a secret: their bodies are wiped from the outbox once delivered."""
+"""Mail kinds that carry a secret: their secrets are sealed in the outbox, and their bodies
+are wiped from it once delivered."""
 
 
 def account_approved(to: str, language: str, district: str, first_name: str) -> Mail:
@@ -90,11 +96,25 @@ def link_decided(
 
 
 def password_reset(
-    *, to: str, language: str, district: str, first_name: str, code: str, link: str, minutes: int
+    *,
+    to: str,
+    language: str,
+    district: str,
+    first_name: str,
+    code: str,
+    token: str,
+    portal_url: str,
+    minutes: int,
 ) -> Mail:
-    """R16: a single-use link and code that lead to a temporary password."""
+    """R16: a single-use link (to the portal's reset page) and code that lead to a temporary
+    password.
+
+    The code and the link's token are secrets: the bodies hold placeholders for them.
+    """
     t = partial(gettext_in, language)
     greeting = t("Hello {name},").format(name=first_name) if first_name else t("Hello,")
+    code_mark, token_mark = placeholder("code"), placeholder("token")
+    link = f"{portal_url.rstrip('/')}/reset?token={token_mark}"
     return _render(
         "password_reset",
         to,
@@ -104,7 +124,7 @@ def password_reset(
         [
             greeting,
             t("Someone asked to reset the password of your parent portal account."),
-            t("At the kiosk, enter this code: {code}").format(code=code.upper()),
+            t("At the kiosk, enter this code: {code}").format(code=code_mark),
             t("Or open this link to get a new password:"),
             t("The code and the link work once and expire in {minutes} minutes.").format(
                 minutes=minutes
@@ -112,11 +132,42 @@ def password_reset(
             t("If you did not ask for this, ignore this mail: your password has not changed."),
         ],
         links={3: link},
+        secrets={code_mark: code.upper(), token_mark: token},
     )
 
 
-def password_changed(to: str, language: str, district: str, first_name: str) -> Mail:
-    """The password of the account was changed (so a parent notices one they did not make)."""
+class PasswordEvent(StrEnum):
+    """How a parent's password came to change (said in the mail that tells them)."""
+
+    CHANGED = "changed"  # by the parent, in Preferences or the forced change
+    RESET = "reset"  # with the code or the link of a reset mail
+    SUPPORT = "support"  # a temporary password set by support staff
+
+
+_HOW = {
+    PasswordEvent.CHANGED: N_("The password of your parent portal account was just changed."),
+    PasswordEvent.RESET: N_(
+        "The password of your parent portal account was reset with the code or the link of a "
+        "reset mail, and a temporary password was given."
+    ),
+    PasswordEvent.SUPPORT: N_(
+        "District support staff gave your parent portal account a temporary password."
+    ),
+}
+
+
+def password_changed(
+    to: str,
+    language: str,
+    district: str,
+    first_name: str,
+    *,
+    how: PasswordEvent,
+    when: datetime,
+    workstation: str,
+) -> Mail:
+    """The account's password changed or was reset (ASVS 6.3.7): how, when and where, so the
+    owner notices one they did not make. It holds no secret."""
     t = partial(gettext_in, language)
     return _render(
         "password_changed",
@@ -126,7 +177,10 @@ def password_changed(to: str, language: str, district: str, first_name: str) -> 
         N_("Your parent portal password was changed"),
         [
             t("Hello {name},").format(name=first_name),
-            t("The password of your parent portal account was just changed."),
+            t(_HOW[how]),
+            t("When: {when}").format(when=format_datetime(when, "long", language)),
+            t("Where: workstation {workstation}").format(workstation=workstation),
+            t("Your other sessions were signed out."),
             t("If you did not do this, please contact the school's front office at once."),
         ],
     )

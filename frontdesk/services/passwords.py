@@ -8,7 +8,8 @@ Built as OWASP's Forgot Password cheat sheet and NIST SP 800-63B ask:
   stored. Both expire, and die when a newer reset is asked for or the password changes (R16).
 - Redeeming one sets a random temporary password, shown once, which must be changed at the
   next sign-in (R17). Changing a password asks for the current one (R18).
-- Every password change bumps ``credentials_version``, which ends the account's other sessions.
+- Every password change bumps ``credentials_version``, which ends the account's other sessions,
+  and mails the owner how, when and where it happened (ASVS 6.3.7).
 - Staff actions take a reason and are audited; no password, token or code is ever recorded.
 """
 
@@ -31,7 +32,8 @@ from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import AccountLocked, DomainError, FieldErrors, RateLimited
 from frontdesk.i18n import Msg
 from frontdesk.mail import messages
-from frontdesk.mail.outbox import enqueue
+from frontdesk.mail.messages import PasswordEvent
+from frontdesk.mail.outbox import enqueue, outbox_row
 from frontdesk.security import digests_equal, new_token, token_digest
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import ANONYMOUS, Actor, AuditAction, record
@@ -189,10 +191,6 @@ def _code_digest(uow: UnitOfWork, token_hash: str, code: str) -> str:
     return uow.runtime.keyring.digest("reset_code", token_hash, normalize_code(code))
 
 
-def _reset_link(uow: UnitOfWork, token: str) -> str:
-    return f"{uow.runtime.portal_url.rstrip('/')}/reset?token={token}"
-
-
 # --- asking for a reset (R15, R16) -------------------------------------------------------------
 
 
@@ -220,9 +218,9 @@ def _parent_by_email(uow: UnitOfWork, email: str) -> ParentAccount | None:
 
 def issue_reset(uow: UnitOfWork, parent: ParentAccount | None, email: str, language: str) -> None:
     """Make a reset and its mail. For an unknown address (``None``) do the same work (secrets,
-    digests, the rendered mail, the revoking update) but keep and send nothing, so neither the
-    answer nor its timing tells the two apart; only the two inserts differ (about 1 ms on
-    SQLite, see ``bench/passwords.py``)."""
+    digests, the rendered and sealed mail, the revoking update) but keep and send nothing, so
+    neither the answer nor its timing tells the two apart; only the two inserts differ (about
+    1 ms on SQLite, see ``bench/passwords.py``)."""
     settings = uow.settings
     token = new_token()
     code = _new_code()
@@ -236,9 +234,11 @@ def issue_reset(uow: UnitOfWork, parent: ParentAccount | None, email: str, langu
         district=settings.district_name,
         first_name=parent.first_name if parent else "",
         code=code,
-        link=_reset_link(uow, token),
+        token=token,
+        portal_url=uow.runtime.portal_url,
         minutes=minutes,
     )
+    queued = outbox_row(uow, mail)
     _revoke_open_resets(uow, parent.id if parent else -1)
     if parent is None:
         return
@@ -251,7 +251,7 @@ def issue_reset(uow: UnitOfWork, parent: ParentAccount | None, email: str, langu
             expires_at=now + timedelta(minutes=minutes),
         )
     )
-    enqueue(uow, mail)
+    uow.session.add(queued)
 
 
 def request_reset(uow: UnitOfWork, email: str, language: str) -> None:
@@ -296,21 +296,36 @@ def request_reset(uow: UnitOfWork, email: str, language: str) -> None:
 
 
 def _set_password(
-    uow: UnitOfWork, parent: ParentAccount, password: str, *, temporary: bool
+    uow: UnitOfWork, parent: ParentAccount, password: str, *, temporary: bool, how: PasswordEvent
 ) -> None:
-    """Store a new password: other sessions end, open resets die, failures are forgotten."""
+    """Store a new password: other sessions end, open resets die, failures are forgotten, and
+    the owner is told by mail (so a change they did not make does not go unnoticed)."""
     parent.password_hash = uow.runtime.hasher.hash(password)
     parent.must_change_password = temporary
     parent.credentials_version += 1
     parent.password_changed_at = uow.now()
     _revoke_open_resets(uow, parent.id)
     ratelimit.forget(uow, AttemptKind.SIGNIN_FAILED, f"parent:{parent.id}")
+    enqueue(
+        uow,
+        messages.password_changed(
+            parent.email,
+            parent.language,
+            uow.settings.district_name,
+            parent.first_name,
+            how=how,
+            when=uow.now(),
+            workstation=uow.workstation,
+        ),
+    )
 
 
-def issue_temporary(uow: UnitOfWork, parent: ParentAccount) -> TemporaryCredentials:
+def issue_temporary(
+    uow: UnitOfWork, parent: ParentAccount, how: PasswordEvent
+) -> TemporaryCredentials:
     """Give ``parent`` a random temporary password, to be changed at the next sign-in."""
     password = temporary_password()
-    _set_password(uow, parent, password, temporary=True)
+    _set_password(uow, parent, password, temporary=True, how=how)
     # The lock guards the old password against guessing; a fresh random one replaces it.
     parent.locked_at = None
     return TemporaryCredentials(parent.email, password)
@@ -329,7 +344,7 @@ def _redeem(uow: UnitOfWork, reset: PasswordReset, via: str) -> TemporaryCredent
         raise ResetSuperseded()
     reset.used_at = uow.now()
     uow.session.flush()
-    credentials = issue_temporary(uow, parent)
+    credentials = issue_temporary(uow, parent, PasswordEvent.RESET)
     ratelimit.forget(
         uow,
         AttemptKind.RESET_CODE_FAILED,
@@ -445,14 +460,8 @@ def change_password(uow: UnitOfWork, session: ParentSession, form: PasswordChang
             raise AccountLocked()
         raise WrongCurrentPassword()
     forced = parent.must_change_password
-    _set_password(uow, parent, new, temporary=False)
+    _set_password(uow, parent, new, temporary=False, how=PasswordEvent.CHANGED)
     record(
         uow, Actor.parent(parent), AuditAction.PASSWORD_CHANGE, ("parent", parent.id), forced=forced
-    )
-    enqueue(
-        uow,
-        messages.password_changed(
-            parent.email, parent.language, uow.settings.district_name, parent.first_name
-        ),
     )
     return parent_session(parent)

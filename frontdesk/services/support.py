@@ -1,7 +1,7 @@
 """The support desk (P1): find a parent, see the account, unlock it, reset its password.
 
 Every action takes a reason and is audited; a temporary password is returned once, to show
-to the staff member, and never recorded.
+to the staff member, and never recorded (the parent is mailed that it was set).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from frontdesk.db.models import (
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import Msg
+from frontdesk.mail.messages import PasswordEvent
 from frontdesk.names import fold_name
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import Actor, AuditAction, record
@@ -273,7 +274,7 @@ def issue_temporary_password(
     actor, parent, reason = _staff_target(uow, session, parent_id, why)
     if parent.status in CLOSED:
         raise FieldErrors({"reason": Msg("This account is closed; it cannot sign in.")})
-    credentials = issue_temporary(uow, parent)
+    credentials = issue_temporary(uow, parent, PasswordEvent.SUPPORT)
     record(uow, actor, AuditAction.PASSWORD_TEMPORARY, ("parent", parent.id), reason=reason)
     return credentials
 

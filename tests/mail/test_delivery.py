@@ -117,7 +117,8 @@ def test_the_reset_mail_arrives_by_smtp_and_its_code_and_link_work_once(
 
     with database.write() as uow, pytest.raises(ResetUsed):
         redeem_link(uow, token.group(1))
-    [row] = outbox(database)
+    [row, notice] = outbox(database)
+    assert notice.kind == "password_changed"  # the reset, told to the owner
     assert row.status is MailStatus.SENT and row.sent_at is not None and row.attempts == 1
     # The outbox does not keep a readable code once the mail is gone.
     assert row.body_text == SCRUBBED and code.group(0) not in row.body_html

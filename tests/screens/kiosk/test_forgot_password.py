@@ -19,7 +19,7 @@ from screens.kiosk.menu import ChildMenuScreen
 from screens.kiosk.preferences import PreferencesScreen
 from screens.kiosk.signin import KioskSignInScreen
 from screens.kiosk.welcome import WelcomeScreen
-from tests.factories import PASSWORD, register
+from tests.factories import PASSWORD, delivered_text, register
 from tests.screens.kiosk.helpers import field_error, kiosk, press, settle, text_on, type_into
 
 EMAIL = "maria@example.org"
@@ -31,7 +31,7 @@ def mailed_code(database: Database) -> str:
         mails = uow.session.scalars(
             select(OutboxMail).where(OutboxMail.kind == "password_reset").order_by(OutboxMail.id)
         ).all()
-    found = re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}", mails[-1].body_text)
+    found = re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}", delivered_text(database, mails[-1]))
     assert found
     return found.group(0)
 
