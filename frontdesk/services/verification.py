@@ -182,6 +182,11 @@ def account_decided(uow: UnitOfWork, parent: ParentAccount) -> AlreadyDecided:
     return AlreadyDecided(name, _DECIDED_AS.get(parent.status, parent.status.value))
 
 
+def _link_decided(uow: UnitOfWork, link: StudentLink) -> AlreadyDecided:
+    winner = uow.session.get(Staff, link.decided_by_id) if link.decided_by_id else None
+    return AlreadyDecided(winner.display_name if winner else "?", link.status.value)
+
+
 def _activate(uow: UnitOfWork, actor: Actor, parent: ParentAccount) -> None:
     if parent.status is AccountStatus.PENDING:
         parent.status = AccountStatus.ACTIVE
@@ -240,8 +245,7 @@ def _decide_locked(
     if status is LinkStatus.APPROVED and parent.status in CLOSED:
         raise account_decided(uow, parent)
     if link.status is not expected:
-        winner = uow.session.get(Staff, link.decided_by_id) if link.decided_by_id else None
-        raise AlreadyDecided(winner.display_name if winner else "?", link.status.value)
+        raise _link_decided(uow, link)
     link.status = status
     link.decided_at = uow.now()
     link.decided_by = staff
@@ -323,6 +327,9 @@ def approve_family(
         chosen = [link for link in links if link.id in set(link_ids)]
         if len(chosen) != len(set(link_ids)):
             raise LinkNotFound()
+        decided = next((link for link in chosen if link.status is not LinkStatus.PENDING), None)
+        if decided is not None:
+            raise _link_decided(uow, decided)
     for link in chosen:
         _decide_locked(
             uow, session, staff, parent, link, LinkStatus.APPROVED, None, LinkStatus.PENDING
