@@ -130,6 +130,16 @@ class Pair:
     before: Callable[[Desk, Family], Action] | None = None
 
 
+def _check_and_approve(clerk: StaffSession, parent_id: int, link_id: int) -> Action:
+    """What the desk does when the check form is filled in: record it, approve, one step."""
+
+    def work(uow: UnitOfWork) -> None:
+        record_identity_check(uow, clerk, parent_id, PHOTO_ID)
+        approve_link(uow, clerk, link_id)
+
+    return work
+
+
 PAIRS = [
     Pair(
         "approve link / deny account",
@@ -153,18 +163,8 @@ PAIRS = [
     ),
     Pair(
         "check and approve / check and approve (two children)",
-        lambda d, f: (
-            lambda u: (
-                record_identity_check(u, d.carmen, f.parent_id, PHOTO_ID),
-                approve_link(u, d.carmen, f.jose),
-            )
-        ),
-        lambda d, f: (
-            lambda u: (
-                record_identity_check(u, d.dave, f.parent_id, PHOTO_ID),
-                approve_link(u, d.dave, f.ayse),
-            )
-        ),
+        lambda d, f: _check_and_approve(d.carmen, f.parent_id, f.jose),
+        lambda d, f: _check_and_approve(d.dave, f.parent_id, f.ayse),
     ),
     Pair(
         "approve link / deny the same link",
@@ -215,13 +215,13 @@ def _race(db: Database, first: Action, second: Action) -> tuple[str, str]:
     return outcomes[0], outcomes[1]
 
 
-_LINK_STORY = {
+_LINK_STORY: dict[LinkStatus, list[str]] = {
     LinkStatus.PENDING: [],
     LinkStatus.APPROVED: ["link.approve"],
     LinkStatus.DENIED: ["link.deny"],
     LinkStatus.REVOKED: ["link.approve", "link.revoke"],
 }
-_ACCOUNT_STORY = {
+_ACCOUNT_STORY: dict[AccountStatus, list[list[str]]] = {
     AccountStatus.PENDING: [[]],
     AccountStatus.ACTIVE: [["account.approve"]],
     AccountStatus.DENIED: [["account.deny"]],
