@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bench.context import BenchContext
 
-SUITES = ("foundation", "kiosk", "passwords", "roster", "desk", "mail", "load")
+SUITES = ("foundation", "kiosk", "passwords", "roster", "desk", "mail", "decisions", "load")
 
 
 def main() -> int:

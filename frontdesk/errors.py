@@ -85,6 +85,15 @@ class LinkAlreadyExists(DomainError):
         super().__init__(Msg("This student is already on your account."))
 
 
+class AccountNotApproved(DomainError):
+    """A denied account sees no student, not even the one its typed identifiers name."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            Msg("The school did not approve this account. Please see the front office.")
+        )
+
+
 class LinkNotFound(DomainError):
     """No such link request."""
 

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+import random
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdesk.clock import Clock, utc_now
 from frontdesk.db.uow import UnitOfWork
-from frontdesk.errors import DomainError
+from frontdesk.errors import DomainError, safe_description
 from frontdesk.security import Keyring, PasswordHasher
 
 if TYPE_CHECKING:
@@ -29,6 +33,18 @@ _REVISION_LINE = re.compile(r"^(down_revision|revision)\b[^=]*=\s*['\"]?([\w-]+|
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 CHECKPOINT_WAIT_MS = 200
 """How long a WAL truncation may hold back writers while waiting for readers."""
+
+log = logging.getLogger("frontdesk.db")
+T = TypeVar("T")
+
+
+_RETRYABLE = frozenset({"40P01", "40001"})
+"""PostgreSQL's deadlock_detected and serialization_failure: the transaction was rolled back
+whole and may simply be run again."""
+
+
+def _retryable(error: DBAPIError) -> bool:
+    return getattr(error.orig, "sqlstate", None) in _RETRYABLE
 
 
 class DatabaseError(Exception):
@@ -81,6 +97,26 @@ class Database:
                 if error.recorded:
                     transaction.commit()
                 raise
+
+    def transact(self, work: Callable[[UnitOfWork], T], *, attempts: int = 3) -> T:
+        """``work`` in a write unit of work; run again from the start, up to ``attempts`` times
+        in all, when PostgreSQL chose it as the victim of a deadlock or a serialization
+        failure, so a clerk is not shown "try again" for what trying again resolves.
+
+        Decisions take their rows in one order and should never deadlock: this is the net
+        for a path that does not. Sound only for work whose every effect is in the
+        transaction (mail goes through the outbox), which re-reads what it decides on.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.write() as uow:
+                    return work(uow)
+            except DBAPIError as error:
+                if attempt == attempts or not _retryable(error):
+                    raise
+                log.warning("retrying a transaction: %s", safe_description(error))
+                time.sleep(random.uniform(0, 0.02 * attempt))
+        raise AssertionError("unreachable")
 
     @contextmanager
     def read(self) -> Iterator[UnitOfWork]:

@@ -23,6 +23,7 @@ class AuditAction(StrEnum):
     LINK_REVOKE = "link.revoke"
     ACCOUNT_APPROVE = "account.approve"
     ACCOUNT_DENY = "account.deny"
+    ACCOUNT_DISABLE = "account.disable"
     ACCOUNT_UNLOCK = "account.unlock"
     IDENTITY_CHECK = "identity.check"
     ENROLLMENT_APPLY = "enrollment.apply"

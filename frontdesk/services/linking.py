@@ -15,13 +15,20 @@ from sqlalchemy import select
 
 from frontdesk.db.models import AccountStatus, LinkStatus, Student, StudentLink, StudentPhoto
 from frontdesk.db.uow import UnitOfWork
-from frontdesk.errors import FieldErrors, LinkAlreadyExists, RateLimited, StudentNotMatched
+from frontdesk.errors import (
+    AccountNotApproved,
+    FieldErrors,
+    LinkAlreadyExists,
+    RateLimited,
+    StudentNotMatched,
+)
 from frontdesk.i18n import Msg
 from frontdesk.names import names_match
 from frontdesk.security import digests_equal
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import Actor, AuditAction, record
 from frontdesk.services.district import Identifier
+from frontdesk.services.passwords import CLOSED
 from frontdesk.services.ratelimit import AttemptKind
 from frontdesk.services.sessions import ParentSession, current_parent
 
@@ -124,6 +131,9 @@ def student_photo(uow: UnitOfWork, student_id: int) -> bytes | None:
 def request_link(uow: UnitOfWork, session: ParentSession, given: ChildIdentifiers) -> LinkedStudent:
     """Link the child the identifiers name to the signed-in parent's account."""
     parent = current_parent(uow, session)
+    if parent.status in CLOSED:
+        # A match would show the child's name and photo: no student data for a closed account.
+        raise AccountNotApproved()
     problems = missing_identifiers(uow, given)
     if problems:
         raise FieldErrors(problems)

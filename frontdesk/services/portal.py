@@ -1,6 +1,7 @@
 """The portal landing (R13): the parent's children and what is still needed.
 
 A denied or revoked link shows no student data (V3): only that a request was not approved.
+A denied or disabled account shows none at all, whatever its links say.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from frontdesk.db.models import AccountStatus, LinkStatus, Student, StudentLink
 from frontdesk.db.uow import UnitOfWork
+from frontdesk.services.passwords import CLOSED
 from frontdesk.services.sessions import ParentSession, current_parent
 
 
@@ -54,12 +56,18 @@ _SHOWN = (LinkStatus.PENDING, LinkStatus.APPROVED)
 def portal_view(uow: UnitOfWork, session: ParentSession) -> PortalView:
     """The landing of the signed-in parent."""
     parent = current_parent(uow, session)
-    rows = uow.session.execute(
-        select(StudentLink, Student)
-        .join(Student, Student.id == StudentLink.student_id)
-        .where(StudentLink.parent_id == parent.id)
-        .order_by(StudentLink.requested_at, StudentLink.id)
-    ).all()
+    # A denied or disabled account shows no child at all, whatever its links say: the account
+    # is checked here, not only each link (a link approved by mistake stays hidden).
+    rows = (
+        uow.session.execute(
+            select(StudentLink, Student)
+            .join(Student, Student.id == StudentLink.student_id)
+            .where(StudentLink.parent_id == parent.id)
+            .order_by(StudentLink.requested_at, StudentLink.id)
+        ).all()
+        if parent.status not in CLOSED
+        else []
+    )
     # A student who left the roster (inactive after an import, A2) shows no data either.
     students = [
         PortalStudent(

@@ -25,7 +25,7 @@ from frontdesk.db.models import (
     StudentLink,
 )
 from frontdesk.db.uow import UnitOfWork
-from frontdesk.errors import DomainError, FieldErrors
+from frontdesk.errors import DomainError, FieldErrors, LinkNotFound
 from frontdesk.i18n import Msg
 from frontdesk.mail.messages import PasswordEvent
 from frontdesk.names import fold_name
@@ -39,6 +39,7 @@ from frontdesk.services.passwords import (
 )
 from frontdesk.services.ratelimit import AttemptKind
 from frontdesk.services.sessions import StaffSession, current_staff
+from frontdesk.services.verification import account_decided, lock_account, locked_links
 
 
 class ParentNotFound(DomainError):
@@ -253,9 +254,12 @@ def _staff_target(
     reason = why.reason.strip()
     if not reason:
         raise FieldErrors({"reason": Msg("Say why (it goes in the audit trail).")})
-    parent = uow.session.get(ParentAccount, parent_id)
-    if parent is None:
-        raise ParentNotFound()
+    # Locked like every change to an account (verification.lock_account): a clerk deciding
+    # for the same account at this instant goes before or after this action, not through it.
+    try:
+        parent = lock_account(uow, parent_id)
+    except LinkNotFound:
+        raise ParentNotFound() from None
     return actor, parent, reason
 
 
@@ -265,6 +269,39 @@ def unlock_parent(uow: UnitOfWork, session: StaffSession, parent_id: int, why: S
     parent.locked_at = None
     ratelimit.forget(uow, AttemptKind.SIGNIN_FAILED, f"parent:{parent.id}")
     record(uow, actor, AuditAction.ACCOUNT_UNLOCK, ("parent", parent.id), reason=reason)
+
+
+def disable_parent(
+    uow: UnitOfWork, session: StaffSession, parent_id: int, why: StaffReason
+) -> None:
+    """Support closes an account (fraud, a parent's own request): it can no longer sign in,
+    and what it was granted or waits for is taken back with it, so a disabled account never
+    holds an approved child. A second disable is told who disabled it first."""
+    actor, parent, reason = _staff_target(uow, session, parent_id, why)
+    if parent.status is AccountStatus.DISABLED:
+        raise account_decided(uow, parent)
+    parent.status = AccountStatus.DISABLED
+    parent.status_reason = reason
+    record(uow, actor, AuditAction.ACCOUNT_DISABLE, ("parent", parent.id), reason=reason)
+    taken_back = {
+        LinkStatus.APPROVED: (LinkStatus.REVOKED, AuditAction.LINK_REVOKE),
+        LinkStatus.PENDING: (LinkStatus.DENIED, AuditAction.LINK_DENY),
+    }
+    for link in locked_links(uow, parent.id):
+        if link.status not in taken_back:
+            continue
+        link.status, action = taken_back[link.status]
+        link.decided_at = uow.now()
+        link.decided_by_id = actor.id
+        link.reason = reason
+        record(
+            uow,
+            actor,
+            action,
+            ("student_link", link.id),
+            student_id=link.student_id,
+            parent_id=parent.id,
+        )
 
 
 def issue_temporary_password(

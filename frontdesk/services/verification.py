@@ -1,22 +1,28 @@
 """The front office checks a parent's photo ID in person and decides (V2, V3).
 
-Decisions are conditional updates (``… WHERE status = 'pending'``): when two clerks decide
-the same request at once, exactly one update matches a row; the other clerk is told who won.
+Two staff deciding for one family at once are serialized on the account: each decision locks
+the account row first, then its links in id order, and decides on what it finds there. The
+second clerk is told who decided first ("already decided by …"), never a database error, and
+no account is left denied or disabled with an approved child, nor decided twice.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from frontdesk.db.models import (
     AccountStatus,
+    ActorKind,
+    AuditEvent,
     IdentityCheck,
     IdType,
     LinkStatus,
     ParentAccount,
+    Staff,
     StaffRole,
     StudentLink,
 )
@@ -33,6 +39,7 @@ from frontdesk.i18n import Msg
 from frontdesk.mail import messages
 from frontdesk.mail.outbox import enqueue
 from frontdesk.services.audit import Actor, AuditAction, record
+from frontdesk.services.passwords import CLOSED
 from frontdesk.services.sessions import StaffSession, current_staff
 
 DECIDERS = (StaffRole.CLERK, StaffRole.ADMIN)
@@ -107,6 +114,79 @@ def has_passing_check(uow: UnitOfWork, parent_id: int) -> bool:
     )
 
 
+def lock_account(uow: UnitOfWork, parent_id: int) -> ParentAccount:
+    """The account as it stands now, locked until the transaction ends.
+
+    Every decision about an account or its links takes this lock first, then the links it
+    changes in id order (``locked_links``): two decisions for one family queue instead of
+    deadlocking, and the second decides on what the first left. ``FOR NO KEY UPDATE`` rather
+    than ``FOR UPDATE``: rows that only point at the account (a photo-ID check recorded in the
+    same transaction, a link being asked for at a kiosk) hold ``KEY SHARE`` on it, which
+    ``FOR UPDATE`` would wait for: two clerks each recording a check, then approving, would
+    deadlock. SQLite needs no lock: a write transaction holds the file (BEGIN IMMEDIATE).
+    """
+    parent = uow.session.scalar(
+        select(ParentAccount)
+        .where(ParentAccount.id == parent_id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    )
+    if parent is None:
+        raise LinkNotFound()
+    return parent
+
+
+def locked_links(uow: UnitOfWork, parent_id: int, link_id: int | None = None) -> list[StudentLink]:
+    """The account's links (or the one ``link_id``) as they stand now, locked in id order."""
+    query = (
+        select(StudentLink)
+        .where(StudentLink.parent_id == parent_id)
+        .order_by(StudentLink.id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    )
+    if link_id is not None:
+        query = query.where(StudentLink.id == link_id)
+    return list(uow.session.scalars(query))
+
+
+_ACCOUNT_DECISIONS = (
+    AuditAction.ACCOUNT_APPROVE,
+    AuditAction.ACCOUNT_DENY,
+    AuditAction.ACCOUNT_DISABLE,
+)
+_DECIDED_AS = {
+    AccountStatus.ACTIVE: LinkStatus.APPROVED.value,
+    AccountStatus.DENIED: LinkStatus.DENIED.value,
+    AccountStatus.DISABLED: AccountStatus.DISABLED.value,
+}
+
+
+def account_decided(uow: UnitOfWork, parent: ParentAccount) -> AlreadyDecided:
+    """The answer for someone deciding an account already decided: who did, and how."""
+    decider = uow.session.execute(
+        select(Staff.display_name, AuditEvent.actor_name)
+        .outerjoin(
+            Staff, (Staff.id == AuditEvent.actor_id) & (AuditEvent.actor_kind == ActorKind.STAFF)
+        )
+        .where(
+            AuditEvent.subject_kind == "parent",
+            AuditEvent.subject_id == parent.id,
+            AuditEvent.action.in_([a.value for a in _ACCOUNT_DECISIONS]),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    # An account active from the start (links_bypass_verification) was decided by no one.
+    name = (decider[0] or decider[1]) if decider else Actor.system().name
+    return AlreadyDecided(name, _DECIDED_AS.get(parent.status, parent.status.value))
+
+
+def _link_decided(uow: UnitOfWork, link: StudentLink) -> AlreadyDecided:
+    winner = uow.session.get(Staff, link.decided_by_id) if link.decided_by_id else None
+    return AlreadyDecided(winner.display_name if winner else "?", link.status.value)
+
+
 def _activate(uow: UnitOfWork, actor: Actor, parent: ParentAccount) -> None:
     if parent.status is AccountStatus.PENDING:
         parent.status = AccountStatus.ACTIVE
@@ -129,9 +209,29 @@ def _decide(
     expected: LinkStatus,
 ) -> StudentLink:
     staff = current_staff(uow, session, *DECIDERS)
-    link = uow.session.get(StudentLink, link_id)
-    if link is None:
+    parent_id = uow.session.scalar(select(StudentLink.parent_id).where(StudentLink.id == link_id))
+    if parent_id is None:
         raise LinkNotFound()
+    # The account, then the link: the order every decision takes them in.
+    parent = lock_account(uow, parent_id)
+    locked = locked_links(uow, parent_id, link_id)
+    if not locked:
+        raise LinkNotFound()
+    return _decide_locked(uow, session, staff, parent, locked[0], status, reason, expected)
+
+
+def _decide_locked(
+    uow: UnitOfWork,
+    session: StaffSession,
+    staff: Staff,
+    parent: ParentAccount,
+    link: StudentLink,
+    status: LinkStatus,
+    reason: str | None,
+    expected: LinkStatus,
+) -> StudentLink:
+    """Decide ``link``, its account and it locked: on the rows as they are now, not as the
+    clerk's screen last read them."""
     if not session.serves(link.school_id):
         raise NotAllowed()
     if (
@@ -142,16 +242,14 @@ def _decide(
         raise CheckRequired()
     if status is not LinkStatus.APPROVED and not (reason or "").strip():
         raise FieldErrors({"reason": Msg("Give a reason; the parent will see it.")})
-    result = uow.session.execute(
-        update(StudentLink)
-        .where(StudentLink.id == link_id, StudentLink.status == expected)
-        .values(status=status, decided_at=uow.now(), decided_by_id=staff.id, reason=reason)
-        .execution_options(synchronize_session=False)
-    )
-    uow.session.refresh(link)
-    if getattr(result, "rowcount", 0) != 1:
-        winner = link.decided_by.display_name if link.decided_by else "?"
-        raise AlreadyDecided(winner, link.status.value)
+    if status is LinkStatus.APPROVED and parent.status in CLOSED:
+        raise account_decided(uow, parent)
+    if link.status is not expected:
+        raise _link_decided(uow, link)
+    link.status = status
+    link.decided_at = uow.now()
+    link.decided_by = staff
+    link.reason = reason
     actor = Actor.staff(staff)
     action = {
         LinkStatus.APPROVED: AuditAction.LINK_APPROVE,
@@ -166,7 +264,6 @@ def _decide(
         student_id=link.student_id,
         parent_id=link.parent_id,
     )
-    parent = link.parent
     if status is LinkStatus.APPROVED:
         _activate(uow, actor, parent)
     student = f"{link.student.first_name} {link.student.last_name}"
@@ -186,7 +283,10 @@ def _decide(
 
 
 def approve_link(uow: UnitOfWork, session: StaffSession, link_id: int) -> None:
-    """Approve a pending link; the account becomes active and the parent gets a mail."""
+    """Approve a pending link; the account becomes active and the parent gets a mail.
+
+    A denied or disabled account has nothing approved: the clerk is told who closed it.
+    """
     _decide(uow, session, link_id, LinkStatus.APPROVED, None, LinkStatus.PENDING)
 
 
@@ -200,30 +300,72 @@ def revoke_link(uow: UnitOfWork, session: StaffSession, link_id: int, reason: st
     _decide(uow, session, link_id, LinkStatus.REVOKED, reason.strip(), LinkStatus.APPROVED)
 
 
-def approve_family(uow: UnitOfWork, session: StaffSession, parent_id: int) -> list[int]:
-    """Approve, in one go, every pending link of a parent at the schools this clerk serves."""
-    pending = uow.session.scalars(
-        select(StudentLink)
-        .where(StudentLink.parent_id == parent_id, StudentLink.status == LinkStatus.PENDING)
-        .order_by(StudentLink.id)
-    ).all()
-    approved = [link.id for link in pending if session.serves(link.school_id)]
-    for link_id in approved:
-        approve_link(uow, session, link_id)
-    return approved
+def approve_family(
+    uow: UnitOfWork,
+    session: StaffSession,
+    parent_id: int,
+    link_ids: Collection[int] | None = None,
+) -> list[int]:
+    """Approve, in one go, every pending link of a parent at the schools this clerk serves.
+
+    ``link_ids``: the links the clerk confirmed; exactly those are approved, and if another
+    clerk decided one of them meanwhile nothing is (the clerk is told who), so no child is
+    approved that the clerk did not look at.
+    """
+    staff = current_staff(uow, session, *DECIDERS)
+    parent = lock_account(uow, parent_id)
+    if parent.status in CLOSED:
+        raise account_decided(uow, parent)
+    links = locked_links(uow, parent_id)
+    if link_ids is None:
+        chosen = [
+            link
+            for link in links
+            if link.status is LinkStatus.PENDING and session.serves(link.school_id)
+        ]
+    else:
+        chosen = [link for link in links if link.id in set(link_ids)]
+        if len(chosen) != len(set(link_ids)):
+            raise LinkNotFound()
+        decided = next((link for link in chosen if link.status is not LinkStatus.PENDING), None)
+        if decided is not None:
+            raise _link_decided(uow, decided)
+    for link in chosen:
+        _decide_locked(
+            uow, session, staff, parent, link, LinkStatus.APPROVED, None, LinkStatus.PENDING
+        )
+    return [link.id for link in chosen]
 
 
 def deny_account(uow: UnitOfWork, session: StaffSession, parent_id: int, reason: str) -> None:
-    """Deny a parent account (and so every link it waits for), with a reason."""
+    """Deny a parent account waiting for its check, with a reason; its links waiting at this
+    clerk's schools are denied with it (those elsewhere can no longer be approved).
+
+    An account already decided (approved through a child, denied, disabled) is not decided
+    again: the clerk is told who decided it. Approved children are taken back one by one
+    (revoke).
+    """
     staff = current_staff(uow, session, *DECIDERS)
     if not reason.strip():
         raise FieldErrors({"reason": Msg("Give a reason; the parent will see it.")})
-    parent = uow.session.get(ParentAccount, parent_id)
-    if parent is None:
-        raise LinkNotFound()
+    parent = lock_account(uow, parent_id)
+    links = locked_links(uow, parent_id)
+    if links and not any(session.serves(link.school_id) for link in links):
+        raise NotAllowed()
+    if parent.status is not AccountStatus.PENDING:
+        raise account_decided(uow, parent)
     parent.status = AccountStatus.DENIED
     parent.status_reason = reason.strip()
     record(uow, Actor.staff(staff), AuditAction.ACCOUNT_DENY, ("parent", parent.id))
-    for link in parent.links:
+    for link in links:
         if link.status is LinkStatus.PENDING and session.serves(link.school_id):
-            deny_link(uow, session, link.id, reason)
+            _decide_locked(
+                uow,
+                session,
+                staff,
+                parent,
+                link,
+                LinkStatus.DENIED,
+                reason.strip(),
+                LinkStatus.PENDING,
+            )

@@ -25,6 +25,7 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import IdType, LinkStatus
+from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import AlreadyDecided, DomainError, FieldErrors
 from frontdesk.i18n import (
     N_,
@@ -557,11 +558,13 @@ class RequestScreen(BaseScreen[None]):
         database = self.frontdesk.database
         self._busy = True
 
+        def decide(uow: UnitOfWork) -> None:
+            if form is not None:
+                record_identity_check(uow, staff, parent_id, form)
+            work(uow)  # type: ignore[operator]
+
         def job() -> Decided:
-            with database.write() as uow:
-                if form is not None:
-                    record_identity_check(uow, staff, parent_id, form)
-                work(uow)  # type: ignore[operator]
+            database.transact(decide)
             return Decided(message)
 
         self.run_service(job, self._decided, self._refused, group="request-write")
@@ -630,11 +633,13 @@ class RequestScreen(BaseScreen[None]):
         staff = self._staff
         parent_id = self.parent_id
         count = len(waiting)
+        # Exactly the children listed in the confirmation: not one asked for since.
+        link_ids = [c.link_id for c in waiting]
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self._decide(
-                    lambda uow: approve_family(uow, staff, parent_id),
+                    lambda uow: approve_family(uow, staff, parent_id, link_ids),
                     ngettext(
                         "Approved {n} request of {name}. The parent gets an email.",
                         "Approved {n} requests of {name}. The parent gets an email.",
