@@ -43,6 +43,13 @@ from frontdesk.services.sessions import (
     current_parent,
     parent_session,
 )
+from frontdesk.services.signin import (
+    count_failure,
+    forget_failures,
+    hold_signin,
+    parent_subject,
+    too_long,
+)
 
 ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 """Crockford's base-32 letters in lower case: no i, l, o or u to mistake for 1, 0 or v."""
@@ -304,7 +311,7 @@ def _set_password(
     parent.credentials_version += 1
     parent.password_changed_at = uow.now()
     _revoke_open_resets(uow, parent.id)
-    ratelimit.forget(uow, AttemptKind.SIGNIN_FAILED, f"parent:{parent.id}")
+    forget_failures(uow, parent_subject(uow, parent.email))
 
 
 def issue_temporary(uow: UnitOfWork, parent: ParentAccount) -> TemporaryCredentials:
@@ -432,16 +439,11 @@ def change_password(uow: UnitOfWork, session: ParentSession, form: PasswordChang
     )
     if problems:
         raise FieldErrors(problems)
-    if not uow.runtime.hasher.verify(parent.password_hash, current):
-        subject = f"parent:{parent.id}"
-        ratelimit.note(uow, AttemptKind.SIGNIN_FAILED, subject)
-        limits = uow.settings.rate_limits
-        window = timedelta(minutes=limits.window_minutes)
+    subject = parent_subject(uow, parent.email)
+    hold_signin(uow, subject)
+    if too_long(current) or not uow.runtime.hasher.verify(parent.password_hash, current):
         record(uow, Actor.parent(parent), AuditAction.PASSWORD_CHANGE_FAILED, ("parent", parent.id))
-        if ratelimit.recent(uow, AttemptKind.SIGNIN_FAILED, subject, window) >= (
-            limits.signin_failures_per_account
-        ):
-            parent.locked_at = uow.now()
+        if count_failure(uow, parent, subject):
             raise AccountLocked()
         raise WrongCurrentPassword()
     forced = parent.must_change_password

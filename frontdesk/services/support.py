@@ -28,7 +28,6 @@ from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import Msg
 from frontdesk.names import fold_name
-from frontdesk.services import ratelimit
 from frontdesk.services.audit import Actor, AuditAction, record
 from frontdesk.services.passwords import (
     CLOSED,
@@ -36,8 +35,8 @@ from frontdesk.services.passwords import (
     issue_reset,
     issue_temporary,
 )
-from frontdesk.services.ratelimit import AttemptKind
 from frontdesk.services.sessions import StaffSession, current_staff
+from frontdesk.services.signin import forget_failures, parent_subject
 
 
 class ParentNotFound(DomainError):
@@ -262,7 +261,7 @@ def unlock_parent(uow: UnitOfWork, session: StaffSession, parent_id: int, why: S
     """Support unlocks an account locked by failed sign-ins; its failures are forgotten."""
     actor, parent, reason = _staff_target(uow, session, parent_id, why)
     parent.locked_at = None
-    ratelimit.forget(uow, AttemptKind.SIGNIN_FAILED, f"parent:{parent.id}")
+    forget_failures(uow, parent_subject(uow, parent.email))
     record(uow, actor, AuditAction.ACCOUNT_UNLOCK, ("parent", parent.id), reason=reason)
 
 
