@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from frontdesk.db.models import ParentAccount, Staff
 from frontdesk.db.uow import UnitOfWork
@@ -62,7 +62,12 @@ def _is_locked(uow: UnitOfWork, account: ParentAccount | Staff | None, subject: 
     return marked or (account is not None and account.locked_at is not None)
 
 
-def count_failure(uow: UnitOfWork, account: ParentAccount | Staff | None, subject: str) -> bool:
+def count_failure(
+    uow: UnitOfWork,
+    model: type[ParentAccount] | type[Staff],
+    account: ParentAccount | Staff | None,
+    subject: str,
+) -> bool:
     """Count one failed password against ``subject`` (and the workstation); at the district's
     limit lock it, account or not. Whether it is locked now."""
     limits = uow.settings.rate_limits
@@ -74,8 +79,13 @@ def count_failure(uow: UnitOfWork, account: ParentAccount | Staff | None, subjec
         return False
     # The mark keeps an unknown address locked as long as an account's ``locked_at`` would.
     ratelimit.note(uow, AttemptKind.SIGNIN_LOCKED, subject)
-    if account is not None:
-        account.locked_at = uow.now()
+    # One UPDATE whether or not an account has the address (no row has id -1).
+    uow.session.execute(
+        update(model)
+        .where(model.id == (account.id if account is not None else -1))
+        .values(locked_at=uow.now())
+        .execution_options(synchronize_session="evaluate")
+    )
     return True
 
 
@@ -100,25 +110,37 @@ def hold_signin(uow: UnitOfWork, subject: str) -> None:
         raise RateLimited()
 
 
+def password_matches(uow: UnitOfWork, account: ParentAccount | Staff | None, password: str) -> bool:
+    """One argon2 verify, against the account's hash or, for an unknown address, the hasher's
+    decoy (the same work); a password longer than any allowed is never hashed (10 MB of
+    argon2 input cost half a second) and never right."""
+    if too_long(password):
+        return False
+    stored = account.password_hash if account is not None else None
+    return uow.runtime.hasher.verify(stored, password) and account is not None
+
+
 def _check_password(
-    uow: UnitOfWork, account: ParentAccount | Staff | None, password: str, subject: str
+    uow: UnitOfWork,
+    model: type[ParentAccount] | type[Staff],
+    account: ParentAccount | Staff | None,
+    password: str,
+    subject: str,
 ) -> None:
     """Verify ``password``; a failure is counted per typed address and locks it at the limit."""
+    # Hashed before the hold, so the hold lasts a few statements, not an argon2 verify; the
+    # answer is decided under it. A locked address is verified too: the same time.
+    right = password_matches(uow, account, password)
     hold_signin(uow, subject)
-    hasher = uow.runtime.hasher
-    refused = too_long(password)  # never hashed: 10 MB of argon2 input costs half a second
     if _is_locked(uow, account, subject):
-        if not refused:
-            hasher.verify(None, password)  # same time as any other answer
         raise AccountLocked()
-    stored = account.password_hash if account is not None else None
-    # An unknown address is verified against the hasher's decoy: the same argon2 work.
-    if not refused and hasher.verify(stored, password) and account is not None:
+    if right and account is not None:
+        hasher = uow.runtime.hasher
         if hasher.needs_rehash(account.password_hash):
             account.password_hash = hasher.hash(password)
         ratelimit.forget(uow, AttemptKind.SIGNIN_FAILED, subject)
         return
-    if count_failure(uow, account, subject):
+    if count_failure(uow, model, account, subject):
         raise AccountLocked()
     raise SignInFailed()
 
@@ -128,7 +150,7 @@ def sign_in_parent(uow: UnitOfWork, email: str, password: str) -> ParentSession:
     email = email.strip().lower()
     parent = uow.session.scalar(select(ParentAccount).where(ParentAccount.email == email))
     try:
-        _check_password(uow, parent, password, parent_subject(uow, email))
+        _check_password(uow, ParentAccount, parent, password, parent_subject(uow, email))
     except (SignInFailed, AccountLocked):
         record(
             uow,
@@ -149,7 +171,7 @@ def sign_in_staff(uow: UnitOfWork, username: str, password: str) -> StaffSession
     if staff is not None and not staff.active:
         staff = None  # a disabled account answers like an unknown one
     try:
-        _check_password(uow, staff, password, staff_subject(uow, username))
+        _check_password(uow, Staff, staff, password, staff_subject(uow, username))
     except (SignInFailed, AccountLocked):
         record(
             uow, ANONYMOUS, AuditAction.STAFF_SIGNIN_FAILED, ("staff", staff.id) if staff else None
