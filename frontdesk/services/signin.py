@@ -13,6 +13,7 @@ import unicodedata
 from datetime import timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import lazyload
 
 from frontdesk.db.models import ParentAccount, Staff
 from frontdesk.db.uow import UnitOfWork
@@ -167,7 +168,11 @@ def sign_in_parent(uow: UnitOfWork, email: str, password: str) -> ParentSession:
 def sign_in_staff(uow: UnitOfWork, username: str, password: str) -> StaffSession:
     """Check a staff member's user name and password."""
     username = username.strip().lower()
-    staff = uow.session.scalar(select(Staff).where(Staff.username == username))
+    # The schools are read only after a right password: for a known user name and an unknown
+    # one, a failure sends the same statements.
+    staff = uow.session.scalar(
+        select(Staff).where(Staff.username == username).options(lazyload(Staff.schools))
+    )
     if staff is not None and not staff.active:
         staff = None  # a disabled account answers like an unknown one
     try:
