@@ -37,7 +37,9 @@ class FieldErrors(DomainError):
 
 
 class EmailAlreadyRegistered(FieldErrors):
-    """An account with that email exists."""
+    """An account with that email exists. Counted and audited: it tells who has an account."""
+
+    recorded = True
 
     def __init__(self) -> None:
         super().__init__(
@@ -51,7 +53,10 @@ class EmailAlreadyRegistered(FieldErrors):
 
 
 class EmailNotOnRecord(FieldErrors):
-    """The district requires the email to be a contact email on an enrolled student (R5)."""
+    """The district requires the email to be a contact email on an enrolled student (R5).
+    Counted and audited: it tells which addresses the schools have."""
+
+    recorded = True
 
     def __init__(self) -> None:
         super().__init__(
@@ -61,6 +66,21 @@ class EmailNotOnRecord(FieldErrors):
                     "or ask the front office to add it."
                 )
             }
+        )
+
+
+class SignUpPaused(DomainError):
+    """This workstation has said "already exists" or "not on record" as often as the district
+    allows in the window: new accounts are made at the front office for now."""
+
+    recorded = True
+
+    def __init__(self) -> None:
+        super().__init__(
+            Msg(
+                "New accounts cannot be made at this kiosk right now. Please see the front "
+                "office: the staff there will make your account with you."
+            )
         )
 
 

@@ -80,8 +80,16 @@ class Msg:
 
     def translate(self, language: str | None = None) -> str:
         """The message in ``language`` (default: the current language)."""
-        text = translation(language or _language).gettext(self.msgid)
-        return text.format(**self.params) if self.params else text
+        language = language or _language
+        text = translation(language).gettext(self.msgid)
+        if not self.params:
+            return text
+        # A duration is said in the language shown ("2 minutes", "2 minutos", "2 min").
+        params = {
+            key: format_timedelta(value, language) if isinstance(value, timedelta) else value
+            for key, value in self.params.items()
+        }
+        return text.format(**params)
 
     def __str__(self) -> str:
         return self.translate()

@@ -43,6 +43,8 @@ LUKASZ = ChildIdentifiers(
 )
 """A child of the same family at the other school (``0102``)."""
 STAFF_PASSWORD = "front office desk pass 2026"
+STAFF_PIN = "246810"
+"""The kiosk-exit PIN every ``staff_member`` has."""
 
 
 @dataclass
@@ -196,7 +198,7 @@ def staff_member(db: Database, username: str, role: StaffRole, schools: list[str
             role=role,
             password=STAFF_PASSWORD,
             school_codes=schools,
-            pin="2468",
+            pin=STAFF_PIN,
         )
         return staff_session(staff)
 

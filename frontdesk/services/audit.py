@@ -14,6 +14,8 @@ class AuditAction(StrEnum):
     """Everything the trail records."""
 
     PARENT_REGISTER = "parent.register"
+    PARENT_REGISTER_EMAIL_KNOWN = "parent.register_email_known"
+    """Sign-up told whether an address has an account or is on record (R5): who asked."""
     PARENT_SIGNIN = "parent.signin"
     PARENT_SIGNIN_FAILED = "parent.signin_failed"
     LINK_REQUEST = "link.request"

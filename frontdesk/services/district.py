@@ -100,6 +100,9 @@ class RateLimits(_Strict):
     reset_code_attempts: Annotated[int, Field(ge=1)] = 5
     reset_requests_per_workstation: Annotated[int, Field(ge=1)] = 30
     """Forgot-password requests from one kiosk in the window, whatever the addresses."""
+    email_answers_per_workstation: Annotated[int, Field(ge=1)] = 10
+    """Sign-up answers "already exists" / "not on record" one kiosk gives in the window; each
+    tells whether an address is known, so past this the kiosk sends parents to the office."""
 
 
 class DistrictSettings(_Strict):

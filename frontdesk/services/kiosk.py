@@ -8,6 +8,7 @@ and kiosk) are what holds.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,13 +17,21 @@ from sqlalchemy import select
 
 from frontdesk.db.models import Staff
 from frontdesk.db.uow import UnitOfWork
-from frontdesk.errors import DomainError, RateLimited
+from frontdesk.errors import DomainError
 from frontdesk.i18n import Msg
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import ANONYMOUS, Actor, AuditAction, record
 
 PIN_FAILED = "kiosk_pin_failed"
-PIN_FAILURES_ALLOWED = 5
+PIN_FREE_TRIES = 3
+"""Wrong PINs a workstation may type before it has to wait (a staff member's typos)."""
+PIN_FIRST_WAIT = timedelta(seconds=30)
+"""The wait after the free tries; it doubles with each wrong PIN after that…"""
+PIN_LONGEST_WAIT = timedelta(minutes=10)
+"""…up to this. No run of wrong PINs keeps the right one out for longer: a parent typing
+wrong PINs cannot lock staff in the kiosk (a lock for the window could)."""
+PIN_MEMORY = timedelta(days=1)
+"""Wrong PINs older than this are forgotten (a right PIN forgets them at once)."""
 
 
 class WrongPin(DomainError):
@@ -32,6 +41,45 @@ class WrongPin(DomainError):
 
     def __init__(self) -> None:
         super().__init__(Msg("That PIN is not right."))
+
+
+class PinWait(DomainError):
+    """Too many wrong PINs at this workstation: every PIN waits ``wait`` more."""
+
+    recorded = True
+
+    def __init__(self, wait: timedelta) -> None:
+        super().__init__(Msg("Too many wrong PINs. Try again in {wait}.", wait=wait))
+        self.wait = wait
+
+
+def pin_wait(failures: int) -> timedelta:
+    """How long a workstation waits after its ``failures``-th wrong PIN in a row."""
+    if failures < PIN_FREE_TRIES:
+        return timedelta(0)
+    doublings = min(failures - PIN_FREE_TRIES, 16)  # 30 s × 2¹⁶ is far past the cap
+    wait: timedelta = PIN_FIRST_WAIT * (1 << doublings)
+    return min(wait, PIN_LONGEST_WAIT)
+
+
+def pin_guesses_per_day() -> int:
+    """The most PINs one workstation can try in a day, trying each as soon as it may.
+
+    Starting fresh is the best case for a guesser (3 free tries, then 30 s, 1, 2, 4, 8 min);
+    after that every try waits the full 10 minutes, as a day of failures is remembered.
+    """
+    tries, at = 0, timedelta(0)
+    while at < PIN_MEMORY:
+        tries += 1
+        at += pin_wait(tries)
+    return tries
+
+
+PIN_YEARS_TO_COVER = 10**6 / pin_guesses_per_day() / 365.25
+"""Years to try every 6-digit PIN (the shortest a new PIN may be) at one kiosk: 10⁶ PINs at
+at most 150 a day is 18.3 years (1,825 for 8 digits; k kiosks at once divide it by k). PINs
+set before 6 digits were required keep working, so an upgrade locks no one in the kiosk, but
+10⁴ four-digit PINs take only 67 days: staff with one should set a new PIN."""
 
 
 @dataclass(frozen=True)
@@ -67,14 +115,19 @@ class HumanChallenge:
 def verify_staff_pin(uow: UnitOfWork, pin: str) -> str:
     """The user name of the active staff member whose kiosk PIN this is.
 
-    Failures count against the workstation; past the limit even a right PIN is refused for
-    the rest of the window, so a parent cannot try every PIN.
+    Wrong PINs count against the workstation: after a few, every PIN (the right one too,
+    or guessing would go on) waits a delay that doubles with each wrong PIN, at most 10
+    minutes. A PIN refused for waiting is not counted, so it never makes the wait longer.
     """
     subject = f"workstation:{uow.workstation}"
-    window = timedelta(minutes=uow.settings.rate_limits.window_minutes)
-    if ratelimit.recent(uow, PIN_FAILED, subject, window) >= PIN_FAILURES_ALLOWED:
-        record(uow, ANONYMOUS, AuditAction.RATE_LIMITED, limit="kiosk_pin")
-        raise RateLimited()
+    # Held to the end of the transaction: a burst of PINs typed at once is judged one by one.
+    ratelimit.hold(uow, PIN_FAILED, [subject])
+    failures, last = ratelimit.latest(uow, PIN_FAILED, subject, PIN_MEMORY)
+    if last is not None:
+        wait = last + pin_wait(failures) - uow.now()
+        if wait > timedelta(0):
+            record(uow, ANONYMOUS, AuditAction.RATE_LIMITED, limit="kiosk_pin")
+            raise PinWait(timedelta(seconds=math.ceil(wait.total_seconds())))
     if pin.isdigit():
         hasher = uow.runtime.hasher
         staff_with_pins = uow.session.scalars(
@@ -82,6 +135,7 @@ def verify_staff_pin(uow: UnitOfWork, pin: str) -> str:
         )
         for staff in staff_with_pins:
             if hasher.verify(staff.pin_hash, pin):
+                ratelimit.forget(uow, PIN_FAILED, subject)
                 record(uow, Actor.staff(staff), AuditAction.KIOSK_EXIT, ("staff", staff.id))
                 return staff.username
     ratelimit.note(uow, PIN_FAILED, subject)

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from pydantic import BaseModel, SecretStr
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, false, insert, inspect, literal, select, update
 
 from frontdesk.db.models import (
     AccountStatus,
+    Base,
     ParentAccount,
     PasswordReset,
 )
@@ -38,12 +39,19 @@ from frontdesk.security import digests_equal, new_token, token_digest
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import ANONYMOUS, Actor, AuditAction, record
 from frontdesk.services.password_policy import password_problem
-from frontdesk.services.ratelimit import AttemptKind
+from frontdesk.services.ratelimit import AttemptKind, Limit
 from frontdesk.services.registration import REQUIRED, is_email, normalize_email
 from frontdesk.services.sessions import (
     ParentSession,
     current_parent,
     parent_session,
+)
+from frontdesk.services.signin import (
+    count_failure,
+    forget_failures,
+    hold_signin,
+    parent_subject,
+    password_matches,
 )
 
 ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
@@ -216,11 +224,32 @@ def _parent_by_email(uow: UnitOfWork, email: str) -> ParentAccount | None:
     return None if parent is None or parent.status in CLOSED else parent
 
 
+def _insert_nothing(uow: UnitOfWork, row: Base) -> None:
+    """Send the INSERT that would store ``row``, selecting no row to insert: the statement,
+    its bytes and its round trip to the server, without a row, a constraint check or a
+    trace in the database."""
+    values = [
+        (prop.columns[0], getattr(row, prop.key))
+        for prop in inspect(row).mapper.column_attrs
+        if getattr(row, prop.key) is not None
+    ]
+    uow.session.execute(
+        insert(type(row)).from_select(
+            [column for column, _value in values],
+            select(*(literal(value, column.type) for column, value in values)).where(false()),
+        )
+    )
+
+
 def issue_reset(uow: UnitOfWork, parent: ParentAccount | None, email: str, language: str) -> None:
-    """Make a reset and its mail. For an unknown address (``None``) do the same work (secrets,
-    digests, the rendered and sealed mail, the revoking update) but keep and send nothing, so
-    neither the answer nor its timing tells the two apart; only the two inserts differ (about
-    1 ms on SQLite, see ``bench/passwords.py``)."""
+    """Make a reset and its mail. For an unknown address (``None``) do the same work — secrets,
+    digests, the rendered and sealed mail, the revoking update, and the same two INSERTs, sent
+    to the database but selecting no row — so neither the answer nor its timing tells the two
+    apart (``bench/enumeration.py``).
+
+    Why not pad to a floor instead: a sleep long enough to hide the slowest known request
+    holds the write lock (SQLite) for every request; the same statements cost the same by
+    construction, and keep costing the same when the mail or the reset grows a column."""
     settings = uow.settings
     token = new_token()
     code = _new_code()
@@ -240,17 +269,18 @@ def issue_reset(uow: UnitOfWork, parent: ParentAccount | None, email: str, langu
     )
     queued = outbox_row(uow, mail)
     _revoke_open_resets(uow, parent.id if parent else -1)
-    if parent is None:
-        return
-    uow.session.add(
-        PasswordReset(
-            parent_id=parent.id,
-            token_digest=token_hash,
-            code_digest=code_hash,
-            created_at=now,
-            expires_at=now + timedelta(minutes=minutes),
-        )
+    reset = PasswordReset(
+        parent_id=parent.id if parent else -1,
+        token_digest=token_hash,
+        code_digest=code_hash,
+        created_at=now,
+        expires_at=now + timedelta(minutes=minutes),
     )
+    if parent is None:  # never sent, never stored
+        _insert_nothing(uow, reset)
+        _insert_nothing(uow, queued)
+        return
+    uow.session.add(reset)
     uow.session.add(queued)
 
 
@@ -305,7 +335,7 @@ def _set_password(
     parent.credentials_version += 1
     parent.password_changed_at = uow.now()
     _revoke_open_resets(uow, parent.id)
-    ratelimit.forget(uow, AttemptKind.SIGNIN_FAILED, f"parent:{parent.id}")
+    forget_failures(uow, parent_subject(uow, parent.email))
     enqueue(
         uow,
         messages.password_changed(
@@ -359,37 +389,38 @@ def redeem_code(uow: UnitOfWork, email: str, code: str) -> TemporaryCredentials:
 
     A wrong code is counted per address and per workstation; after the district's number of
     wrong codes the reset dies. Only a right code tells whether it expired, was used already
-    or was superseded, so guessing learns nothing about which addresses have accounts.
+    or was superseded, so guessing learns nothing about which addresses have accounts: an
+    unknown address gets the same answers at the same counts, after the same statements.
     """
     limits = uow.settings.rate_limits
     window = timedelta(minutes=max(limits.window_minutes, uow.settings.reset_link_minutes))
     workstation = f"workstation:{uow.workstation}"
-    if (
-        ratelimit.recent(uow, AttemptKind.RESET_CODE_FAILED, workstation, window)
-        >= limits.signin_failures_per_workstation
-    ):
-        record(uow, ANONYMOUS, AuditAction.RATE_LIMITED, limit="reset_code_workstation")
-        raise RateLimited()
     email = normalize_email(email)
     by_address = ratelimit.typed_subject(uow, "reset-email", email)
+    hit = ratelimit.reached(
+        uow,
+        AttemptKind.RESET_CODE_FAILED,
+        [
+            Limit(workstation, limits.signin_failures_per_workstation, window),
+            Limit(by_address, limits.reset_code_attempts, window),
+        ],
+    )
+    if hit is not None and hit.subject == workstation:
+        record(uow, ANONYMOUS, AuditAction.RATE_LIMITED, limit="reset_code_workstation")
+        raise RateLimited()
     if not normalize_code(code):
         raise FieldErrors({"code": REQUIRED})
-    if ratelimit.recent(uow, AttemptKind.RESET_CODE_FAILED, by_address, window) >= (
-        limits.reset_code_attempts
-    ):
+    if hit is not None:
         raise ResetTooManyAttempts()
     parent = _parent_by_email(uow, email)
-    resets = (
-        list(
-            uow.session.scalars(
-                select(PasswordReset)
-                .where(PasswordReset.parent_id == parent.id)
-                .order_by(PasswordReset.created_at.desc(), PasswordReset.id.desc())
-                .limit(_NEWEST_RESETS)
-            )
+    # Asked for an unknown address too (no reset has parent -1): the same query.
+    resets = list(
+        uow.session.scalars(
+            select(PasswordReset)
+            .where(PasswordReset.parent_id == (parent.id if parent else -1))
+            .order_by(PasswordReset.created_at.desc(), PasswordReset.id.desc())
+            .limit(_NEWEST_RESETS)
         )
-        if parent
-        else []
     )
     matched = None
     for reset in resets:
@@ -401,10 +432,6 @@ def redeem_code(uow: UnitOfWork, email: str, code: str) -> TemporaryCredentials:
     if matched is not None:
         return _redeem(uow, matched, via="code")
     ratelimit.note(uow, AttemptKind.RESET_CODE_FAILED, by_address, workstation)
-    newest = resets[0] if resets else None
-    is_open = newest is not None and newest.used_at is None and newest.revoked_at is None
-    if newest is not None and is_open:
-        newest.failed_attempts += 1
     record(
         uow,
         ANONYMOUS,
@@ -412,9 +439,21 @@ def redeem_code(uow: UnitOfWork, email: str, code: str) -> TemporaryCredentials:
         ("parent", parent.id) if parent else None,
     )
     failures = ratelimit.recent(uow, AttemptKind.RESET_CODE_FAILED, by_address, window)
-    if failures >= limits.reset_code_attempts:
-        if newest is not None and is_open:
-            newest.revoked_at = uow.now()
+    dying = failures >= limits.reset_code_attempts
+    newest = resets[0] if resets else None
+    is_open = newest is not None and newest.used_at is None and newest.revoked_at is None
+    # One UPDATE whatever the address: it counts the miss on the newest open reset (and kills
+    # that reset at the limit), or on no row (id -1) when there is none.
+    uow.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.id == (newest.id if newest is not None and is_open else -1))
+        .values(
+            failed_attempts=PasswordReset.failed_attempts + 1,
+            revoked_at=uow.now() if dying else PasswordReset.revoked_at,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if dying:
         raise ResetTooManyAttempts()
     raise ResetCodeWrong()
 
@@ -447,16 +486,12 @@ def change_password(uow: UnitOfWork, session: ParentSession, form: PasswordChang
     )
     if problems:
         raise FieldErrors(problems)
-    if not uow.runtime.hasher.verify(parent.password_hash, current):
-        subject = f"parent:{parent.id}"
-        ratelimit.note(uow, AttemptKind.SIGNIN_FAILED, subject)
-        limits = uow.settings.rate_limits
-        window = timedelta(minutes=limits.window_minutes)
+    right = password_matches(uow, parent, current)
+    subject = parent_subject(uow, parent.email)
+    hold_signin(uow, subject)
+    if not right:
         record(uow, Actor.parent(parent), AuditAction.PASSWORD_CHANGE_FAILED, ("parent", parent.id))
-        if ratelimit.recent(uow, AttemptKind.SIGNIN_FAILED, subject, window) >= (
-            limits.signin_failures_per_account
-        ):
-            parent.locked_at = uow.now()
+        if count_failure(uow, ParentAccount, parent, subject):
             raise AccountLocked()
         raise WrongCurrentPassword()
     forced = parent.must_change_password

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 
@@ -25,7 +25,11 @@ class AttemptKind:
 
     LINK_FAILED = "link_failed"
     ACCOUNT_CREATED = "account_created"
+    """Sign-ups at a kiosk: accounts made (``workstation:…``) and answers that say whether an
+    address is known (``email-answers:workstation:…``), held together by one ``reached``."""
     SIGNIN_FAILED = "signin_failed"
+    SIGNIN_LOCKED = "signin_locked"
+    """A typed address or user name locked by failed sign-ins, account or not."""
     RESET_REQUESTED = "reset_requested"
     RESET_CODE_FAILED = "reset_code_failed"
 
@@ -87,6 +91,20 @@ def recent(uow: UnitOfWork, kind: str, subject: str, window: timedelta) -> int:
         )
         or 0
     )
+
+
+def latest(
+    uow: UnitOfWork, kind: str, subject: str, window: timedelta
+) -> tuple[int, datetime | None]:
+    """How many attempts of ``kind`` against ``subject`` fall in the last ``window``, and
+    when the newest was (for limits that make each attempt wait longer than the last)."""
+    since = uow.now() - window
+    count, newest = uow.session.execute(
+        select(func.count(), func.max(Attempt.at)).where(
+            Attempt.kind == kind, Attempt.subject == subject, Attempt.at > since
+        )
+    ).one()
+    return int(count or 0), newest
 
 
 def over_limit(uow: UnitOfWork, kind: str, limits: dict[str, int], window: timedelta) -> str | None:

@@ -11,15 +11,22 @@ from sqlalchemy.exc import IntegrityError
 
 from frontdesk.db.models import AccountStatus, Contact, ParentAccount, Student
 from frontdesk.db.uow import UnitOfWork
-from frontdesk.errors import EmailAlreadyRegistered, EmailNotOnRecord, FieldErrors, RateLimited
+from frontdesk.errors import (
+    EmailAlreadyRegistered,
+    EmailNotOnRecord,
+    FieldErrors,
+    RateLimited,
+    SignUpPaused,
+)
 from frontdesk.i18n import Msg
 from frontdesk.names import search_key
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import ANONYMOUS, Actor, AuditAction, record
 from frontdesk.services.district import AccountField, DistrictSettings
 from frontdesk.services.password_policy import password_problem
-from frontdesk.services.ratelimit import AttemptKind
+from frontdesk.services.ratelimit import AttemptKind, Limit
 from frontdesk.services.sessions import ParentSession, parent_session
+from frontdesk.services.signin import forget_failures, parent_subject
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 _PHONE_DIGITS = re.compile(r"\d")
@@ -104,24 +111,57 @@ def email_on_record(uow: UnitOfWork, email: str) -> bool:
     )
 
 
+def _answers(kiosk: str) -> str:
+    return f"email-answers:{kiosk}"
+
+
+def _hold_kiosk(uow: UnitOfWork, kiosk: str) -> None:
+    """Hold this kiosk's sign-up counts for the transaction; refuse past either limit."""
+    limits = uow.settings.rate_limits
+    window = timedelta(minutes=limits.window_minutes)
+    # Both counts are of the one kind, so one ``reached`` holds them together.
+    hit = ratelimit.reached(
+        uow,
+        AttemptKind.ACCOUNT_CREATED,
+        [
+            Limit(kiosk, limits.accounts_per_workstation, window),
+            Limit(_answers(kiosk), limits.email_answers_per_workstation, window),
+        ],
+    )
+    if hit is None:
+        return
+    if hit.subject == kiosk:
+        record(uow, ANONYMOUS, AuditAction.RATE_LIMITED, limit="accounts_per_workstation")
+        raise RateLimited()
+    # Every sign-up waits now, not only those of known addresses: refusing just those would
+    # answer the question the limit keeps from being asked.
+    record(uow, ANONYMOUS, AuditAction.RATE_LIMITED, limit="email_answers_per_workstation")
+    raise SignUpPaused()
+
+
+def _tell_known(uow: UnitOfWork, kiosk: str, email: str, answer: str) -> None:
+    """Count and audit an answer that says something of ``email`` (R5 requires them). The
+    trail keeps a keyed digest of the address, enough to see one address asked about again
+    and again, never the address."""
+    ratelimit.note(uow, AttemptKind.ACCOUNT_CREATED, _answers(kiosk))
+    address = ratelimit.typed_subject(uow, "signup-email", email)
+    record(uow, ANONYMOUS, AuditAction.PARENT_REGISTER_EMAIL_KNOWN, answer=answer, address=address)
+
+
 def create_parent_account(uow: UnitOfWork, form: AccountForm) -> ParentSession:
     """Make the account under the district's rules; the parent is signed in to it."""
     settings = uow.settings
-    limits = settings.rate_limits
     kiosk = f"workstation:{uow.workstation}"
-    window = timedelta(minutes=limits.window_minutes)
-    if ratelimit.recent(uow, AttemptKind.ACCOUNT_CREATED, kiosk, window) >= (
-        limits.accounts_per_workstation
-    ):
-        record(uow, ANONYMOUS, AuditAction.RATE_LIMITED, limit="accounts_per_workstation")
-        raise RateLimited()
+    _hold_kiosk(uow, kiosk)
     problems = field_problems(form, settings)
     if problems:
         raise FieldErrors(problems)
     email = normalize_email(form.email)
     if uow.session.scalar(select(exists().where(ParentAccount.email == email))):
+        _tell_known(uow, kiosk, email, "already_exists")
         raise EmailAlreadyRegistered()
     if settings.email_must_be_on_record and not email_on_record(uow, email):
+        _tell_known(uow, kiosk, email, "not_on_record")
         raise EmailNotOnRecord()
     now = uow.now()
     parent = ParentAccount(
@@ -154,7 +194,10 @@ def create_parent_account(uow: UnitOfWork, form: AccountForm) -> ParentSession:
         with uow.session.begin_nested():  # another kiosk may take the email meanwhile
             uow.session.add(parent)
     except IntegrityError:
+        _tell_known(uow, kiosk, email, "already_exists")
         raise EmailAlreadyRegistered() from None
     ratelimit.note(uow, AttemptKind.ACCOUNT_CREATED, kiosk)
+    # Guesses at this address before it had an account must not lock the new one.
+    forget_failures(uow, parent_subject(uow, email))
     record(uow, Actor.parent(parent), AuditAction.PARENT_REGISTER, ("parent", parent.id))
     return parent_session(parent)

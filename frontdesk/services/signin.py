@@ -1,63 +1,157 @@
-"""Signing in, for parents and staff: argon2id checks, lockout, per-workstation limits."""
+"""Signing in, for parents and staff: argon2id checks, lockout, per-workstation limits.
+
+Nothing here tells an attacker which addresses (or user names) have an account: failures are
+counted per *typed* address (a keyed digest), account or not, so a known and an unknown
+address get the same answers at the same counts, the "locked" one included; and both do the
+same work — the same queries, one argon2 verify (against a decoy hash for an unknown one),
+the same writes.
+"""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm import lazyload
 
 from frontdesk.db.models import ParentAccount, Staff
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import AccountLocked, RateLimited, SignInFailed
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import ANONYMOUS, Actor, AuditAction, record
-from frontdesk.services.ratelimit import AttemptKind
+from frontdesk.services.password_policy import MAX_LENGTH
+from frontdesk.services.ratelimit import AttemptKind, Limit
 from frontdesk.services.sessions import ParentSession, StaffSession, parent_session, staff_session
 
+FOREVER = timedelta(days=100 * 365)
+"""How far back a lock mark counts: a lock lasts until support (or a reset) lifts it."""
+_DECOMPOSED_MOST = 8 * MAX_LENGTH
+"""Beyond this many code points no password can normalise to ``MAX_LENGTH`` characters."""
 
-def _check_workstation(uow: UnitOfWork, window: timedelta) -> None:
-    limit = uow.settings.rate_limits.signin_failures_per_workstation
-    subject = f"workstation:{uow.workstation}"
-    if ratelimit.recent(uow, AttemptKind.SIGNIN_FAILED, subject, window) >= limit:
+
+def parent_subject(uow: UnitOfWork, email: str) -> str:
+    """What a parent's failed sign-ins are counted under: the typed address, account or not."""
+    return ratelimit.typed_subject(uow, "email", email.strip().lower())
+
+
+def staff_subject(uow: UnitOfWork, username: str) -> str:
+    """What a staff member's failed sign-ins are counted under: the typed user name."""
+    return ratelimit.typed_subject(uow, "username", username.strip().lower())
+
+
+def too_long(password: str) -> bool:
+    """Whether ``password`` is longer than any password the policy accepts (it can never be
+    right), judged without normalising megabytes of text."""
+    if len(password) <= MAX_LENGTH:
+        return False
+    return len(password) > _DECOMPOSED_MOST or (
+        len(unicodedata.normalize("NFC", password)) > MAX_LENGTH
+    )
+
+
+def forget_failures(uow: UnitOfWork, subject: str) -> None:
+    """Lift a lock and forget the failures counted under ``subject`` (unlock, new password,
+    a new account on an address that was only guessed before)."""
+    ratelimit.forget(uow, AttemptKind.SIGNIN_FAILED, subject)
+    ratelimit.forget(uow, AttemptKind.SIGNIN_LOCKED, subject)
+
+
+def _is_locked(uow: UnitOfWork, account: ParentAccount | Staff | None, subject: str) -> bool:
+    # The mark is asked for known addresses too: the same query on both paths.
+    marked = ratelimit.recent(uow, AttemptKind.SIGNIN_LOCKED, subject, FOREVER) > 0
+    return marked or (account is not None and account.locked_at is not None)
+
+
+def count_failure(
+    uow: UnitOfWork,
+    model: type[ParentAccount] | type[Staff],
+    account: ParentAccount | Staff | None,
+    subject: str,
+) -> bool:
+    """Count one failed password against ``subject`` (and the workstation); at the district's
+    limit lock it, account or not. Whether it is locked now."""
+    limits = uow.settings.rate_limits
+    ratelimit.note(uow, AttemptKind.SIGNIN_FAILED, subject, f"workstation:{uow.workstation}")
+    window = timedelta(minutes=limits.window_minutes)
+    if ratelimit.recent(uow, AttemptKind.SIGNIN_FAILED, subject, window) < (
+        limits.signin_failures_per_account
+    ):
+        return False
+    # The mark keeps an unknown address locked as long as an account's ``locked_at`` would.
+    ratelimit.note(uow, AttemptKind.SIGNIN_LOCKED, subject)
+    # One UPDATE whether or not an account has the address (no row has id -1).
+    uow.session.execute(
+        update(model)
+        .where(model.id == (account.id if account is not None else -1))
+        .values(locked_at=uow.now())
+        .execution_options(synchronize_session="evaluate")
+    )
+    return True
+
+
+def hold_signin(uow: UnitOfWork, subject: str) -> None:
+    """Hold ``subject`` and the workstation for this transaction; ``RateLimited`` when the
+    workstation has failed too often (whatever the addresses)."""
+    limits = uow.settings.rate_limits
+    window = timedelta(minutes=limits.window_minutes)
+    workstation = f"workstation:{uow.workstation}"
+    hit = ratelimit.reached(
+        uow,
+        AttemptKind.SIGNIN_FAILED,
+        [
+            Limit(workstation, limits.signin_failures_per_workstation, window),
+            # Held so two guesses at one address are counted one after the other; a count at
+            # the limit has left a lock mark, which ``_is_locked`` answers.
+            Limit(subject, limits.signin_failures_per_account, window),
+        ],
+    )
+    if hit is not None and hit.subject == workstation:
         record(uow, ANONYMOUS, AuditAction.RATE_LIMITED, limit="signin_workstation")
         raise RateLimited()
 
 
+def password_matches(uow: UnitOfWork, account: ParentAccount | Staff | None, password: str) -> bool:
+    """One argon2 verify, against the account's hash or, for an unknown address, the hasher's
+    decoy (the same work); a password longer than any allowed is never hashed (10 MB of
+    argon2 input cost half a second) and never right."""
+    if too_long(password):
+        return False
+    stored = account.password_hash if account is not None else None
+    return uow.runtime.hasher.verify(stored, password) and account is not None
+
+
 def _check_password(
-    uow: UnitOfWork, account: ParentAccount | Staff | None, password: str, subject: str
+    uow: UnitOfWork,
+    model: type[ParentAccount] | type[Staff],
+    account: ParentAccount | Staff | None,
+    password: str,
+    subject: str,
 ) -> None:
-    """Verify ``password``; on failure count it and lock the account at the limit."""
-    hasher = uow.runtime.hasher
-    if account is not None and account.locked_at is not None:
-        hasher.verify(None, password)  # same time as any other answer
+    """Verify ``password``; a failure is counted per typed address and locks it at the limit."""
+    # Hashed before the hold, so the hold lasts a few statements, not an argon2 verify; the
+    # answer is decided under it. A locked address is verified too: the same time.
+    right = password_matches(uow, account, password)
+    hold_signin(uow, subject)
+    if _is_locked(uow, account, subject):
         raise AccountLocked()
-    if account is not None and hasher.verify(account.password_hash, password):
+    if right and account is not None:
+        hasher = uow.runtime.hasher
         if hasher.needs_rehash(account.password_hash):
             account.password_hash = hasher.hash(password)
         ratelimit.forget(uow, AttemptKind.SIGNIN_FAILED, subject)
         return
-    if account is None:
-        hasher.verify(None, password)
-    limits = uow.settings.rate_limits
-    window = timedelta(minutes=limits.window_minutes)
-    ratelimit.note(uow, AttemptKind.SIGNIN_FAILED, subject, f"workstation:{uow.workstation}")
-    if account is not None:
-        failures = ratelimit.recent(uow, AttemptKind.SIGNIN_FAILED, subject, window)
-        if failures >= limits.signin_failures_per_account:
-            account.locked_at = uow.now()
-            raise AccountLocked()
+    if count_failure(uow, model, account, subject):
+        raise AccountLocked()
     raise SignInFailed()
 
 
 def sign_in_parent(uow: UnitOfWork, email: str, password: str) -> ParentSession:
     """Check a parent's email and password; the same answer for an unknown email."""
-    window = timedelta(minutes=uow.settings.rate_limits.window_minutes)
-    _check_workstation(uow, window)
     email = email.strip().lower()
     parent = uow.session.scalar(select(ParentAccount).where(ParentAccount.email == email))
-    subject = f"parent:{parent.id}" if parent else ratelimit.typed_subject(uow, "email", email)
     try:
-        _check_password(uow, parent, password, subject)
+        _check_password(uow, ParentAccount, parent, password, parent_subject(uow, email))
     except (SignInFailed, AccountLocked):
         record(
             uow,
@@ -73,15 +167,16 @@ def sign_in_parent(uow: UnitOfWork, email: str, password: str) -> ParentSession:
 
 def sign_in_staff(uow: UnitOfWork, username: str, password: str) -> StaffSession:
     """Check a staff member's user name and password."""
-    window = timedelta(minutes=uow.settings.rate_limits.window_minutes)
-    _check_workstation(uow, window)
     username = username.strip().lower()
-    staff = uow.session.scalar(select(Staff).where(Staff.username == username))
+    # The schools are read only after a right password: for a known user name and an unknown
+    # one, a failure sends the same statements.
+    staff = uow.session.scalar(
+        select(Staff).where(Staff.username == username).options(lazyload(Staff.schools))
+    )
     if staff is not None and not staff.active:
         staff = None  # a disabled account answers like an unknown one
-    subject = f"staff:{staff.id}" if staff else ratelimit.typed_subject(uow, "username", username)
     try:
-        _check_password(uow, staff, password, subject)
+        _check_password(uow, Staff, staff, password, staff_subject(uow, username))
     except (SignInFailed, AccountLocked):
         record(
             uow, ANONYMOUS, AuditAction.STAFF_SIGNIN_FAILED, ("staff", staff.id) if staff else None

@@ -16,8 +16,12 @@ from frontdesk.services.audit import Actor, AuditAction, record
 from frontdesk.services.password_policy import password_problem
 from frontdesk.services.passwords import PasswordChange, temporary_password
 from frontdesk.services.sessions import StaffSession, current_staff, staff_session
+from frontdesk.services.signin import forget_failures, staff_subject, too_long
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+PIN_SHORTEST = 6
+"""A new kiosk PIN has at least a million values (see ``kiosk.PIN_YEARS_TO_COVER``)."""
+PIN_LONGEST = 8
 
 
 def create_staff(
@@ -65,6 +69,8 @@ def create_staff(
     )
     uow.session.add(staff)
     uow.session.flush()
+    # Guesses at the user name before it existed must not lock the new account.
+    forget_failures(uow, staff_subject(uow, username))
     record(
         uow,
         actor,
@@ -78,8 +84,8 @@ def create_staff(
 
 
 def _pin_problem(pin: str) -> Msg | None:
-    if not (pin.isdigit() and 4 <= len(pin) <= 12):
-        return Msg("A PIN is 4 to 12 digits.")
+    if not (pin.isdigit() and PIN_SHORTEST <= len(pin) <= PIN_LONGEST):
+        return Msg("A PIN is 6 to 8 digits.")
     return None
 
 
@@ -259,6 +265,7 @@ def reset_staff_password(uow: UnitOfWork, actor: Actor, staff_id: int) -> str:
     staff.must_change_password = True
     staff.credentials_version += 1
     staff.locked_at = None
+    forget_failures(uow, staff_subject(uow, staff.username))
     record(
         uow, actor, AuditAction.STAFF_UPDATE, ("staff", staff.id),
         username=staff.username, password_reset=True,
@@ -292,7 +299,8 @@ def change_staff_password(
     )
     if problems:
         raise FieldErrors(problems)
-    if not uow.runtime.hasher.verify(staff.password_hash, form.current.get_secret_value()):
+    current = form.current.get_secret_value()
+    if too_long(current) or not uow.runtime.hasher.verify(staff.password_hash, current):
         raise FieldErrors({"current": Msg("This is not your current password.")})
     staff.password_hash = uow.runtime.hasher.hash(form.new.get_secret_value())
     staff.must_change_password = False

@@ -29,7 +29,6 @@ from frontdesk.errors import DomainError, FieldErrors, LinkNotFound
 from frontdesk.i18n import Msg
 from frontdesk.mail.messages import PasswordEvent
 from frontdesk.names import fold_name
-from frontdesk.services import ratelimit
 from frontdesk.services.audit import Actor, AuditAction, record
 from frontdesk.services.passwords import (
     CLOSED,
@@ -37,8 +36,8 @@ from frontdesk.services.passwords import (
     issue_reset,
     issue_temporary,
 )
-from frontdesk.services.ratelimit import AttemptKind
 from frontdesk.services.sessions import StaffSession, current_staff
+from frontdesk.services.signin import forget_failures, parent_subject
 from frontdesk.services.verification import account_decided, lock_account, locked_links
 
 
@@ -267,7 +266,7 @@ def unlock_parent(uow: UnitOfWork, session: StaffSession, parent_id: int, why: S
     """Support unlocks an account locked by failed sign-ins; its failures are forgotten."""
     actor, parent, reason = _staff_target(uow, session, parent_id, why)
     parent.locked_at = None
-    ratelimit.forget(uow, AttemptKind.SIGNIN_FAILED, f"parent:{parent.id}")
+    forget_failures(uow, parent_subject(uow, parent.email))
     record(uow, actor, AuditAction.ACCOUNT_UNLOCK, ("parent", parent.id), reason=reason)
 
 

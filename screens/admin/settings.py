@@ -81,6 +81,9 @@ RATE_LIMIT_LABELS = {
     "reset_requests_per_account": N_("Password reset requests per account"),
     "reset_requests_per_workstation": N_("Password reset requests per kiosk"),
     "reset_code_attempts": N_("Attempts at a reset code"),
+    "email_answers_per_workstation": N_(
+        "Sign-up answers 'already exists' or 'not on record' per kiosk"
+    ),
 }
 NUMBERS = {
     "kiosk_idle_seconds": N_("Kiosk idle time before it starts over (seconds)"),

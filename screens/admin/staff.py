@@ -75,7 +75,7 @@ class StaffAccountsScreen(BaseScreen[None]):
                 )
                 yield Field(_("Password"), PasswordInput(id="password"), name="password")
                 yield Field(
-                    _("Kiosk-exit PIN (4 to 12 digits)"),
+                    _("Kiosk-exit PIN (6 to 8 digits)"),
                     PasswordInput(id="pin"),
                     name="pin",
                 )

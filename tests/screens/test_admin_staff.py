@@ -114,7 +114,7 @@ async def test_mistakes_are_shown_beside_the_fields(database: Database) -> None:
 
         assert error("username").startswith("Use 2 to 64 lower-case letters")
         assert error("password") == "Use at least 15 characters."
-        assert error("pin") == "A PIN is 4 to 12 digits."
+        assert error("pin") == "A PIN is 6 to 8 digits."
         assert error("schools") == "A clerk serves at least one school."
         assert screen.query_one("#username", Input).value == "X"
     with database.read() as uow:

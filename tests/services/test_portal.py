@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEvent, LinkStatus, StaffRole
-from frontdesk.errors import FieldErrors, RateLimited
+from frontdesk.errors import FieldErrors
 from frontdesk.services.audit import AuditAction
 from frontdesk.services.enrollment import EnrollmentForm, apply_for_enrollment
-from frontdesk.services.kiosk import HumanChallenge, WrongPin, verify_staff_pin
+from frontdesk.services.kiosk import HumanChallenge, PinWait, WrongPin, verify_staff_pin
 from frontdesk.services.linking import ChildIdentifiers, request_link
 from frontdesk.services.portal import Alert, portal_view
 from frontdesk.services.preferences import (
@@ -23,7 +23,8 @@ from frontdesk.services.preferences import (
     save_notification_preferences,
 )
 from frontdesk.services.verification import deny_link
-from tests.factories import JOSE, change_settings, register, small_roster, staff_member
+from tests.conftest import FakeClock
+from tests.factories import JOSE, STAFF_PIN, change_settings, register, small_roster, staff_member
 
 AYSE = ChildIdentifiers(
     first_name="Ayşe",
@@ -99,18 +100,23 @@ def test_notification_preferences_are_saved_and_the_alert_goes(database: Databas
         assert event.details == {"email_notifications": True, "own_address": False}
 
 
-def test_a_staff_pin_ends_kiosk_mode_and_guessing_is_limited(database: Database) -> None:
+def test_a_staff_pin_ends_kiosk_mode_and_guessing_is_limited(
+    database: Database, clock: FakeClock
+) -> None:
     staff_member(database, "carmen", StaffRole.SUPPORT, [])
     with database.write() as uow:
-        assert verify_staff_pin(uow, "2468") == "carmen"
-    for _attempt in range(5):
+        assert verify_staff_pin(uow, STAFF_PIN) == "carmen"
+    for _attempt in range(3):
         with pytest.raises(WrongPin), database.write() as uow:
-            verify_staff_pin(uow, "0000")
-    with pytest.raises(RateLimited), database.write() as uow:
-        verify_staff_pin(uow, "2468")  # even the right PIN waits out the window now
+            verify_staff_pin(uow, "000000")
+    with pytest.raises(PinWait), database.write() as uow:
+        verify_staff_pin(uow, STAFF_PIN)  # even the right PIN waits out the delay
+    clock.advance(seconds=30)
+    with database.write() as uow:
+        assert verify_staff_pin(uow, STAFF_PIN) == "carmen"
     with database.read() as uow:
         details = [e.details for e in uow.session.scalars(select(AuditEvent))]
-        assert "0000" not in str(details) and "2468" not in str(details)
+        assert "000000" not in str(details) and STAFF_PIN not in str(details)
 
 
 def test_the_human_check_wants_the_box_the_sum_and_a_person_s_pace() -> None:

@@ -11,7 +11,7 @@ from frontdesk.services.audit import AuditAction
 from screens.kiosk.account import NewAccountScreen
 from screens.kiosk.staff_exit import StaffExitScreen
 from screens.kiosk.welcome import WelcomeScreen
-from tests.factories import PASSWORD, change_settings, staff_member
+from tests.factories import PASSWORD, STAFF_PIN, change_settings, staff_member
 from tests.screens.kiosk.helpers import (
     kiosk,
     pass_human_check,
@@ -60,7 +60,7 @@ async def test_staff_leave_with_their_pin_and_a_wrong_pin_is_refused(database: D
         assert isinstance(app.screen, WelcomeScreen)
         await pilot.press("f12")
         await pilot.pause()
-        await pilot.press(*"2468", "enter")
+        await pilot.press(*STAFF_PIN, "enter")
         await settle(pilot)
         assert app.return_code == 0
     with database.read() as uow:
