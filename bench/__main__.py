@@ -13,7 +13,17 @@ from pathlib import Path
 
 from bench.context import BenchContext
 
-SUITES = ("foundation", "kiosk", "passwords", "roster", "desk", "mail", "decisions", "load")
+SUITES = (
+    "foundation",
+    "kiosk",
+    "passwords",
+    "roster",
+    "desk",
+    "mail",
+    "decisions",
+    "load",
+    "guards",
+)
 
 
 def main() -> int:
