@@ -419,7 +419,7 @@ class RequestScreen(BaseScreen[None]):
             + "\n"
         )
         text.append(
-            _("Failed attempts naming this student: {n} ({day} in the last 24 hours)").format(
+            _("Failed attempts naming this student: {n} ({day} in 24 h)").format(
                 n=child.failed_attempts, day=child.failed_attempts_day
             )
             + "\n",
