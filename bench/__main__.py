@@ -22,6 +22,7 @@ SUITES = (
     "mail",
     "decisions",
     "enumeration",
+    "guards",
     "load",
 )
 

@@ -6,6 +6,7 @@ change reaches running kiosks through ``District.version`` without a restart.
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
@@ -69,6 +70,12 @@ _RULE_FIELDS = {
 WEAK_PASSWORD_LENGTH = 15
 """Below this minimum password length the settings screen warns (NIST SP 800-63B)."""
 
+SSN_LAST4_VALUES = 10_000
+"""How many last-4 SSN answers a guesser has to try (0000 to 9999)."""
+LINK_GUESS_YEARS_GOAL = 2.0
+"""Below this many years to try every last-4 SSN of one student the settings screen warns."""
+MINUTES_PER_YEAR = 365.25 * 24 * 60
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
@@ -91,6 +98,10 @@ class RateLimits(_Strict):
     """The window the counts below are taken over."""
     link_failures_per_parent: Annotated[int, Field(ge=1)] = 5
     link_failures_per_student: Annotated[int, Field(ge=1)] = 5
+    """Failed child links in the window naming one student, whatever the account or kiosk."""
+    link_failures_per_student_per_day: Annotated[int, Field(ge=1, le=1000)] = 13
+    """The same over any 24 hours, so a patient guesser is stopped too: at 13 a day, trying
+    every last-4 SSN of one student takes over two years (:meth:`link_guess_years`)."""
     link_failures_per_workstation: Annotated[int, Field(ge=1)] = 30
     accounts_per_workstation: Annotated[int, Field(ge=1)] = 30
     signin_failures_per_account: Annotated[int, Field(ge=1)] = 5
@@ -103,6 +114,19 @@ class RateLimits(_Strict):
     email_answers_per_workstation: Annotated[int, Field(ge=1)] = 10
     """Sign-up answers "already exists" / "not on record" one kiosk gives in the window; each
     tells whether an address is known, so past this the kiosk sends parents to the office."""
+
+    def link_guess_years(self, values: int = SSN_LAST4_VALUES) -> float:
+        """The least time, in years, to try ``values`` answers against one student.
+
+        Every guess at a student's secret identifier names that student, so counts against
+        the per-student limits whatever the account or kiosk: each 24 hours admits at most
+        ``link_failures_per_student_per_day``, each window ``link_failures_per_student``. A
+        guesser starting at once needs ``ceil(values / most) - 1`` full windows of the tighter
+        limit (the first batch costs no wait).
+        """
+        by_day = (math.ceil(values / self.link_failures_per_student_per_day) - 1) * 24 * 60
+        by_window = (math.ceil(values / self.link_failures_per_student) - 1) * self.window_minutes
+        return max(by_day, by_window) / MINUTES_PER_YEAR
 
 
 class DistrictSettings(_Strict):

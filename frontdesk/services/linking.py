@@ -2,13 +2,17 @@
 
 The student is found by the identifiers the district requires; every one must match. A
 failed attempt gets one neutral answer, says nothing of which identifier was wrong or whether
-the student exists, and counts against the parent, the student ID typed and the workstation.
+the student exists, and counts against the parent, the workstation and the student it names
+(:func:`student_subjects`), per window and per day, so that guessing one child's identifiers
+is capped however many accounts and kiosks take part.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import combinations
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
@@ -23,14 +27,19 @@ from frontdesk.errors import (
     StudentNotMatched,
 )
 from frontdesk.i18n import Msg
-from frontdesk.names import names_match
+from frontdesk.names import fold_name, names_match
 from frontdesk.security import digests_equal
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import Actor, AuditAction, record
 from frontdesk.services.district import Identifier
 from frontdesk.services.passwords import CLOSED
-from frontdesk.services.ratelimit import AttemptKind
+from frontdesk.services.ratelimit import AttemptKind, Limit
 from frontdesk.services.sessions import ParentSession, current_parent
+
+DAY = timedelta(days=1)
+"""The second, longer window of the per-student limit."""
+SECRET = "ssn"
+"""The identifier group no record keeps readable (only its digest)."""
 
 
 class ChildIdentifiers(BaseModel):
@@ -111,15 +120,96 @@ def find_student(uow: UnitOfWork, given: ChildIdentifiers) -> Student | None:
     return found[0] if len(found) == 1 else None
 
 
-def _limits(uow: UnitOfWork, parent_id: int, given: ChildIdentifiers) -> dict[str, int]:
+def _identifier_groups(asked: Collection[Identifier], given: ChildIdentifiers) -> dict[str, str]:
+    """What ``given`` says in each identifier group asked, folded the way matching folds it."""
+    parts: dict[str, str] = {}
+    if Identifier.STUDENT_ID in asked:
+        parts["id"] = given.student_id.casefold()
+    names = [
+        fold_name(getattr(given, i.value))
+        for i in (Identifier.FIRST_NAME, Identifier.LAST_NAME)
+        if i in asked
+    ]
+    if names:
+        parts["name"] = "\x1f".join(names)
+    if Identifier.BIRTHDATE in asked:
+        parts["born"] = given.birthdate.isoformat() if given.birthdate else ""
+    if Identifier.SSN_LAST4 in asked:
+        parts[SECRET] = given.ssn_last4
+    return parts
+
+
+def student_subjects(
+    uow: UnitOfWork, given: ChildIdentifiers, *, with_secret: bool = True
+) -> list[str]:
+    """The per-student subjects a link attempt with ``given`` counts against.
+
+    A guesser keeps what they know of a child and varies what they do not. So, of the groups
+    that name a child (student ID, name, birthdate), each subject leaves one out: whichever
+    is being guessed, the others hold one subject steady, and guessing the SSN digits holds
+    them all. Where one group alone names the child, the SSN digits make the second subject.
+    Every guess against one child is then counted together, from any account and any kiosk;
+    values are folded as matching folds them, so every spelling of a child counts as one.
+
+    The subjects are keyed digests of what was typed, never looked up: which limit trips
+    then depends only on what was typed before and says nothing of who is enrolled (a
+    subject looked up in the roster would, by tripping for one value and not for another).
+    Nothing typed is stored, only the digests. ``with_secret=False`` leaves out the subject
+    made of the SSN digits (counting from a student's record, which has none readable).
+    """
+    parts = _identifier_groups(uow.settings.identifiers_asked(), given)
+    naming = sorted(group for group in parts if group != SECRET)
+    combos: list[tuple[str, ...]] = list(combinations(naming, len(naming) - 1))
+    if len(naming) < 2:
+        combos = [tuple(naming)] + ([(SECRET,)] if SECRET in parts and with_secret else [])
+    return [
+        "student:"
+        + uow.runtime.keyring.digest(
+            "link-student", *(f"{group}={parts[group]}" for group in combo)
+        )[:32]
+        for combo in combos
+    ]
+
+
+@dataclass(frozen=True)
+class _NamedLimit:
+    setting: str
+    """The :class:`RateLimits` field that sets it (what the audit trail names)."""
+    counted_by: str
+    limit: Limit
+
+
+def _limits(uow: UnitOfWork, parent_id: int, given: ChildIdentifiers) -> list[_NamedLimit]:
     limits = uow.settings.rate_limits
-    subjects = {
-        f"parent:{parent_id}": limits.link_failures_per_parent,
-        f"workstation:{uow.workstation}": limits.link_failures_per_workstation,
-    }
-    if given.student_id:
-        subjects[f"student:{given.student_id.casefold()}"] = limits.link_failures_per_student
-    return subjects
+    window = timedelta(minutes=limits.window_minutes)
+    found = [
+        _NamedLimit(
+            "link_failures_per_parent",
+            "parent",
+            Limit(f"parent:{parent_id}", limits.link_failures_per_parent, window),
+        ),
+        _NamedLimit(
+            "link_failures_per_workstation",
+            "workstation",
+            Limit(f"workstation:{uow.workstation}", limits.link_failures_per_workstation, window),
+        ),
+    ]
+    for subject in student_subjects(uow, given):
+        found.append(
+            _NamedLimit(
+                "link_failures_per_student",
+                "student",
+                Limit(subject, limits.link_failures_per_student, window),
+            )
+        )
+        found.append(
+            _NamedLimit(
+                "link_failures_per_student_per_day",
+                "student",
+                Limit(subject, limits.link_failures_per_student_per_day, DAY),
+            )
+        )
+    return found
 
 
 def student_photo(uow: UnitOfWork, student_id: int) -> bytes | None:
@@ -137,22 +227,26 @@ def request_link(uow: UnitOfWork, session: ParentSession, given: ChildIdentifier
     problems = missing_identifiers(uow, given)
     if problems:
         raise FieldErrors(problems)
-    window = timedelta(minutes=uow.settings.rate_limits.window_minutes)
+    # One step: the subjects are held until this transaction ends, so a burst of attempts
+    # naming one student (or from one parent, one kiosk) queues and each sees the others.
     limits = _limits(uow, parent.id, given)
-    hit = ratelimit.over_limit(uow, AttemptKind.LINK_FAILED, limits, window)
+    hit = ratelimit.reached(uow, AttemptKind.LINK_FAILED, [n.limit for n in limits])
     if hit is not None:
+        named = next(n for n in limits if n.limit is hit)
         record(
             uow,
             Actor.parent(parent),
             AuditAction.RATE_LIMITED,
             ("parent", parent.id),
-            limit="link_failures",
-            counted_by=hit.split(":")[0],
+            limit=named.setting,
+            counted_by=named.counted_by,
+            window_minutes=int(hit.window.total_seconds() // 60),
         )
         raise RateLimited()
     student = find_student(uow, given)
     if student is None:
-        ratelimit.note(uow, AttemptKind.LINK_FAILED, *limits)
+        subjects = dict.fromkeys(n.limit.subject for n in limits)
+        ratelimit.note(uow, AttemptKind.LINK_FAILED, *subjects)
         record(
             uow,
             Actor.parent(parent),

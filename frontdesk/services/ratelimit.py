@@ -65,10 +65,38 @@ def hold(uow: UnitOfWork, kind: str, subjects: Iterable[str]) -> None:
 def reached(uow: UnitOfWork, kind: str, limits: Sequence[Limit]) -> Limit | None:
     """Hold every subject, then the first limit whose count has reached its most, or ``None``."""
     hold(uow, kind, (limit.subject for limit in limits))
+    counts = _counts(uow, kind, limits)
     for limit in limits:
-        if recent(uow, kind, limit.subject, limit.window) >= limit.most:
+        if counts.get((limit.subject, limit.window), 0) >= limit.most:
             return limit
     return None
+
+
+def _counts(
+    uow: UnitOfWork, kind: str, limits: Sequence[Limit]
+) -> dict[tuple[str, timedelta], int]:
+    """Every limit's count in one query (a link attempt has ten), by subject and window."""
+    if not limits:
+        return {}
+    now = uow.now()
+    windows = sorted({limit.window for limit in limits})
+    rows = uow.session.execute(
+        select(
+            Attempt.subject,
+            *(func.count().filter(Attempt.at > now - window) for window in windows),
+        )
+        .where(
+            Attempt.kind == kind,
+            Attempt.subject.in_({limit.subject for limit in limits}),
+            Attempt.at > now - windows[-1],
+        )
+        .group_by(Attempt.subject)
+    )
+    return {
+        (subject, window): n
+        for subject, *counts in rows
+        for window, n in zip(windows, counts, strict=True)
+    }
 
 
 def note(uow: UnitOfWork, kind: str, *subjects: str) -> None:

@@ -31,7 +31,7 @@ from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import LinkNotFound, NotAllowed
 from frontdesk.names import fold_name
 from frontdesk.services.audit import Actor, AuditAction, record
-from frontdesk.services.linking import student_photo
+from frontdesk.services.linking import DAY, ChildIdentifiers, student_photo, student_subjects
 from frontdesk.services.ratelimit import AttemptKind
 from frontdesk.services.sessions import StaffSession, current_staff
 from frontdesk.services.verification import DECIDERS
@@ -67,7 +67,10 @@ class ChildRequest:
     matched_identifiers: list[str]
     contacts: list[ContactOnRecord]
     failed_attempts: int
-    """Failed link attempts that typed this student's ID (any account, any kiosk)."""
+    """Failed link attempts naming this student (any account, any kiosk): its ID, or its name
+    and birthdate, as the district's identifiers go (:func:`linking.student_subjects`)."""
+    failed_attempts_day: int
+    """Of those, the ones in the last 24 hours (what the per-day limit counts)."""
     photo: bytes | None
     decided_by: str | None
     reason: str | None
@@ -175,18 +178,26 @@ def _count_audit(uow: UnitOfWork, action: AuditAction, parent_id: int) -> int:
     )
 
 
-def _failed_for_student(uow: UnitOfWork, student_number: str) -> int:
-    return (
-        uow.session.scalar(
-            select(func.count())
-            .select_from(Attempt)
-            .where(
-                Attempt.kind == AttemptKind.LINK_FAILED,
-                Attempt.subject == f"student:{student_number.casefold()}",
-            )
-        )
-        or 0
+def _failed_for_student(uow: UnitOfWork, student: Student) -> tuple[int, int]:
+    """Failed link attempts naming ``student`` (any account, any kiosk): ever, and in the last
+    day. An attempt counts against several per-student subjects, so the busiest one says how
+    many attempts named this child."""
+    named = ChildIdentifiers(
+        first_name=student.first_name,
+        last_name=student.last_name,
+        student_id=student.student_number,
+        birthdate=student.birthdate,
     )
+    since = uow.now() - DAY
+    rows = uow.session.execute(
+        select(func.count(), func.count().filter(Attempt.at > since))
+        .where(
+            Attempt.kind == AttemptKind.LINK_FAILED,
+            Attempt.subject.in_(student_subjects(uow, named, with_secret=False)),
+        )
+        .group_by(Attempt.subject)
+    ).all()
+    return max((r[0] for r in rows), default=0), max((r[1] for r in rows), default=0)
 
 
 def _email_on_record_at(uow: UnitOfWork, email: str, school_ids: Collection[int]) -> bool:
@@ -262,6 +273,7 @@ def open_request(
     children = []
     for link in served:
         student: Student = link.student
+        failed, failed_today = _failed_for_student(uow, student)
         children.append(
             ChildRequest(
                 link_id=link.id,
@@ -276,7 +288,8 @@ def open_request(
                 requested_at=link.requested_at,
                 matched_identifiers=list(link.matched_identifiers),
                 contacts=_contacts(uow, student.id, parent),
-                failed_attempts=_failed_for_student(uow, student.student_number),
+                failed_attempts=failed,
+                failed_attempts_day=failed_today,
                 photo=student_photo(uow, student.id) if student.has_photo else None,
                 decided_by=link.decided_by.display_name if link.decided_by else None,
                 reason=link.reason,

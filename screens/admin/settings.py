@@ -32,9 +32,10 @@ from textual.widgets import (
 
 from frontdesk.db.models import StaffRole
 from frontdesk.errors import DomainError
-from frontdesk.i18n import N_, Msg, _, language_name, shipped_languages
+from frontdesk.i18n import N_, Msg, _, format_number, language_name, shipped_languages
 from frontdesk.services.audit import Actor
 from frontdesk.services.district import (
+    LINK_GUESS_YEARS_GOAL,
     WEAK_PASSWORD_LENGTH,
     AccountField,
     DistrictSettings,
@@ -74,6 +75,7 @@ RATE_LIMIT_LABELS = {
     "window_minutes": N_("Counting window (minutes)"),
     "link_failures_per_parent": N_("Failed child links per parent"),
     "link_failures_per_student": N_("Failed child links per student"),
+    "link_failures_per_student_per_day": N_("Failed child links per student in 24 hours"),
     "link_failures_per_workstation": N_("Failed child links per kiosk"),
     "accounts_per_workstation": N_("New accounts per kiosk"),
     "signin_failures_per_account": N_("Failed sign-ins before an account locks"),
@@ -293,6 +295,7 @@ class SettingsScreen(BaseScreen[None]):
                 Input(str(draft["rate_limits"][key]), id=f"rl-{key}"),
                 f"rate_limits.{key}",
             )
+        yield Label("", id="guess-warning", classes="warning")
 
     def _tab_preview(self) -> ComposeResult:
         settings = self._preview_settings()
@@ -428,6 +431,7 @@ class SettingsScreen(BaseScreen[None]):
                 "recommended (never fewer than 8)."
             ).format(n=WEAK_PASSWORD_LENGTH)
         self.query_one("#password-warning", Label).update(warning)
+        self.query_one("#guess-warning", Label).update(self._guess_warning())
         preview = self.query_one("#preview", WelcomePreview)
         language = self.preview_language
         if language not in settings.languages:
@@ -438,6 +442,19 @@ class SettingsScreen(BaseScreen[None]):
         )
         if preview.settings != settings or preview.language != language:
             preview.show(settings, language)
+
+    def _guess_warning(self) -> str:
+        """Said when the drafted limits let one child's last-4 SSN be guessed too soon."""
+        try:
+            years = RateLimits.model_validate(self._draft["rate_limits"]).link_guess_years()
+        except ValueError:  # a limit not (yet) a number: its field says so
+            return ""
+        if years >= LINK_GUESS_YEARS_GOAL:
+            return ""
+        return _(
+            "At these limits every last-4 SSN of one student can be tried in {years} years; "
+            "{goal} years or more is recommended."
+        ).format(years=format_number(round(years, 1)), goal=format_number(LINK_GUESS_YEARS_GOAL))
 
     def _is_valid(self) -> bool:
         try:

@@ -419,7 +419,10 @@ class RequestScreen(BaseScreen[None]):
             + "\n"
         )
         text.append(
-            _("Failed attempts naming this student: {n}").format(n=child.failed_attempts) + "\n",
+            _("Failed attempts naming this student: {n} ({day} in 24 h)").format(
+                n=child.failed_attempts, day=child.failed_attempts_day
+            )
+            + "\n",
             style="bold red" if child.failed_attempts else "",
         )
         on_record = child.parent_on_record

@@ -241,3 +241,29 @@ async def test_a_language_switch_keeps_the_draft_and_translates_the_messages(
 
 def test_every_rate_limit_has_a_label_on_the_form() -> None:
     assert set(RATE_LIMIT_LABELS) == set(RateLimits.model_fields)
+
+
+async def test_the_daily_link_limit_is_edited_checked_and_warned_about(database: Database) -> None:
+    app = FrontdeskApp(database, start="desk")
+    async with app.run_test(size=(110, 45)) as pilot:
+        screen = await open_settings(app, pilot, database)
+        screen.query_one("#tabs").active = "tab-limits"  # type: ignore[attr-defined]
+        await pilot.pause()
+        field = screen.query_one("#rl-link_failures_per_student_per_day", Input)
+        assert field.value == "13"
+        assert str(screen.query_one("#guess-warning", Label).render()) == ""
+        field.value = "0"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        error = "#field-rate_limits-link_failures_per_student_per_day .field-error"
+        assert str(screen.query_one(error, Label).render()) == "At least 1."
+        # Allowed, but the screen says how soon one child's SSN digits could be guessed.
+        field.value = "50"
+        await pilot.pause()
+        assert "0.5 years" in str(screen.query_one("#guess-warning", Label).render())
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    with database.read() as uow:
+        assert load_settings(uow).rate_limits.link_failures_per_student_per_day == 50

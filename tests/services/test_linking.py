@@ -100,7 +100,8 @@ def test_every_miss_gets_the_same_neutral_answer(database: Database, wrong: dict
         assert uow.session.scalar(select(func.count()).select_from(StudentLink)) == 0
         # The failure is remembered even though the request was refused.
         failures = select(func.count()).where(Attempt.kind == "link_failed")
-        assert uow.session.scalar(failures) == 3  # parent, student ID typed, kiosk
+        # The parent, the kiosk, and the student named by each two of ID, name, birthdate.
+        assert uow.session.scalar(failures) == 5
         assert "link.request_failed" in uow.session.scalars(select(AuditEvent.action)).all()
 
 
