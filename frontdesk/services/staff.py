@@ -45,6 +45,7 @@ def create_staff(
         min_length=uow.settings.min_password_length,
         email=username,
         names=(display_name,),
+        district=uow.settings.district_name,
     )
     if weak is not None:
         problems["password"] = weak
@@ -287,8 +288,12 @@ def change_staff_password(
     Returns the new session: other sessions of the account end.
     """
     staff = current_staff(uow, session, changing_password=True)
+    settings = uow.settings
     problems = form.problems(
-        uow.settings.min_password_length, staff.username, (staff.display_name,)
+        settings.min_password_length,
+        staff.username,
+        (staff.display_name,),
+        settings.district_name,
     )
     if problems:
         raise FieldErrors(problems)
