@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bench.context import BenchContext
 
-SUITES = ("foundation", "kiosk", "passwords", "roster", "desk")
+SUITES = ("foundation", "kiosk", "passwords", "password_policy", "roster", "desk")
 
 
 def main() -> int:

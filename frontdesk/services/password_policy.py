@@ -45,7 +45,7 @@ MAX_LENGTH = MAX_PASSWORD_LENGTH
 ESTIMATED_CHARACTERS = 32
 """How much of a password zxcvbn estimates: 32 characters cost at most about 12 ms of matching
 (mixed digits and l33t symbols), a typical passphrase 1–3 ms; see ``bench/passwords.py``."""
-MIN_GUESSES = 10**10
+MIN_GUESSES = 10**9
 """Fewest estimated guesses accepted: zxcvbn's top score, "strong protection from an offline
 attack on slow hashes". Passphrases of three or four words estimate at 10^14 and more."""
 _MOST_L33T_READINGS = 8
@@ -57,6 +57,7 @@ SCHOOL_WORDS = ("school", "schools", "escuela", "escuelas", "lekol", "lekòl")
 _STOP_WORDS = frozenset({"the", "and", "for", "los", "las", "del", "les"})
 _NON_LETTERS = re.compile(r"[\W\d_]+")
 _NON_DIGITS = re.compile(r"\D")
+_WORD = re.compile(r"[^\W_]+")
 
 
 class Weakness(IntEnum):
@@ -141,6 +142,51 @@ def _frequent_words() -> dict[str, int]:
     return ranked
 
 
+_BETWEEN_WORDS = re.compile(r"[\s\-_.,;:/\\'\"]+")
+"""Spaces and punctuation between words: zxcvbn reads each as a random character and each
+extra piece multiplies its estimate, so "my buster is buster" would pass; they are taken out
+before the estimate (an attacker tries the usual separators first)."""
+_PADDING = re.compile(r"\s*(?:\d{1,4}\s*(?:([^\w\s])\1*)?|([^\w\s])\2*\s*(?:\d{1,4})?)?\s*")
+"""What people pad a password with: a year or a short number and a run of one symbol, in
+either order (``2024!!!``, ``!1``), on each side."""
+_PADDED_SIDE = 32
+"""Padding longer than this is a repeat, which the estimate finds."""
+_SEPARATORS = re.compile(r"[\W\d_]+")
+_REPEATED = re.compile(r"^(.+?)\1+$")
+_L33T = {"4": "a", "@": "a", "8": "b", "3": "e", "6": "g", "9": "g", "0": "o", "$": "s", "5": "s"}
+_L33T |= {"+": "t", "%": "x", "2": "z", "(": "c", "{": "c", "[": "c", "<": "c", "!": "i"}
+_UNL33T = (
+    str.maketrans(_L33T | {"1": "i", "|": "i", "7": "t"}),
+    str.maketrans(_L33T | {"1": "l", "|": "l", "7": "l"}),
+)
+"""zxcvbn's l33t table read back, once with 1 and | as i, once as l."""
+
+
+def _is_common(text: str) -> bool:
+    """Whether ``text`` (case-folded) is a block-list entry or one repeated, as typed or read
+    back from l33t without separators (``p@ss-w0rd``)."""
+    blocked = common_passwords()
+    for form in (text, *(_SEPARATORS.sub("", text.translate(t)) for t in _UNL33T)):
+        repeated = _REPEATED.match(form)
+        if form in blocked or (repeated is not None and repeated[1] in blocked):
+            return True
+    return False
+
+
+def built_on_common(password: str) -> bool:
+    """Whether ``password`` is a block-list entry under padding, l33t spelling, capitals or
+    separators: ``Seven72024!!!``, ``!!P@ssw0rd1``, ``pass-word``, ``welcomewelcome``.
+
+    zxcvbn prices padding generously (a year as any date, ``!!!!`` as 60 guesses), so a rare
+    entry with a year and a few ``!`` estimates at 10^9 to 10^10 guesses, though it is the
+    first thing a cracker's rules try."""
+    text = password.casefold()
+    size = len(text)
+    starts = [p for p in range(min(size, _PADDED_SIDE) + 1) if _PADDING.fullmatch(text, 0, p)]
+    ends = [e for e in range(max(0, size - _PADDED_SIDE), size + 1) if _PADDING.fullmatch(text, e)]
+    return any(_is_common(text[p:e]) for p in starts for e in ends if e - p >= 3)
+
+
 # --- context words ------------------------------------------------------------------------------
 
 
@@ -180,6 +226,25 @@ def _take_out(password: str, context: Mapping[str, Weakness]) -> tuple[str, dict
         kind = _personal(found.group(), context)
         covered[kind] = covered.get(kind, 0) + len(found.group())
     return pattern.sub("", password), covered
+
+
+def _drop_repeated_words(text: str) -> tuple[str, int]:
+    """``text`` without the words it has already said, and how many characters they were.
+
+    zxcvbn sees a repeat only when it follows itself: "buster!buster?buster" would pass."""
+    seen: set[str] = set()
+    dropped = 0
+
+    def once(word: re.Match[str]) -> str:
+        nonlocal dropped
+        key = word.group().casefold()
+        if len(key) < _SHORTEST_CONTEXT_WORD or key not in seen:
+            seen.add(key)
+            return word.group()
+        dropped += len(key)
+        return ""
+
+    return _WORD.sub(once, text), dropped
 
 
 # --- the estimate -------------------------------------------------------------------------------
@@ -256,17 +321,18 @@ def _repeat_match(text: str, dictionaries: Dictionaries) -> list[dict[str, Any]]
 
 
 def _estimate(text: str, context: Iterable[str]) -> tuple[Decimal, list[dict[str, Any]]]:
-    """zxcvbn's guesses for ``text`` and the patterns of its cheapest reading.
+    """The guesses ``text`` takes and the patterns of zxcvbn's cheapest reading of it.
 
     Called through zxcvbn's matching and scoring modules rather than ``zxcvbn()``: that one
     stores the user inputs in a module-wide dictionary (a race between two kiosks' threads)
-    and searches each word list apart."""
+    and searches each word list apart. Without zxcvbn's extra term for the number of pieces
+    (``D^(l-1)``), which makes any five pieces "strong", "password!123456?qwerty" included."""
     dictionaries = {
         "frequent": _frequent_words(),
         "user_inputs": matching.build_ranked_dict(sorted(context)),
     }
     matches = _matches(text, dictionaries)
-    result = scoring.most_guessable_match_sequence(text, matches)
+    result = scoring.most_guessable_match_sequence(text, matches, _exclude_additive=True)
     return Decimal(result["guesses"]), cast(list[dict[str, Any]], result["sequence"])
 
 
@@ -332,7 +398,10 @@ def weakness(password: str, context: Mapping[str, Weakness]) -> Weakness | None:
     """Why ``password`` is easy to guess, or ``None`` when it is not: the pattern (or the kind
     of context word) that covers most of it."""
     rest, covered = _take_out(unicodedata.normalize("NFC", password), context)
-    estimated = rest[:ESTIMATED_CHARACTERS]
+    rest, repeated = _drop_repeated_words(rest)
+    if repeated:
+        covered[Weakness.REPEATED_GROUP] = repeated
+    estimated = _BETWEEN_WORDS.sub("", rest)[:ESTIMATED_CHARACTERS]
     sequence: list[dict[str, Any]] = []
     if estimated:
         guesses, sequence = _estimate(estimated, context)
@@ -369,4 +438,6 @@ def password_problem(
     if password.strip().casefold() in common_passwords():
         return TOO_COMMON
     kind = weakness(password, context_words(email=email, names=names, district=district))
+    if kind is None and built_on_common(password):
+        kind = Weakness.COMMON
     return None if kind is None else REASONS[kind]
