@@ -1,7 +1,7 @@
 """What makes a password acceptable (NIST SP 800-63B rev. 4, single-factor passwords).
 
 Long enough, not too long to hash, and not one people actually pick: not on the block list,
-not built on a block-list entry (``passwordpassword``, ``p@ssw0rd2024``), not repeated
+not built on a block-list entry (``passwordpassword``, ``P@ssw0rd2024!``), not repeated
 characters, sequences or keyboard runs, not made of the person's own names, email or the
 district's name. No composition rules: any characters, spaces and emoji are welcome, and a
 passphrase of a few words passes.
@@ -9,16 +9,16 @@ passphrase of a few words passes.
 How guessable a password is, is zxcvbn's estimate (the Dropbox estimator, MIT licence): it
 finds the cheapest way to build the password from dictionary words (the block list, English
 words, first and last names), l33t spellings, reversals, repeats, sequences, keyboard runs and
-dates, and counts the guesses that takes. The words an attacker who knows the person tries
-first (their names, email, the district's name, "school") are taken out of the password
-before the estimate: they give no strength at all. A refused password is told why, in the
-person's language, from the pattern that covers most of it (NIST asks for the reason).
+dates, and counts the guesses that takes. Before the estimate, the password is read as a
+cracker reads it: the words an attacker who knows the person tries first (their names, email,
+the district's name, "school") are taken out, so are words said a second time and the spaces
+and punctuation between words; none of them adds strength. A refused password is told why, in
+the person's language, from the pattern that covers most of it (NIST asks for the reason).
 
-zxcvbn's matching is quadratic in the length of what it is given (a 64-character text takes
-about 30 ms in pure Python), so only the first :data:`ESTIMATED_CHARACTERS` characters left
-after the context words are estimated. A password whose first 32 characters are hard to
-guess is hard to guess; one whose first 32 are easy is refused for that part (the reason
-names it) even if more follows.
+zxcvbn's matching is quadratic in the length of what it is given and pure Python (a
+64-character text takes about 30 ms), so only the first :data:`ESTIMATED_CHARACTERS`
+characters of what is left are estimated. A password whose first 32 are hard to guess is hard
+to guess; one whose first 32 are easy is refused for them, whatever follows.
 """
 
 from __future__ import annotations
@@ -43,11 +43,14 @@ from frontdesk.security import MAX_PASSWORD_LENGTH, password_length
 MAX_LENGTH = MAX_PASSWORD_LENGTH
 """Longest password accepted (NIST asks for at least 64)."""
 ESTIMATED_CHARACTERS = 32
-"""How much of a password zxcvbn estimates: 32 characters cost at most about 12 ms of matching
-(mixed digits and l33t symbols), a typical passphrase 1–3 ms; see ``bench/passwords.py``."""
+"""How much of a password zxcvbn estimates: a whole check of a 128-character password then
+takes 4 to 11 ms of CPU (digits cost most), an everyday one about 2 ms; see
+``bench/password_policy.py``."""
 MIN_GUESSES = 10**9
-"""Fewest estimated guesses accepted: zxcvbn's top score, "strong protection from an offline
-attack on slow hashes". Passphrases of three or four words estimate at 10^14 and more."""
+"""Fewest estimated guesses accepted. Read as above, the weak passwords people pick estimate
+below 10^8.5 and passphrases of three or four everyday words at 10^9.5 to 10^15; a billion
+argon2id guesses (OWASP's parameters) take hundreds of CPU-days for one stolen hash, and the
+sign-in locks after a few."""
 _MOST_L33T_READINGS = 8
 """Most l33t readings of a text zxcvbn tries in full (see :func:`_l33t_table`)."""
 _SHORTEST_CONTEXT_WORD = 3
@@ -141,6 +144,8 @@ def _frequent_words() -> dict[str, int]:
                 ranked[word] = rank
     return ranked
 
+
+# --- how people dress a password up ------------------------------------------------------------
 
 _BETWEEN_WORDS = re.compile(r"[\s\-_.,;:/\\'\"]+")
 """Spaces and punctuation between words: zxcvbn reads each as a random character and each
