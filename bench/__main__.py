@@ -23,6 +23,7 @@ SUITES = (
     "decisions",
     "enumeration",
     "guards",
+    "password_policy",
     "load",
 )
 

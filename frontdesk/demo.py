@@ -76,9 +76,9 @@ class DemoStaff:
 
 
 DEMO_STAFF = (
-    DemoStaff("clerk", "Carmen Clerk", StaffRole.CLERK, "owl-clerk-desk-2026", "246810", 2),
-    DemoStaff("support", "Sam Support", StaffRole.SUPPORT, "owl-support-desk-2026", "135790", 0),
-    DemoStaff("admin", "Ada Admin", StaffRole.ADMIN, "owl-admin-desk-2026", "975310", 0),
+    DemoStaff("clerk", "Carmen Clerk", StaffRole.CLERK, "copper-kettle-harbor-26", "246810", 2),
+    DemoStaff("support", "Sam Support", StaffRole.SUPPORT, "quiet-maple-lantern-26", "135790", 0),
+    DemoStaff("admin", "Ada Admin", StaffRole.ADMIN, "amber-river-atlas-26", "975310", 0),
 )
 
 

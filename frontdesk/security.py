@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,27 @@ _NONCE_BYTES = 12
 class SealBroken(Exception):
     """A sealed value cannot be opened: sealed under another key, for another purpose or
     another record, or altered since. The message never holds any of the value."""
+
+
+MAX_PASSWORD_LENGTH = 128
+"""Longest password accepted, in characters (NIST asks for at least 64)."""
+_MOST_CODE_POINTS_PER_CHARACTER = 4
+"""NFC joins at most three code points into one character (Hangul jamo, stacked accents)."""
+
+
+def password_length(password: str) -> int:
+    """The length of ``password`` as NIST counts it: Unicode characters after NFC.
+
+    A text far over the limit is not normalised at all (a pasted 10 MB text costs nothing).
+    """
+    if len(password) > MAX_PASSWORD_LENGTH * _MOST_CODE_POINTS_PER_CHARACTER:
+        return len(password)
+    return len(unicodedata.normalize("NFC", password))
+
+
+def password_too_long(password: str) -> bool:
+    """Whether ``password`` is over :data:`MAX_PASSWORD_LENGTH`: never hashed, never accepted."""
+    return password_length(password) > MAX_PASSWORD_LENGTH
 
 
 @dataclass(frozen=True)
@@ -71,11 +93,22 @@ class PasswordHasher:
         )
 
     def hash(self, password: str) -> str:
-        """A new salted hash of ``password``."""
+        """A new salted hash of ``password``; the password policy refused longer ones already."""
+        if password_too_long(password):
+            raise ValueError("password over the length limit")
         return self._argon2.hash(password)
 
     def verify(self, stored_hash: str | None, password: str) -> bool:
-        """Whether ``password`` matches ``stored_hash``; ``None`` spends the same time and fails."""
+        """Whether ``password`` matches ``stored_hash``; ``None`` spends the same time and fails.
+
+        A password over the limit never matches and is not hashed: a short stand-in is checked
+        instead, so a 10 MB sign-in costs what any other wrong password costs."""
+        if password_too_long(password):
+            self._check(stored_hash, "")
+            return False
+        return self._check(stored_hash, password)
+
+    def _check(self, stored_hash: str | None, password: str) -> bool:
         try:
             return self._argon2.verify(stored_hash or self._decoy, password) and bool(stored_hash)
         except (VerifyMismatchError, VerificationError, InvalidHashError):

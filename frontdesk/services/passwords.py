@@ -154,14 +154,21 @@ class PasswordChange(BaseModel):
     new: SecretStr = SecretStr("")
     confirm: SecretStr = SecretStr("")
 
-    def problems(self, min_length: int, email: str, names: tuple[str, ...]) -> dict[str, Msg]:
-        """What is wrong with the form, by field, before the current password is checked."""
+    def problems(
+        self, min_length: int, email: str, names: tuple[str, ...], district: str = ""
+    ) -> dict[str, Msg]:
+        """What is wrong with the form, by field, before the current password is checked.
+
+        ``email`` (a staff user name), ``names`` and ``district`` are words the new password
+        must not be built on."""
         current = self.current.get_secret_value()
         new = self.new.get_secret_value()
         problems: dict[str, Msg] = {}
         if not current:
             problems["current"] = REQUIRED
-        weak = password_problem(new, min_length=min_length, email=email, names=names)
+        weak = password_problem(
+            new, min_length=min_length, email=email, names=names, district=district
+        )
         if weak is not None:
             problems["new"] = weak
         elif new == current:
@@ -481,8 +488,12 @@ def change_password(uow: UnitOfWork, session: ParentSession, form: PasswordChang
         raise AccountLocked()
     current = form.current.get_secret_value()
     new = form.new.get_secret_value()
+    settings = uow.settings
     problems = form.problems(
-        uow.settings.min_password_length, parent.email, (parent.first_name, parent.last_name)
+        settings.min_password_length,
+        parent.email,
+        (parent.first_name, parent.last_name),
+        settings.district_name,
     )
     if problems:
         raise FieldErrors(problems)

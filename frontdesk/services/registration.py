@@ -90,6 +90,7 @@ def field_problems(form: AccountForm, settings: DistrictSettings) -> dict[str, M
         min_length=settings.min_password_length,
         email=form.email,
         names=(form.first_name, form.last_name),
+        district=settings.district_name,
     )
     if weak is not None:
         problems["password"] = weak

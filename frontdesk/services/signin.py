@@ -9,7 +9,6 @@ the same writes.
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -20,14 +19,11 @@ from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import AccountLocked, RateLimited, SignInFailed
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import ANONYMOUS, Actor, AuditAction, record
-from frontdesk.services.password_policy import MAX_LENGTH
 from frontdesk.services.ratelimit import AttemptKind, Limit
 from frontdesk.services.sessions import ParentSession, StaffSession, parent_session, staff_session
 
 FOREVER = timedelta(days=100 * 365)
 """How far back a lock mark counts: a lock lasts until support (or a reset) lifts it."""
-_DECOMPOSED_MOST = 8 * MAX_LENGTH
-"""Beyond this many code points no password can normalise to ``MAX_LENGTH`` characters."""
 
 
 def parent_subject(uow: UnitOfWork, email: str) -> str:
@@ -38,16 +34,6 @@ def parent_subject(uow: UnitOfWork, email: str) -> str:
 def staff_subject(uow: UnitOfWork, username: str) -> str:
     """What a staff member's failed sign-ins are counted under: the typed user name."""
     return ratelimit.typed_subject(uow, "username", username.strip().lower())
-
-
-def too_long(password: str) -> bool:
-    """Whether ``password`` is longer than any password the policy accepts (it can never be
-    right), judged without normalising megabytes of text."""
-    if len(password) <= MAX_LENGTH:
-        return False
-    return len(password) > _DECOMPOSED_MOST or (
-        len(unicodedata.normalize("NFC", password)) > MAX_LENGTH
-    )
 
 
 def forget_failures(uow: UnitOfWork, subject: str) -> None:
@@ -113,10 +99,8 @@ def hold_signin(uow: UnitOfWork, subject: str) -> None:
 
 def password_matches(uow: UnitOfWork, account: ParentAccount | Staff | None, password: str) -> bool:
     """One argon2 verify, against the account's hash or, for an unknown address, the hasher's
-    decoy (the same work); a password longer than any allowed is never hashed (10 MB of
-    argon2 input cost half a second) and never right."""
-    if too_long(password):
-        return False
+    decoy (the same work); a password longer than any allowed is never right, and costs the
+    same (the hasher checks a short stand-in instead)."""
     stored = account.password_hash if account is not None else None
     return uow.runtime.hasher.verify(stored, password) and account is not None
 

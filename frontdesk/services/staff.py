@@ -16,7 +16,7 @@ from frontdesk.services.audit import Actor, AuditAction, record
 from frontdesk.services.password_policy import password_problem
 from frontdesk.services.passwords import PasswordChange, temporary_password
 from frontdesk.services.sessions import StaffSession, current_staff, staff_session
-from frontdesk.services.signin import forget_failures, staff_subject, too_long
+from frontdesk.services.signin import forget_failures, staff_subject
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 PIN_SHORTEST = 6
@@ -49,6 +49,7 @@ def create_staff(
         min_length=uow.settings.min_password_length,
         email=username,
         names=(display_name,),
+        district=uow.settings.district_name,
     )
     if weak is not None:
         problems["password"] = weak
@@ -294,13 +295,17 @@ def change_staff_password(
     Returns the new session: other sessions of the account end.
     """
     staff = current_staff(uow, session, changing_password=True)
+    settings = uow.settings
     problems = form.problems(
-        uow.settings.min_password_length, staff.username, (staff.display_name,)
+        settings.min_password_length,
+        staff.username,
+        (staff.display_name,),
+        settings.district_name,
     )
     if problems:
         raise FieldErrors(problems)
     current = form.current.get_secret_value()
-    if too_long(current) or not uow.runtime.hasher.verify(staff.password_hash, current):
+    if not uow.runtime.hasher.verify(staff.password_hash, current):
         raise FieldErrors({"current": Msg("This is not your current password.")})
     staff.password_hash = uow.runtime.hasher.hash(form.new.get_secret_value())
     staff.must_change_password = False

@@ -89,9 +89,10 @@ class NewAccountScreen(KioskScreen[None]):
             )
             yield Checkbox(_("Show password"), self.draft.show_password, id="show_password")
             yield KioskLabel(
-                _("Use at least {n} characters; a few words you will remember work well.").format(
-                    n=settings.min_password_length
-                ),
+                _(
+                    "Use at least {n} characters; a few words you will remember work well. "
+                    "Common passwords, your name, and runs like abcd, qwerty or aaaa are refused."
+                ).format(n=settings.min_password_length),
                 classes="hint",
             )
             yield from self.compose_human_check()

@@ -53,8 +53,8 @@ def compose_password_fields(
     yield KioskLabel(
         _(
             "Use at least {n} characters. Spaces and any characters are welcome; a few "
-            "words you will remember make a good password. Common and leaked passwords are "
-            "refused."
+            "words you will remember make a good password. Common and leaked passwords, your "
+            "name, and runs like abcd, qwerty or aaaa are refused."
         ).format(n=screen.kiosk.district.min_password_length),
         classes="hint",
     )

@@ -86,7 +86,7 @@ def test_the_installed_command_builds_and_reopens_a_demo(tmp_path: Path) -> None
     env = {"XDG_DATA_HOME": str(tmp_path), "PATH": str(Path(sys.executable).parent)}
     run = [sys.executable, "-m", "frontdesk", "demo", "--no-open", "--students", "50"]
     first = subprocess.run(run, env=env, capture_output=True, text=True, check=True)
-    assert "made the demo district" in first.stdout and "owl-clerk-desk-2026" in first.stdout
+    assert "made the demo district" in first.stdout and "copper-kettle-harbor-26" in first.stdout
     assert (tmp_path / "frontdesk" / "demo.db").exists()
     assert (tmp_path / "frontdesk" / "demo.key").stat().st_mode & 0o777 == 0o600
     again = subprocess.run(run, env=env, capture_output=True, text=True, check=True)
