@@ -20,6 +20,7 @@ from frontdesk.errors import DomainError, RateLimited
 from frontdesk.i18n import Msg
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import ANONYMOUS, Actor, AuditAction, record
+from frontdesk.text import PIN
 
 PIN_FAILED = "kiosk_pin_failed"
 PIN_FAILURES_ALLOWED = 5
@@ -75,7 +76,8 @@ def verify_staff_pin(uow: UnitOfWork, pin: str) -> str:
     if ratelimit.recent(uow, PIN_FAILED, subject, window) >= PIN_FAILURES_ALLOWED:
         record(uow, ANONYMOUS, AuditAction.RATE_LIMITED, limit="kiosk_pin")
         raise RateLimited()
-    if pin.isdigit():
+    # A longer "PIN" is no one's: it is not hashed against every staff member's.
+    if pin.isdigit() and len(pin) <= PIN:
         hasher = uow.runtime.hasher
         staff_with_pins = uow.session.scalars(
             select(Staff).where(Staff.active.is_(True), Staff.pin_hash.is_not(None))

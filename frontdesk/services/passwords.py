@@ -22,6 +22,7 @@ from datetime import timedelta
 from pydantic import BaseModel, SecretStr
 from sqlalchemy import ColumnElement, select, update
 
+from frontdesk import text
 from frontdesk.db.models import (
     AccountStatus,
     ParentAccount,
@@ -196,6 +197,13 @@ def _reset_link(uow: UnitOfWork, token: str) -> str:
 # --- asking for a reset (R15, R16) -------------------------------------------------------------
 
 
+def _check_typed(**typed: str) -> None:
+    """Refuse what no reset can match (too long, control characters) before any lookup."""
+    problems = text.field_problems(typed)
+    if problems:
+        raise FieldErrors(problems)
+
+
 def _open_resets(parent_id: int) -> list[ColumnElement[bool]]:
     return [
         PasswordReset.parent_id == parent_id,
@@ -261,6 +269,7 @@ def request_reset(uow: UnitOfWork, email: str, language: str) -> None:
     (counted per address, known or not, and per workstation) when asked too often.
     """
     email = normalize_email(email)
+    _check_typed(email=email)
     if not is_email(email):
         raise FieldErrors({"email": Msg("Enter an email address like name@example.com.")})
     limits = uow.settings.rate_limits
@@ -356,6 +365,7 @@ def redeem_code(uow: UnitOfWork, email: str, code: str) -> TemporaryCredentials:
         record(uow, ANONYMOUS, AuditAction.RATE_LIMITED, limit="reset_code_workstation")
         raise RateLimited()
     email = normalize_email(email)
+    _check_typed(email=email, code=code)
     by_address = ratelimit.typed_subject(uow, "reset-email", email)
     if not normalize_code(code):
         raise FieldErrors({"code": REQUIRED})
@@ -406,6 +416,8 @@ def redeem_code(uow: UnitOfWork, email: str, code: str) -> TemporaryCredentials:
 
 def redeem_link(uow: UnitOfWork, token: str) -> TemporaryCredentials:
     """The link from the mail (browser version) gives a temporary password, shown once."""
+    if not text.is_clean(token, text.RESET_TOKEN):
+        raise LinkInvalid()
     reset = uow.session.scalar(
         select(PasswordReset).where(PasswordReset.token_digest == token_digest(token.strip()))
     )

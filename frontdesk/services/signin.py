@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from frontdesk import text
 from frontdesk.db.models import ParentAccount, Staff
 from frontdesk.db.uow import UnitOfWork
-from frontdesk.errors import AccountLocked, RateLimited, SignInFailed
+from frontdesk.errors import AccountLocked, FieldErrors, RateLimited, SignInFailed
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import ANONYMOUS, Actor, AuditAction, record
 from frontdesk.services.ratelimit import AttemptKind
@@ -49,8 +50,16 @@ def _check_password(
     raise SignInFailed()
 
 
+def _check_typed(name: str, typed: str) -> None:
+    """Refuse a sign-in name no account can have (too long, control characters) before it is
+    looked up: the same answer whether or not accounts exist."""
+    if (problem := text.field_problem(name, typed.strip())) is not None:
+        raise FieldErrors({name: problem})
+
+
 def sign_in_parent(uow: UnitOfWork, email: str, password: str) -> ParentSession:
     """Check a parent's email and password; the same answer for an unknown email."""
+    _check_typed("email", email)
     window = timedelta(minutes=uow.settings.rate_limits.window_minutes)
     _check_workstation(uow, window)
     email = email.strip().lower()
@@ -73,6 +82,7 @@ def sign_in_parent(uow: UnitOfWork, email: str, password: str) -> ParentSession:
 
 def sign_in_staff(uow: UnitOfWork, username: str, password: str) -> StaffSession:
     """Check a staff member's user name and password."""
+    _check_typed("username", username)
     window = timedelta(minutes=uow.settings.rate_limits.window_minutes)
     _check_workstation(uow, window)
     username = username.strip().lower()

@@ -11,6 +11,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select, update
 
+from frontdesk import text
 from frontdesk.db.models import (
     AccountStatus,
     IdentityCheck,
@@ -65,9 +66,12 @@ def record_identity_check(
     parent = uow.session.get(ParentAccount, parent_id)
     if parent is None:
         raise LinkNotFound()
+    problems = text.field_problems({"notes": form.notes})
     last4 = form.id_last4.replace(" ", "").replace("-", "")
     if len(last4) != 4 or not last4.isalnum():
-        raise FieldErrors({"id_last4": Msg("Enter the last 4 characters of the ID number.")})
+        problems["id_last4"] = Msg("Enter the last 4 characters of the ID number.")
+    if problems:
+        raise FieldErrors(problems)
     if form.id_expires < uow.now().date():
         raise IdExpired()
     check = IdentityCheck(
@@ -120,6 +124,15 @@ def _activate(uow: UnitOfWork, actor: Actor, parent: ParentAccount) -> None:
         )
 
 
+def _check_reason(reason: str) -> None:
+    """A denial or revocation says why, in words the parent can be shown."""
+    problem = text.field_problem("reason", reason)
+    if not reason.strip():
+        problem = Msg("Give a reason; the parent will see it.")
+    if problem is not None:
+        raise FieldErrors({"reason": problem})
+
+
 def _decide(
     uow: UnitOfWork,
     session: StaffSession,
@@ -140,8 +153,8 @@ def _decide(
         and not (has_passing_check(uow, link.parent_id))
     ):
         raise CheckRequired()
-    if status is not LinkStatus.APPROVED and not (reason or "").strip():
-        raise FieldErrors({"reason": Msg("Give a reason; the parent will see it.")})
+    if status is not LinkStatus.APPROVED:
+        _check_reason(reason or "")
     result = uow.session.execute(
         update(StudentLink)
         .where(StudentLink.id == link_id, StudentLink.status == expected)
@@ -216,8 +229,7 @@ def approve_family(uow: UnitOfWork, session: StaffSession, parent_id: int) -> li
 def deny_account(uow: UnitOfWork, session: StaffSession, parent_id: int, reason: str) -> None:
     """Deny a parent account (and so every link it waits for), with a reason."""
     staff = current_staff(uow, session, *DECIDERS)
-    if not reason.strip():
-        raise FieldErrors({"reason": Msg("Give a reason; the parent will see it.")})
+    _check_reason(reason.strip())
     parent = uow.session.get(ParentAccount, parent_id)
     if parent is None:
         raise LinkNotFound()
