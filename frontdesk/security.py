@@ -37,6 +37,12 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode().rstrip("=")
 
 
+def _utf8(password: str) -> bytes:
+    # argon2 hashes a str as strict UTF-8, which a lone surrogate (typed by no keyboard, but
+    # sent by a broken client) makes fail; the same bytes for every other password.
+    return password.encode("utf-8", "surrogatepass")
+
+
 class PasswordHasher:
     """Hashes and checks passwords with argon2id."""
 
@@ -58,12 +64,13 @@ class PasswordHasher:
 
     def hash(self, password: str) -> str:
         """A new salted hash of ``password``."""
-        return self._argon2.hash(password)
+        return self._argon2.hash(_utf8(password))
 
     def verify(self, stored_hash: str | None, password: str) -> bool:
         """Whether ``password`` matches ``stored_hash``; ``None`` spends the same time and fails."""
         try:
-            return self._argon2.verify(stored_hash or self._decoy, password) and bool(stored_hash)
+            secret = _utf8(password)
+            return self._argon2.verify(stored_hash or self._decoy, secret) and bool(stored_hash)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +20,7 @@ from typing import Any, Final
 
 import pytest
 import tomli_w
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pydantic import SecretStr, ValidationError
 from sqlalchemy import func, select
@@ -47,7 +48,7 @@ from frontdesk.services.district import (
     settings_problems,
 )
 from frontdesk.services.enrollment import EnrollmentForm, apply_for_enrollment
-from frontdesk.services.history import HistoryFilter, desk_history
+from frontdesk.services.history import HistoryFilter, desk_history, iter_history
 from frontdesk.services.kiosk import verify_staff_pin
 from frontdesk.services.linking import ChildIdentifiers, request_link
 from frontdesk.services.passwords import (
@@ -59,7 +60,7 @@ from frontdesk.services.passwords import (
 )
 from frontdesk.services.preferences import NotificationPreferences, save_notification_preferences
 from frontdesk.services.queue import waiting_requests
-from frontdesk.services.registration import create_parent_account
+from frontdesk.services.registration import AccountForm, create_parent_account
 from frontdesk.services.roster_import import run_import
 from frontdesk.services.settings_file import import_settings
 from frontdesk.services.signin import sign_in_parent, sign_in_staff
@@ -142,6 +143,26 @@ def _decoded(text: str) -> str:
 
 typed_text = hostile_text.map(_decoded)
 """Hostile text as a form can hold it."""
+
+
+def one_or_all_hostile(
+    valid: dict[str, str], text: st.SearchStrategy[str] = typed_text
+) -> st.SearchStrategy[dict[str, str]]:
+    """A form's valid values with one of them hostile (the others let the service go on to
+    the database), or all of them."""
+    return st.one_of(
+        st.builds(lambda name, value: {**valid, name: value}, st.sampled_from(list(valid)), text),
+        st.fixed_dictionaries({name: text for name in valid}),
+    )
+
+
+_serial = itertools.count()
+
+
+def fresh(valid: str, given: str, make: Callable[[int], str]) -> str:
+    """``given``, or, where it is the valid value, one never used before (a new email…)."""
+    return make(next(_serial)) if given == valid else given
+
 
 FUZZ = settings(
     max_examples=30,
@@ -244,32 +265,31 @@ def world(database: Database) -> Iterator[World]:
 
 # --- the property: every service a form calls ------------------------------------------------
 
+ACCOUNT: Final = {
+    "first_name": "Ana",
+    "last_name": "Li",
+    "email": "new@example.org",
+    "phone": "305 555 0101",
+    "address_street": "1 Main St",
+    "address_city": "Owl",
+    "address_state": "FL",
+    "address_postal_code": "33000",
+    "relationship": "Mother",
+    "password": "correct horse battery staple",
+    "badge": "B-12",
+    "language": "es",
+}
+
 
 @FUZZ
-@given(
-    texts=st.fixed_dictionaries(
-        {
-            name: typed_text
-            for name in (
-                "first_name",
-                "last_name",
-                "email",
-                "phone",
-                "address_street",
-                "address_city",
-                "address_state",
-                "address_postal_code",
-                "relationship",
-                "password",
-                "badge",
-                "language",
-            )
-        }
-    )
-)
+@given(texts=one_or_all_hostile(ACCOUNT))
+@example(texts={**ACCOUNT, "first_name": "A" * 101})
+@example(texts={**ACCOUNT, "address_city": "Owl\x00"})
 def test_registration_answers_any_text(world: World, texts: dict[str, str]) -> None:
+    texts = dict(texts)  # an @example's dict is shared by every run
     password = texts.pop("password")
     badge = texts.pop("badge")
+    texts["email"] = fresh(ACCOUNT["email"], texts["email"], "new{}@example.org".format)
     form = account_form(
         **texts, password=password, password_confirm=password, extra={"badge": badge}
     )
@@ -278,20 +298,24 @@ def test_registration_answers_any_text(world: World, texts: dict[str, str]) -> N
 
 @FUZZ
 @given(email=hostile_text, username=hostile_text, password=hostile_text)
+@example(email="maria\x00@example.org", username="clerk\x00", password="\ud800")
 def test_sign_in_answers_any_text(world: World, email: str, username: str, password: str) -> None:
     survives(world.db, lambda uow: sign_in_parent(uow, email, password))
+    survives(world.db, lambda uow: sign_in_parent(uow, "maria@example.org", password))
     survives(world.db, lambda uow: sign_in_staff(uow, username, password))
     survives(world.db, lambda uow: verify_staff_pin(uow, password))
 
 
 @FUZZ
 @given(email=hostile_text, code=hostile_text, token=hostile_text, language=hostile_text)
+@example(email="x\x00@example.org", code="\x00", token="\x00", language="es")
 def test_forgot_password_answers_any_text(
     world: World, email: str, code: str, token: str, language: str
 ) -> None:
     survives(world.db, lambda uow: request_reset(uow, email, language))
+    survives(world.db, lambda uow: request_reset(uow, "helped@example.org", language))
     survives(world.db, lambda uow: redeem_code(uow, email, code))
-    survives(world.db, lambda uow: redeem_code(uow, "maria@example.org", code))
+    survives(world.db, lambda uow: redeem_code(uow, "helped@example.org", code))
     survives(world.db, lambda uow: redeem_link(uow, token))
 
 
@@ -302,54 +326,48 @@ def test_change_password_answers_any_text(world: World, current: str, new: str) 
     survives(world.db, lambda uow: change_password(uow, world.changer, form))
 
 
+CHILD: Final = {
+    "first_name": "José",
+    "last_name": "O'Brien-Nguyễn",
+    "student_id": "1000001",
+    "ssn_last4": "9999",  # a wrong try: counted
+}
+
+
 @FUZZ
 @given(
-    first=typed_text,
-    last=typed_text,
-    student_id=typed_text,
-    ssn=typed_text,
-    birthdate=st.sampled_from([None, date(2016, 4, 2), date(1900, 1, 1)]),
+    texts=one_or_all_hostile(CHILD),
+    birthdate=st.sampled_from([date(2016, 4, 2), None, date(1900, 1, 1)]),
 )
+@example(texts={**CHILD, "student_id": "1" * 120}, birthdate=date(2016, 4, 2))
 def test_adding_a_child_answers_any_text(
-    world: World, first: str, last: str, student_id: str, ssn: str, birthdate: date | None
+    world: World, texts: dict[str, str], birthdate: date | None
 ) -> None:
-    given_ids = ChildIdentifiers(
-        first_name=first,
-        last_name=last,
-        student_id=student_id,
-        ssn_last4=ssn,
-        birthdate=birthdate,
-    )
+    given_ids = ChildIdentifiers(**texts, birthdate=birthdate)
     survives(world.db, lambda uow: request_link(uow, world.parent, given_ids))
 
 
+ENROLLMENT: Final = {"child_first_name": "Ana", "child_last_name": "Li", "grade": "K", "notes": ""}
+
+
 @FUZZ
-@given(first=typed_text, last=typed_text, grade=typed_text, notes=typed_text, email=typed_text)
+@given(texts=one_or_all_hostile(ENROLLMENT), email=typed_text)
+@example(texts={**ENROLLMENT, "notes": "\x00"}, email="x\x00@example.org")
 def test_enrollment_and_preferences_answer_any_text(
-    world: World, first: str, last: str, grade: str, notes: str, email: str
+    world: World, texts: dict[str, str], email: str
 ) -> None:
-    form = EnrollmentForm(
-        school_id=1,
-        child_first_name=first,
-        child_last_name=last,
-        child_birthdate=date(2019, 5, 5),
-        grade=grade,
-        notes=notes,
-    )
+    form = EnrollmentForm(school_id=1, child_birthdate=date(2019, 5, 5), **texts)
     survives(world.db, lambda uow: apply_for_enrollment(uow, world.parent, form))
     prefs = NotificationPreferences(email_notifications=True, notification_email=email)
     survives(world.db, lambda uow: save_notification_preferences(uow, world.parent, prefs))
 
 
 @FUZZ
-@given(last4=typed_text, notes=typed_text, reason=hostile_text)
-def test_the_desk_answers_any_text(world: World, last4: str, notes: str, reason: str) -> None:
+@given(texts=one_or_all_hostile({"id_last4": "1234", "notes": "Passport."}), reason=hostile_text)
+@example(texts={"id_last4": "1234", "notes": "\x00"}, reason="\x00")
+def test_the_desk_answers_any_text(world: World, texts: dict[str, str], reason: str) -> None:
     check = IdentityCheckForm(
-        id_type=IdType.STATE_ID,
-        id_last4=last4,
-        id_expires=date(2030, 1, 1),
-        name_matches=True,
-        notes=notes,
+        id_type=IdType.STATE_ID, id_expires=date(2030, 1, 1), name_matches=True, **texts
     )
     survives(world.db, lambda uow: record_identity_check(uow, world.clerk, 1, check))
     survives(world.db, lambda uow: deny_link(uow, world.clerk, world.link_id, reason))
@@ -358,18 +376,22 @@ def test_the_desk_answers_any_text(world: World, last4: str, notes: str, reason:
 
 
 @FUZZ
-@given(filter_text=hostile_text, parent=typed_text, student=typed_text, staff=typed_text)
-def test_searches_answer_any_text(
-    world: World, filter_text: str, parent: str, student: str, staff: str
-) -> None:
+@given(
+    filter_text=hostile_text,
+    texts=one_or_all_hostile({"parent": "Maria", "student": "1000001", "staff": "clerk"}),
+)
+@example(filter_text="\x00" * 2, texts={"parent": "", "student": "", "staff": "\x00"})
+def test_searches_answer_any_text(world: World, filter_text: str, texts: dict[str, str]) -> None:
     survives(world.db, lambda uow: waiting_requests(uow, None, filter_text))
-    wanted = HistoryFilter(parent=parent, student=student, staff=staff)
+    wanted = HistoryFilter(**texts)
     survives(world.db, lambda uow: desk_history(uow, wanted))
+    survives(world.db, lambda uow: list(iter_history(uow, wanted)))
     survives(world.db, lambda uow: find_parents(uow, world.support, filter_text))
 
 
 @FUZZ
 @given(reason=typed_text)
+@example(reason="\x00")
 def test_the_support_desk_answers_any_text(world: World, reason: str) -> None:
     why = StaffReason(reason=reason)
     helped = world.helped_id
@@ -378,17 +400,22 @@ def test_the_support_desk_answers_any_text(world: World, reason: str) -> None:
     survives(world.db, lambda uow: resend_reset_mail(uow, world.support, helped, why))
 
 
+STAFF: Final = {
+    "username": "newclerk",
+    "name": "New Clerk",
+    "password": "front office desk pass 2026",
+    "pin": "13579",
+    "school": "0101",
+}
+
+
 @FUZZ
-@given(
-    username=hostile_text,
-    name=hostile_text,
-    password=hostile_text,
-    pin=hostile_text,
-    school=hostile_text,
-)
-def test_staff_accounts_answer_any_text(
-    world: World, username: str, name: str, password: str, pin: str, school: str
-) -> None:
+@given(texts=one_or_all_hostile(STAFF, hostile_text))
+@example(texts={**STAFF, "name": "N" * 201})
+@example(texts={**STAFF, "school": "\x00"})
+def test_staff_accounts_answer_any_text(world: World, texts: dict[str, str]) -> None:
+    username = fresh(STAFF["username"], texts["username"], "clerk{}".format)
+    name, password, pin, school = texts["name"], texts["password"], texts["pin"], texts["school"]
     survives(
         world.db,
         lambda uow: create_staff(
@@ -406,13 +433,7 @@ def test_staff_accounts_answer_any_text(
     survives(
         world.db,
         lambda uow: update_staff(
-            uow, ADMIN, target, display_name=name, role=StaffRole.CLERK, school_codes=["0101"]
-        ),
-    )
-    survives(
-        world.db,
-        lambda uow: update_staff(
-            uow, ADMIN, target, display_name="Target", role=StaffRole.CLERK, school_codes=[school]
+            uow, ADMIN, target, display_name=name, role=StaffRole.CLERK, school_codes=[school]
         ),
     )
     survives(world.db, lambda uow: set_staff_pin(uow, ADMIN, target, pin))
@@ -664,3 +685,17 @@ def test_roster_values_with_controls_are_row_errors(database: Database, tmp_path
         f"contacts.csv:2: phone: {reason}",
     ]
     assert students(database) == {"2000002": "Ana"}
+
+
+def test_every_kiosk_text_field_has_one_limit_for_the_service_and_the_screen() -> None:
+    from screens.kiosk.base import MAX_LENGTH as KIOSK_MAX_LENGTH
+
+    forms = (AccountForm, ChildIdentifiers, EnrollmentForm, NotificationPreferences)
+    typed = {
+        name
+        for form in forms
+        for name, info in form.model_fields.items()
+        if info.annotation is str and name != "language"
+    }
+    assert typed <= MAX_LENGTH.keys()
+    assert all(KIOSK_MAX_LENGTH[name] == MAX_LENGTH[name] for name in typed)
