@@ -73,6 +73,12 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode().rstrip("=")
 
 
+def _utf8(password: str) -> bytes:
+    # argon2 hashes a str as strict UTF-8, which a lone surrogate (typed by no keyboard, but
+    # sent by a broken client) makes fail; the same bytes for every other password.
+    return password.encode("utf-8", "surrogatepass")
+
+
 class PasswordHasher:
     """Hashes and checks passwords with argon2id."""
 
@@ -96,7 +102,7 @@ class PasswordHasher:
         """A new salted hash of ``password``; the password policy refused longer ones already."""
         if password_too_long(password):
             raise ValueError("password over the length limit")
-        return self._argon2.hash(password)
+        return self._argon2.hash(_utf8(password))
 
     def verify(self, stored_hash: str | None, password: str) -> bool:
         """Whether ``password`` matches ``stored_hash``; ``None`` spends the same time and fails.
@@ -110,7 +116,8 @@ class PasswordHasher:
 
     def _check(self, stored_hash: str | None, password: str) -> bool:
         try:
-            return self._argon2.verify(stored_hash or self._decoy, password) and bool(stored_hash)
+            secret = _utf8(password)
+            return self._argon2.verify(stored_hash or self._decoy, secret) and bool(stored_hash)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
-from frontdesk.errors import DomainError, StorageUnavailable, safe_description
+from frontdesk.errors import DomainError, FieldErrors, StorageUnavailable, safe_description
 from frontdesk.i18n import _
 
 if TYPE_CHECKING:
@@ -166,5 +166,9 @@ class BaseScreen(Screen[T]):
             self._on_timer_update()
 
     def show_error(self, error: DomainError) -> None:
-        """Tell the user what went wrong, in their language."""
-        self.notify(str(error.message), severity="error", timeout=8)
+        """Tell the user what went wrong, in their language (what is wrong with a field, for a
+        screen that has no place beside its fields)."""
+        message = error.message
+        if isinstance(error, FieldErrors) and error.fields:
+            message = next(iter(error.fields.values()))
+        self.notify(str(message), severity="error", timeout=8)

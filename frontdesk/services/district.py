@@ -13,6 +13,7 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlalchemy import select
 
+from frontdesk import text
 from frontdesk.db.models import District
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.i18n import N_, Msg
@@ -77,6 +78,14 @@ LINK_GUESS_YEARS_GOAL = 2.0
 MINUTES_PER_YEAR = 365.25 * 24 * 60
 
 
+LanguageCode = Annotated[
+    str, Field(pattern=r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{1,8})*$", max_length=text.LANGUAGE_CODE)
+]
+"""A language's code (``es``, ``pt_BR``): what parent accounts and mails keep (12 at most)."""
+DistrictText = Annotated[str, Field(max_length=text.DISTRICT_TEXT), text.CLEAN_LINES]
+Question = Annotated[str, Field(max_length=text.QUESTION), text.CLEAN_LINE]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -86,7 +95,7 @@ class ExtraField(_Strict):
 
     key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
     """Stable name the answer is stored under."""
-    labels: dict[str, str]
+    labels: dict[LanguageCode, Question]
     """The question, by language code."""
     required: bool = False
 
@@ -132,15 +141,15 @@ class RateLimits(_Strict):
 class DistrictSettings(_Strict):
     """Every option of the Parent Registration settings screen (R19)."""
 
-    district_name: Annotated[str, Field(min_length=1, max_length=200)] = (
-        "Owl County School District"
-    )
-    logo: Annotated[str, Field(max_length=4000)] = ""
+    district_name: Annotated[
+        str, Field(min_length=1, max_length=text.DISTRICT_NAME), text.CLEAN_LINE
+    ] = "Owl County School District"
+    logo: Annotated[str, Field(max_length=text.LOGO), text.CLEAN_LINES] = ""
     """Text-art logo shown on the welcome screen."""
-    languages: Annotated[list[str], Field(min_length=1)] = ["en", "es", "ht"]
+    languages: Annotated[list[LanguageCode], Field(min_length=1)] = ["en", "es", "ht"]
     """Languages offered to parents, in the order of the language bar."""
-    default_language: str = "en"
-    texts: dict[str, dict[TextKey, str]] = {}
+    default_language: LanguageCode = "en"
+    texts: dict[LanguageCode, dict[TextKey, DistrictText]] = {}
     """The district's own wording by language; a missing text falls back to the default
     language, then to frontdesk's translated wording."""
     required_account_fields: set[AccountField] = {AccountField.PHONE, AccountField.RELATIONSHIP}
@@ -191,9 +200,9 @@ class DistrictSettings(_Strict):
     def district_text(self, key: TextKey, language: str) -> str | None:
         """The district's wording of ``key`` in ``language``, else in its default language."""
         for lang in (language, self.default_language):
-            text = self.texts.get(lang, {}).get(key)
-            if text:
-                return text
+            wording = self.texts.get(lang, {}).get(key)
+            if wording:
+                return wording
         return None
 
 
@@ -249,6 +258,8 @@ _TYPE_MESSAGES = {
     "bool_type": Msg("Use true or false."),
     "string_type": Msg("Enter text."),
     "string_pattern_mismatch": Msg("Use lower-case letters, digits and _, starting with a letter."),
+    "refused_characters": text.refused_characters(),
+    "string_unicode": text.refused_characters(),
     "enum": Msg("Not one of the choices."),
     "extra_forbidden": Msg("There is no such setting."),
     "missing": Msg("This setting is missing."),

@@ -6,6 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
+from frontdesk import text
 from frontdesk.db.models import ApplicationStatus, EnrollmentApplication, School
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import FieldErrors
@@ -30,7 +31,9 @@ class EnrollmentForm(BaseModel):
 def apply_for_enrollment(uow: UnitOfWork, session: ParentSession, form: EnrollmentForm) -> int:
     """Record the application for the chosen school, where its staff will see it."""
     parent = current_parent(uow, session)
-    problems: dict[str, Msg] = {}
+    problems = text.field_problems(
+        {n: getattr(form, n) for n in ("child_first_name", "child_last_name", "grade", "notes")}
+    )
     for name in ("child_first_name", "child_last_name", "grade"):
         if not getattr(form, name):
             problems[name] = Msg("This field is required.")

@@ -16,8 +16,10 @@ from typing import Any, TextIO
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Select, select
 
+from frontdesk import text
 from frontdesk.db.models import ActorKind, AuditEvent, ParentAccount, Student, StudentLink
 from frontdesk.db.uow import UnitOfWork
+from frontdesk.errors import FieldErrors
 from frontdesk.names import fold_name
 from frontdesk.services.audit import AuditAction
 
@@ -69,6 +71,11 @@ class HistoryRow:
 
 
 def _events(filter: HistoryFilter) -> Select[AuditEvent]:
+    problems = text.field_problems(
+        {"parent": filter.parent, "student": filter.student, "staff": filter.staff}
+    )
+    if problems:
+        raise FieldErrors(problems)
     query = select(AuditEvent).where(AuditEvent.action.in_([a.value for a in DESK_ACTIONS]))
     if filter.since:
         query = query.where(AuditEvent.at >= datetime.combine(filter.since, time(), UTC))

@@ -21,6 +21,7 @@ from frontdesk.errors import DomainError
 from frontdesk.i18n import Msg
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import ANONYMOUS, Actor, AuditAction, record
+from frontdesk.text import PIN
 
 PIN_FAILED = "kiosk_pin_failed"
 PIN_FREE_TRIES = 3
@@ -128,7 +129,8 @@ def verify_staff_pin(uow: UnitOfWork, pin: str) -> str:
         if wait > timedelta(0):
             record(uow, ANONYMOUS, AuditAction.RATE_LIMITED, limit="kiosk_pin")
             raise PinWait(timedelta(seconds=math.ceil(wait.total_seconds())))
-    if pin.isdigit():
+    # A longer "PIN" is no one's: it is not hashed against every staff member's.
+    if pin.isdigit() and len(pin) <= PIN:
         hasher = uow.runtime.hasher
         staff_with_pins = uow.session.scalars(
             select(Staff).where(Staff.active.is_(True), Staff.pin_hash.is_not(None))

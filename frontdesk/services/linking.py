@@ -17,6 +17,7 @@ from itertools import combinations
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
+from frontdesk import text
 from frontdesk.db.models import AccountStatus, LinkStatus, Student, StudentLink, StudentPhoto
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import (
@@ -69,8 +70,12 @@ class LinkedStudent:
 
 
 def missing_identifiers(uow: UnitOfWork, given: ChildIdentifiers) -> dict[str, Msg]:
-    """The identifiers the district asks for that were left empty or are malformed."""
-    problems: dict[str, Msg] = {}
+    """The identifiers the district asks for that were left empty or are malformed.
+
+    Every text typed is checked, asked for or not: each may end up in a lookup or a count."""
+    problems = text.field_problems(
+        {name: getattr(given, name) for name in ("first_name", "last_name", "student_id")}
+    )
     for identifier in uow.settings.identifiers_asked():
         value = getattr(given, identifier.value)
         if value in ("", None):

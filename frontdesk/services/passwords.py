@@ -23,6 +23,7 @@ from datetime import timedelta
 from pydantic import BaseModel, SecretStr
 from sqlalchemy import ColumnElement, false, insert, inspect, literal, select, update
 
+from frontdesk import text
 from frontdesk.db.models import (
     AccountStatus,
     Base,
@@ -209,6 +210,13 @@ def _code_digest(uow: UnitOfWork, token_hash: str, code: str) -> str:
 # --- asking for a reset (R15, R16) -------------------------------------------------------------
 
 
+def _check_typed(**typed: str) -> None:
+    """Refuse what no reset can match (too long, control characters) before any lookup."""
+    problems = text.field_problems(typed)
+    if problems:
+        raise FieldErrors(problems)
+
+
 def _open_resets(parent_id: int) -> list[ColumnElement[bool]]:
     return [
         PasswordReset.parent_id == parent_id,
@@ -298,6 +306,7 @@ def request_reset(uow: UnitOfWork, email: str, language: str) -> None:
     (counted per address, known or not, and per workstation) when asked too often.
     """
     email = normalize_email(email)
+    _check_typed(email=email)
     if not is_email(email):
         raise FieldErrors({"email": Msg("Enter an email address like name@example.com.")})
     limits = uow.settings.rate_limits
@@ -403,6 +412,7 @@ def redeem_code(uow: UnitOfWork, email: str, code: str) -> TemporaryCredentials:
     window = timedelta(minutes=max(limits.window_minutes, uow.settings.reset_link_minutes))
     workstation = f"workstation:{uow.workstation}"
     email = normalize_email(email)
+    _check_typed(email=email, code=code)
     by_address = ratelimit.typed_subject(uow, "reset-email", email)
     hit = ratelimit.reached(
         uow,
@@ -467,6 +477,8 @@ def redeem_code(uow: UnitOfWork, email: str, code: str) -> TemporaryCredentials:
 
 def redeem_link(uow: UnitOfWork, token: str) -> TemporaryCredentials:
     """The link from the mail (browser version) gives a temporary password, shown once."""
+    if not text.is_clean(token, text.RESET_TOKEN):
+        raise LinkInvalid()
     reset = uow.session.scalar(
         select(PasswordReset).where(PasswordReset.token_digest == token_digest(token.strip()))
     )

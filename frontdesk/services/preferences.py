@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from frontdesk import text
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import FieldErrors
 from frontdesk.i18n import Msg
@@ -37,6 +38,8 @@ def save_notification_preferences(
     """Store the parent's choice; the address must be an email when notifications are on."""
     parent = current_parent(uow, session)
     address = normalize_email(prefs.notification_email) or parent.email
+    if (problem := text.field_problem("notification_email", address)) is not None:
+        raise FieldErrors({"notification_email": problem})
     if not is_email(address):
         raise FieldErrors(
             {"notification_email": Msg("Enter an email address like name@example.com.")}

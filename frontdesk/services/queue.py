@@ -36,7 +36,9 @@ from frontdesk.db.models import (
     StudentLink,
 )
 from frontdesk.db.uow import UnitOfWork
+from frontdesk.errors import FieldErrors
 from frontdesk.names import fold_name
+from frontdesk.text import field_problem
 
 QUEUE_PAGE = 50
 """How many rows the queue shows at once."""
@@ -503,6 +505,8 @@ def waiting_requests(
 ) -> list[QueueRow]:
     """Waiting links and accounts at ``school_ids`` (``None``: all) whose parent name, student
     name, email, phone or student ID hold every word of ``text``, in waiting order."""
+    if (problem := field_problem("filter", text)) is not None:
+        raise FieldErrors({"filter": problem})
     search = queue_search(uow)
     search.top_up(uow)
     rows: list[QueueRow] = []

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
+from frontdesk import text
 from frontdesk.db.models import AccountStatus, Contact, ParentAccount, Student
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import (
@@ -32,6 +33,18 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 _PHONE_DIGITS = re.compile(r"\d")
 
 REQUIRED = Msg("This field is required.")
+ACCOUNT_TEXTS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "address_street",
+    "address_city",
+    "address_state",
+    "address_postal_code",
+    "relationship",
+)
+"""The account form's texts, each kept in a column of its own (lengths in ``frontdesk.text``)."""
 
 
 class AccountForm(BaseModel):
@@ -59,14 +72,14 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def is_email(text: str) -> bool:
-    """Whether ``text`` looks like an email address (one @, a dotted domain, no spaces)."""
-    return bool(_EMAIL.match(text))
+def is_email(typed: str) -> bool:
+    """Whether ``typed`` looks like an email address (one @, a dotted domain, no spaces)."""
+    return bool(_EMAIL.match(typed))
 
 
 def field_problems(form: AccountForm, settings: DistrictSettings) -> dict[str, Msg]:
     """Each field that is wrong under the district's rules, with why."""
-    problems: dict[str, Msg] = {}
+    problems = text.field_problems({name: getattr(form, name) for name in ACCOUNT_TEXTS})
     required = {"first_name", "last_name", "email"}
     if AccountField.PHONE in settings.required_account_fields:
         required.add("phone")
@@ -78,18 +91,22 @@ def field_problems(form: AccountForm, settings: DistrictSettings) -> dict[str, M
         if not getattr(form, name):
             problems[name] = REQUIRED
     if form.email and not is_email(form.email):
-        problems["email"] = Msg("Enter an email address like name@example.com.")
+        problems.setdefault("email", Msg("Enter an email address like name@example.com."))
     if form.phone and len(_PHONE_DIGITS.findall(form.phone)) < 7:
-        problems["phone"] = Msg("Enter a phone number with its area code.")
+        problems.setdefault("phone", Msg("Enter a phone number with its area code."))
     for extra in settings.extra_fields:
-        if extra.required and not form.extra.get(extra.key, "").strip():
+        answer = form.extra.get(extra.key, "").strip()
+        if extra.required and not answer:
             problems[f"extra.{extra.key}"] = REQUIRED
+        elif (problem := text.text_problem(answer, text.EXTRA_ANSWER)) is not None:
+            problems[f"extra.{extra.key}"] = problem
     password = form.password.get_secret_value()
     weak = password_problem(
         password,
         min_length=settings.min_password_length,
-        email=form.email,
-        names=(form.first_name, form.last_name),
+        # Only texts that can be kept are compared with the password (a megabyte is not).
+        email=form.email if "email" not in problems else "",
+        names=tuple(getattr(form, n) for n in ("first_name", "last_name") if n not in problems),
         district=settings.district_name,
     )
     if weak is not None:
@@ -177,7 +194,9 @@ def create_parent_account(uow: UnitOfWork, form: AccountForm) -> ParentSession:
         address_postal_code=form.address_postal_code or None,
         relationship=form.relationship or None,
         extra_fields={
-            f.key: form.extra[f.key] for f in settings.extra_fields if form.extra.get(f.key)
+            f.key: form.extra[f.key].strip()
+            for f in settings.extra_fields
+            if form.extra.get(f.key, "").strip()
         },
         password_hash=uow.runtime.hasher.hash(form.password.get_secret_value()),
         status=(

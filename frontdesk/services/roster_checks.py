@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from frontdesk.i18n import Msg
 from frontdesk.services.registration import is_email, normalize_email
+from frontdesk.text import has_refused_characters
 
 
 class Refused(Exception):
@@ -48,6 +49,15 @@ def _too_long(longest: int) -> Msg:
     return Msg("too long (at most {n} characters)", n=longest)
 
 
+def _refused_characters() -> Msg:
+    return Msg("characters that are not allowed here (control characters)")
+
+
+def _clean(values: Sequence[str]) -> bool:
+    """Whether no value holds a character no text may hold (one pass, in C)."""
+    return not has_refused_characters("".join(values))
+
+
 _SPACE: Final = re.compile(r"\s")
 
 
@@ -60,6 +70,8 @@ def _text(name: str, longest: int, *, spaces: bool = True) -> Column:
             raise Refused(_empty())
         if len(text) > longest:
             raise Refused(_too_long(longest))
+        if has_refused_characters(text):
+            raise Refused(_refused_characters())
         if not spaces and _SPACE.search(text):
             raise Refused(Msg("must be filled in, without spaces"))
         return text
@@ -67,7 +79,7 @@ def _text(name: str, longest: int, *, spaces: bool = True) -> Column:
     def whole(values: Sequence[str]) -> list[Any] | None:
         texts = list(map(str.strip, values))
         lengths = set(map(len, texts))
-        if 0 in lengths or max(lengths) > longest:
+        if 0 in lengths or max(lengths) > longest or not _clean(texts):
             return None
         if not spaces and _SPACE.search("/".join(texts)):
             return None
@@ -85,10 +97,12 @@ def _optional_text(name: str, longest: int) -> Column:
         text = value.strip()
         if len(text) > longest:
             raise Refused(_too_long(longest))
+        if has_refused_characters(text):
+            raise Refused(_refused_characters())
         return text
 
     def whole(values: Sequence[str]) -> list[Any] | None:
-        if max(map(len, values)) > longest:
+        if max(map(len, values)) > longest or not _clean(values):
             return None
         return [value.strip() if value else None for value in values]
 
@@ -167,11 +181,16 @@ def _last4(name: str) -> Column:
     return Column(name, each, whole)
 
 
-def _photo(name: str) -> Column:
+def _photo(name: str, longest: int) -> Column:
     """A photo's path, or ``None`` (the file itself is looked at for good rows only)."""
 
     def each(value: str) -> str | None:
-        return value.strip() if value else None
+        path = value.strip()
+        if len(path) > longest:
+            raise Refused(_too_long(longest))
+        if has_refused_characters(path):
+            raise Refused(_refused_characters())
+        return path or None
 
     def whole(values: Sequence[str]) -> list[Any] | None:
         return None if any(values) else [None] * len(values)
@@ -190,11 +209,15 @@ def _email(name: str) -> Column:
             raise Refused(Msg("not an email address"))
         if len(email) > 254:
             raise Refused(_too_long(254))
+        if has_refused_characters(email):
+            raise Refused(_refused_characters())
         return email
 
     def whole(values: Sequence[str]) -> list[Any] | None:
         emails = list(map(normalize_email, values))
         if max(map(len, emails)) > 254 or not all(map(is_email, filter(None, emails))):
+            return None
+        if not _clean(emails):
             return None
         return [email or None for email in emails]
 
@@ -220,7 +243,7 @@ STUDENT_CHECKS: Final = (
     _text("grade", 8),
     _choice("status", {"active": True, "inactive": False}, Msg("must be active or inactive")),
     _last4("ssn_last4"),
-    _photo("photo"),
+    _photo("photo", 1000),
 )
 CONTACT_CHECKS: Final = (
     _text("student_id", 20),

@@ -30,6 +30,7 @@ import codecs
 import csv
 import gc
 import io
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ from frontdesk.services.roster_checks import (
     Problems,
     checked,
 )
+from frontdesk.text import STUDENT_ID, is_clean
 
 CHUNK: Final = 5000
 """Rows read, compared and written together: big enough for bulk statements, small enough
@@ -231,7 +233,10 @@ def _first_row(folder: Path, name: str, columns: Sequence[str]) -> list[str] | N
     raw, reader = _open_csv(folder, name)
     with raw:
         _header(name, reader, columns)
-        return next(reader, None)
+        try:
+            return next(reader, None)
+        except csv.Error:
+            return []  # a row is there; reading the file tells what is wrong with it
 
 
 def _read_chunks(
@@ -276,6 +281,8 @@ def _read_chunks(
             if progress is not None:
                 progress(name, raw.tell(), size)
             yield chunk.in_order(reorder)
+        if sift.oversized:
+            sift.report_oversized(folder / name)
         if progress is not None:
             progress(name, size, size)
 
@@ -292,6 +299,10 @@ def _records(reader: Any, errors: list[tuple[int, str]]) -> Iterator[list[str] |
             yield None
 
 
+_OVERSIZED: Final = "field larger than field limit"
+"""How the csv module says a value is longer than its limit (128 KiB unless set)."""
+
+
 @dataclass(frozen=True)
 class _Sift:
     """Takes the good rows of an untidy stretch of a file, with the line each ends on (rows
@@ -305,6 +316,9 @@ class _Sift:
     check_bytes: bool
     report: ImportReport
     refused: Callable[[dict[str, str]], None] | None
+    oversized: list[tuple[int, bool]] = field(default_factory=list)
+    """Rows the csv module stopped reading at a value over its limit: (line, whether the row
+    began on that line), reported once the file is read (``report_oversized``)."""
 
     def __call__(
         self, rows: list[list[str] | None], start: int, errors: list[tuple[int, str]]
@@ -313,7 +327,10 @@ class _Sift:
         line = start
         for row in rows:
             if row is None:
-                line, why = errors.pop(0)
+                after, (line, why) = line, errors.pop(0)
+                if why.startswith(_OVERSIZED):
+                    self.oversized.append((line, line == after + 1))
+                    continue
                 reason = Msg("not a readable CSV row: {reason}", reason=why)
                 self.report.reject(self.name, line, "", reason)
                 continue
@@ -327,6 +344,27 @@ class _Sift:
                 chunk.lines.append(line)
                 chunk.rows.append(row)
         return chunk
+
+    def report_oversized(self, path: Path) -> None:
+        """Refuse the rows with a value over the csv module's limit, naming the column when
+        the row is on one line (the csv module does not say which value it was)."""
+        limit = csv.field_size_limit()
+        reason = Msg("too long to read (more than {n} characters)", n=limit)
+        one_line = {line for line, alone in self.oversized if alone}
+        found: dict[int, tuple[int, list[str]]] = {}
+        if one_line:
+            with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as text:
+                for number, line_text in enumerate(text, start=1):
+                    if number in one_line:
+                        found[number] = _oversized_value(line_text, limit)
+                        if len(found) == len(one_line):
+                            break
+        names = dict(zip(self.positions, self.columns, strict=True))
+        for line, _alone in self.oversized:
+            index, before = found.get(line, (-1, []))
+            if self.refused is not None and before:
+                self.refused(self._readable(before))
+            self.report.reject(self.name, line, names.get(index, ""), reason)
 
     def _readable(self, row: list[str]) -> dict[str, str]:
         return {
@@ -351,6 +389,34 @@ class _Sift:
         if self.refused is not None:
             self.refused(self._readable(row))
         self.report.reject(self.name, line, bad, Msg("bytes that are not UTF-8"))
+
+
+_CSV_VALUE: Final = re.compile(r'"((?:[^"]|"")*)"?([^,\r\n]*)|([^,\r\n]*)')
+"""One value of a CSV line (excel dialect): quoted (its closing quote may be on a later
+line), then what follows the closing quote; or plain."""
+
+
+def _oversized_value(line: str, limit: int) -> tuple[int, list[str]]:
+    """Where in a CSV line the first value over ``limit`` characters is, and the values before
+    it; ``-1`` if none is (the line is not what the csv module read)."""
+    values: list[str] = []
+    position = 0
+    while True:
+        match = _CSV_VALUE.match(line, position)
+        assert match is not None  # every alternative can match nothing
+        quoted, after, plain = match.groups()
+        value = quoted.replace('""', '"') + after if quoted is not None else plain
+        if len(value) > limit:
+            return len(values), values
+        values.append(value)
+        position = match.end()
+        if position >= len(line) or line[position] != ",":
+            return -1, values
+        position += 1
+
+
+def _storable_number(number: str) -> bool:
+    return is_clean(number, STUDENT_ID)
 
 
 def _line_breaks(row: list[str]) -> int:
@@ -698,7 +764,9 @@ class _Importer:
                     self.connection,
                     f"SELECT {', '.join(StoredStudent._fields)} FROM students "
                     "WHERE student_number {in_values}",
-                    list({numbers[place] for place in rest}),
+                    # Only numbers a student can have: the database refuses some others
+                    # (PostgreSQL: a NUL); those rows are refused when checked.
+                    list({numbers[place] for place in rest if _storable_number(numbers[place])}),
                 ),
             )
         }

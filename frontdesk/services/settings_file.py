@@ -11,6 +11,7 @@ from typing import Any
 import tomli_w
 from pydantic import ValidationError
 
+from frontdesk import text as texts
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import DomainError
 from frontdesk.i18n import Msg
@@ -60,8 +61,16 @@ def export_settings(uow: UnitOfWork) -> str:
 
 def parse_settings(text: str) -> DistrictSettings:
     """Settings from TOML text, or :class:`SettingsFileInvalid` naming each key and line."""
+    if len(text) > texts.SETTINGS_FILE:
+        raise SettingsFileInvalid(
+            [FileProblem("", None, Msg("This file is far too large to be a settings file."))]
+        )
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise SettingsFileInvalid(
+            [FileProblem("", None, Msg("This file nests values too deeply to be a settings file."))]
+        ) from None
     except tomllib.TOMLDecodeError as error:
         line = re.search(r"line (\d+)", str(error))
         raise SettingsFileInvalid(

@@ -14,9 +14,10 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import lazyload
 
+from frontdesk import text
 from frontdesk.db.models import ParentAccount, Staff
 from frontdesk.db.uow import UnitOfWork
-from frontdesk.errors import AccountLocked, RateLimited, SignInFailed
+from frontdesk.errors import AccountLocked, FieldErrors, RateLimited, SignInFailed
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import ANONYMOUS, Actor, AuditAction, record
 from frontdesk.services.ratelimit import AttemptKind, Limit
@@ -130,8 +131,16 @@ def _check_password(
     raise SignInFailed()
 
 
+def _check_typed(name: str, typed: str) -> None:
+    """Refuse a sign-in name no account can have (too long, control characters) before it is
+    looked up: the same answer whether or not accounts exist."""
+    if (problem := text.field_problem(name, typed.strip())) is not None:
+        raise FieldErrors({name: problem})
+
+
 def sign_in_parent(uow: UnitOfWork, email: str, password: str) -> ParentSession:
     """Check a parent's email and password; the same answer for an unknown email."""
+    _check_typed("email", email)
     email = email.strip().lower()
     parent = uow.session.scalar(select(ParentAccount).where(ParentAccount.email == email))
     try:
@@ -151,6 +160,7 @@ def sign_in_parent(uow: UnitOfWork, email: str, password: str) -> ParentSession:
 
 def sign_in_staff(uow: UnitOfWork, username: str, password: str) -> StaffSession:
     """Check a staff member's user name and password."""
+    _check_typed("username", username)
     username = username.strip().lower()
     # The schools are read only after a right password: for a known user name and an unknown
     # one, a failure sends the same statements.

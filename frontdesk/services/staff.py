@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import exists, func, select
 
+from frontdesk import text
 from frontdesk.db.models import ActorKind, School, Staff, StaffRole
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import DomainError, FieldErrors
@@ -37,7 +38,7 @@ def create_staff(
 ) -> Staff:
     """Add a staff member; clerks serve the schools named by SIS code."""
     username = username.strip().lower()
-    problems: dict[str, Msg] = {}
+    problems = text.field_problems({"display_name": display_name.strip()})
     if not _USERNAME.match(username):
         problems["username"] = Msg(
             "Use 2 to 64 lower-case letters, digits, dots, dashes or underscores."
@@ -47,8 +48,9 @@ def create_staff(
     weak = password_problem(
         password,
         min_length=uow.settings.min_password_length,
-        email=username,
-        names=(display_name,),
+        # Only what can be kept is compared with the password (a megabyte is not).
+        email=username if "username" not in problems else "",
+        names=(display_name,) if "display_name" not in problems else (),
         district=uow.settings.district_name,
     )
     if weak is not None:
@@ -94,6 +96,10 @@ def _schools(
     uow: UnitOfWork, role: StaffRole, school_codes: Collection[str], problems: dict[str, Msg]
 ) -> list[School]:
     """The schools named by SIS code; problems with them go into ``problems``."""
+    for code in school_codes:
+        if (problem := text.field_problem("schools", code)) is not None:
+            problems["schools"] = problem
+            return []
     schools = list(uow.session.scalars(select(School).where(School.code.in_(list(school_codes)))))
     unknown = set(school_codes) - {s.code for s in schools}
     if unknown:
@@ -163,6 +169,8 @@ def list_staff(uow: UnitOfWork) -> list[StaffView]:
 
 def staff_by_username(uow: UnitOfWork, username: str) -> StaffView:
     """One account by user name (as typed: case and spaces do not matter)."""
+    if not text.is_clean(username.strip(), text.USERNAME):
+        raise StaffNotFound()
     staff = uow.session.scalars(
         select(Staff).where(Staff.username == username.strip().lower())
     ).one_or_none()
@@ -223,7 +231,7 @@ def update_staff(
 ) -> StaffView:
     """Change an account's name, role and schools; audited with old and new values."""
     staff = _get(uow, staff_id)
-    problems: dict[str, Msg] = {}
+    problems = text.field_problems({"display_name": display_name.strip()})
     schools = _schools(uow, role, school_codes, problems)
     if problems:
         raise FieldErrors(problems)

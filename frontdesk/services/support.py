@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 
+from frontdesk import text as texts
 from frontdesk.db.models import (
     AccountStatus,
     AuditEvent,
@@ -137,6 +138,8 @@ def find_parents(
     """Parents whose name, email or phone, or whose child's name or student number, match."""
     _support(uow, session)
     text = query.strip()
+    if (problem := texts.field_problem("query", text)) is not None:
+        raise FieldErrors({"query": problem})
     if not text:
         return []
     terms = [fold_name(word) for word in text.split() if fold_name(word)]
@@ -167,6 +170,8 @@ def find_parents(
                 *(Student.name_key.contains(t, autoescape=True) for t in terms),
             )
         )
+    if not conditions:  # only punctuation typed: nothing to look for
+        return []
     parents = uow.session.scalars(
         select(ParentAccount)
         .where(or_(*conditions))
@@ -253,6 +258,8 @@ def _staff_target(
     reason = why.reason.strip()
     if not reason:
         raise FieldErrors({"reason": Msg("Say why (it goes in the audit trail).")})
+    if (problem := texts.field_problem("reason", reason)) is not None:
+        raise FieldErrors({"reason": problem})
     # Locked like every change to an account (verification.lock_account): a clerk deciding
     # for the same account at this instant goes before or after this action, not through it.
     try:

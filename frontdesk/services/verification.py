@@ -14,6 +14,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
+from frontdesk import text
 from frontdesk.db.models import (
     AccountStatus,
     ActorKind,
@@ -72,9 +73,12 @@ def record_identity_check(
     parent = uow.session.get(ParentAccount, parent_id)
     if parent is None:
         raise LinkNotFound()
+    problems = text.field_problems({"notes": form.notes})
     last4 = form.id_last4.replace(" ", "").replace("-", "")
     if len(last4) != 4 or not last4.isalnum():
-        raise FieldErrors({"id_last4": Msg("Enter the last 4 characters of the ID number.")})
+        problems["id_last4"] = Msg("Enter the last 4 characters of the ID number.")
+    if problems:
+        raise FieldErrors(problems)
     if form.id_expires < uow.now().date():
         raise IdExpired()
     check = IdentityCheck(
@@ -200,6 +204,15 @@ def _activate(uow: UnitOfWork, actor: Actor, parent: ParentAccount) -> None:
         )
 
 
+def _check_reason(reason: str) -> None:
+    """A denial or revocation says why, in words the parent can be shown."""
+    problem = text.field_problem("reason", reason)
+    if not reason.strip():
+        problem = Msg("Give a reason; the parent will see it.")
+    if problem is not None:
+        raise FieldErrors({"reason": problem})
+
+
 def _decide(
     uow: UnitOfWork,
     session: StaffSession,
@@ -240,8 +253,8 @@ def _decide_locked(
         and not (has_passing_check(uow, link.parent_id))
     ):
         raise CheckRequired()
-    if status is not LinkStatus.APPROVED and not (reason or "").strip():
-        raise FieldErrors({"reason": Msg("Give a reason; the parent will see it.")})
+    if status is not LinkStatus.APPROVED:
+        _check_reason(reason or "")
     if status is LinkStatus.APPROVED and parent.status in CLOSED:
         raise account_decided(uow, parent)
     if link.status is not expected:
@@ -346,8 +359,7 @@ def deny_account(uow: UnitOfWork, session: StaffSession, parent_id: int, reason:
     (revoke).
     """
     staff = current_staff(uow, session, *DECIDERS)
-    if not reason.strip():
-        raise FieldErrors({"reason": Msg("Give a reason; the parent will see it.")})
+    _check_reason(reason.strip())
     parent = lock_account(uow, parent_id)
     links = locked_links(uow, parent_id)
     if links and not any(session.serves(link.school_id) for link in links):

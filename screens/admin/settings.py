@@ -30,6 +30,7 @@ from textual.widgets import (
     TextArea,
 )
 
+from frontdesk import text
 from frontdesk.db.models import StaffRole
 from frontdesk.errors import DomainError
 from frontdesk.i18n import N_, Msg, _, format_number, language_name, shipped_languages
@@ -160,7 +161,7 @@ class SettingsScreen(BaseScreen[None]):
         draft = self._draft
         yield self._field(
             _("District name"),
-            Input(draft["district_name"], id="set-district_name"),
+            Input(draft["district_name"], id="set-district_name", max_length=text.DISTRICT_NAME),
             "district_name",
         )
         yield self._field(
@@ -206,6 +207,7 @@ class SettingsScreen(BaseScreen[None]):
                             value,
                             placeholder=welcome_text(self._preview_settings(), key, code),
                             id=f"text-{code}-{key.value}",
+                            max_length=text.DISTRICT_TEXT,
                         ),
                         f"texts.{code}.{key.value}",
                     )
@@ -255,7 +257,11 @@ class SettingsScreen(BaseScreen[None]):
                 for code in self._codes():
                     yield self._field(
                         _("Question in {language}").format(language=language_name(code)),
-                        Input(extra.get("labels", {}).get(code, ""), id=f"xf-{index}-label-{code}"),
+                        Input(
+                            extra.get("labels", {}).get(code, ""),
+                            id=f"xf-{index}-label-{code}",
+                            max_length=text.QUESTION,
+                        ),
                         f"extra_fields.{index}.labels.{code}",
                     )
         yield Button(_("Add a question"), id="xf-add")
@@ -515,10 +521,10 @@ class SettingsScreen(BaseScreen[None]):
         self.query_one("#form-error", Static).update(str(error.message))
 
     def _error_text(self, name: str) -> str:
-        text = " ".join(str(message) for message in self.errors.get(name, []))
-        if name == "" and not text and self.errors:
+        shown = " ".join(str(message) for message in self.errors.get(name, []))
+        if name == "" and not shown and self.errors:
             return _("Please correct the fields marked in red.")
-        return text
+        return shown
 
     def _show_errors(self, by_path: dict[str, Msg]) -> None:
         """Put each message beside its field; one without a field goes above the tabs."""

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Input, Select, SelectionList, Static
 
+from frontdesk import text
 from frontdesk.db.models import StaffRole
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import DomainError, FieldErrors
@@ -59,8 +60,14 @@ class StaffAccountsScreen(BaseScreen[None]):
             yield DataTable(id="staff-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="staff-form"):
                 yield Static("", id="form-title", classes="subtitle")
-                yield Field(_("User name"), Input(id="username"), name="username")
-                yield Field(_("Name"), Input(id="display_name"), name="display_name")
+                yield Field(
+                    _("User name"), Input(id="username", max_length=text.USERNAME), name="username"
+                )
+                yield Field(
+                    _("Name"),
+                    Input(id="display_name", max_length=text.DISPLAY_NAME),
+                    name="display_name",
+                )
                 yield Field(
                     _("Role"),
                     Select(
@@ -76,7 +83,7 @@ class StaffAccountsScreen(BaseScreen[None]):
                 yield Field(_("Password"), PasswordInput(id="password"), name="password")
                 yield Field(
                     _("Kiosk-exit PIN (6 to 8 digits)"),
-                    PasswordInput(id="pin"),
+                    PasswordInput(id="pin", max_length=text.PIN),
                     name="pin",
                 )
                 yield Static("", id="form-message")

@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from frontdesk import text
 from frontdesk.i18n import N_, _
 from screens.base import BaseScreen
 from screens.widgets.field import Field
@@ -30,7 +31,11 @@ class ReasonDialog(BaseScreen[str | None], ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Static(self._title, classes="title")
             yield Label(self._explanation, classes="dialog-text")
-            yield Field(_("Reason (the parent will see it)"), Input(id="reason"), name="reason")
+            yield Field(
+                _("Reason (the parent will see it)"),
+                Input(id="reason", max_length=text.REASON),
+                name="reason",
+            )
             yield Label(_("Enter to confirm, Escape to cancel"), classes="dialog-hint")
         yield KeyFooter()
 

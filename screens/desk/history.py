@@ -17,7 +17,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Static
 
 from frontdesk.config import data_home
-from frontdesk.errors import DomainError
+from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import (
     N_,
     Msg,
@@ -35,6 +35,7 @@ from frontdesk.services.history import (
     iter_history,
     write_history_csv,
 )
+from frontdesk.text import SEARCH
 from screens.base import BaseScreen
 from screens.widgets.field import Field
 from screens.widgets.key_footer import KeyFooter
@@ -81,9 +82,11 @@ class HistoryScreen(BaseScreen[None]):
     def compose(self) -> ComposeResult:
         yield Static(_("Desk history"), classes="title")
         with Horizontal(id="history-filters"):
-            yield Field(_("Parent"), Input(id="parent"), name="parent")
-            yield Field(_("Student or student ID"), Input(id="student"), name="student")
-            yield Field(_("Staff"), Input(id="staff"), name="staff")
+            yield Field(_("Parent"), Input(id="parent", max_length=SEARCH), name="parent")
+            yield Field(
+                _("Student or student ID"), Input(id="student", max_length=SEARCH), name="student"
+            )
+            yield Field(_("Staff"), Input(id="staff", max_length=SEARCH), name="staff")
             pattern = date_input_pattern()
             yield Field(
                 _("From ({pattern})").format(pattern=pattern), Input(id="since"), name="since"
@@ -148,12 +151,18 @@ class HistoryScreen(BaseScreen[None]):
 
         self.run_service(work, self._show, self._failed, group="history-read", exclusive=True)
 
-    def _failed(self, error: object) -> None:
+    def _failed(self, error: DomainError) -> None:
         self._in_flight = False
-        self.show_error(error)  # type: ignore[arg-type]
+        if isinstance(error, FieldErrors):  # a filter no history can match (too long…)
+            for name, message in error.fields.items():
+                self.query_one(f"#field-{name}", Field).show_error(str(message))
+        else:
+            self.show_error(error)
 
     def _show(self, result: tuple[HistoryFilter, list[HistoryRow]]) -> None:
         self._in_flight = False
+        for name in ("parent", "student", "staff"):
+            self.query_one(f"#field-{name}", Field).show_error("")
         wanted, rows = result
         table = self.query_one("#history", DataTable)
         table.clear()

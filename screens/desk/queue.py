@@ -22,6 +22,7 @@ from frontdesk.i18n import N_, _, format_number, format_timedelta, ngettext
 from frontdesk.services.queue import QueueRow, count_pending_links, waiting_requests
 from frontdesk.services.schools import list_schools
 from frontdesk.services.sessions import StaffSession
+from frontdesk.text import SEARCH
 from screens.base import BaseScreen, installed_screen
 from screens.desk.queue_table import QueueTable
 from screens.desk.request import LoadedRequest, RequestScreen, read_request
@@ -119,6 +120,7 @@ class QueueScreen(BaseScreen[None]):
         yield Input(
             placeholder=_("Filter: parent or student name, email, phone, student ID"),
             id="filter",
+            max_length=SEARCH,
         )
         # Fixed widths: the columns do not jump as the filter changes the rows.
         table = QueueTable(

@@ -48,6 +48,7 @@ from frontdesk.services.verification import (
     record_identity_check,
     revoke_link,
 )
+from frontdesk.text import NOTES
 from screens.base import BaseScreen
 from screens.desk.dialogs import ConfirmDialog, ReasonDialog
 from screens.desk.labels import ACCOUNT_STATUSES, LINK_STATUSES
@@ -248,7 +249,7 @@ class RequestScreen(BaseScreen[None]):
                 Checkbox(_("matches"), id="name-matches"),
                 name="name_matches",
             )
-            yield Field(_("Notes"), Input(id="notes"), name="notes")
+            yield Field(_("Notes"), Input(id="notes", max_length=NOTES), name="notes")
         yield KeyFooter()
 
     def on_screen_resume(self) -> None:

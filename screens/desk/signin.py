@@ -8,7 +8,8 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.widgets import Button, Input, Static
 
-from frontdesk.errors import DomainError
+from frontdesk import text
+from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import N_, _
 from frontdesk.services.sessions import StaffSession
 from frontdesk.services.signin import sign_in_staff
@@ -26,7 +27,9 @@ class StaffSignInScreen(BaseScreen[None]):
     def compose(self) -> ComposeResult:
         with Center(), Vertical(classes="form"):
             yield Static(_("Staff sign-in"), classes="title")
-            yield Field(_("User name"), Input(id="username"), name="username")
+            yield Field(
+                _("User name"), Input(id="username", max_length=text.USERNAME), name="username"
+            )
             yield Field(_("Password"), PasswordInput(id="password"), name="password")
             yield Button(_("Sign in"), id="sign-in", variant="primary")
         yield KeyFooter()
@@ -45,7 +48,8 @@ class StaffSignInScreen(BaseScreen[None]):
         if button.disabled:
             return
         button.disabled = True
-        self.query_one("#field-password", Field).show_error("")
+        for field in self.query(Field):
+            field.show_error("")
 
         def work() -> StaffSession:
             with self.frontdesk.database.write() as uow:
@@ -67,7 +71,9 @@ class StaffSignInScreen(BaseScreen[None]):
         password = self.query_one("#password", Input)
         password.value = ""
         password.focus()
-        self.query_one("#field-password", Field).show_error(str(error.message))
+        beside = error.fields if isinstance(error, FieldErrors) else {"password": error.message}
+        for name, message in beside.items():
+            self.query_one(f"#field-{name}", Field).show_error(str(message))
 
     def action_back(self) -> None:
         """Leave the sign-in."""

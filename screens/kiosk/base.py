@@ -20,6 +20,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
+from frontdesk import text
 from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import Msg, _, current_language, date_input_pattern, parse_date
 from frontdesk.services.kiosk import HumanChallenge
@@ -35,26 +36,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-# The database's column sizes: an input stops there rather than failing on save.
-MAX_LENGTH = {
-    "first_name": 100,
-    "last_name": 100,
-    "email": 254,
-    "phone": 40,
-    "address_street": 200,
-    "address_city": 100,
-    "address_state": 40,
-    "address_postal_code": 20,
-    "relationship": 40,
-    "student_id": 20,
-    "child_first_name": 100,
-    "child_last_name": 100,
-    "grade": 8,
-    "notes": 2000,
-    "notification_email": 254,
-    "human_answer": 4,
-}
-EXTRA_MAX_LENGTH = 200
+# The lengths the services accept (mostly the database's column sizes): an input stops there.
+MAX_LENGTH = {**text.MAX_LENGTH, "human_answer": 4}
+EXTRA_MAX_LENGTH = text.EXTRA_ANSWER
 
 
 class HumanDraft(BaseModel):
@@ -274,7 +258,10 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
     def show_form_error(self, error: DomainError) -> None:
         """A service said no: beside the fields when it names them, else above the form."""
         if isinstance(error, FieldErrors):
-            self.show_notice(error.message)
+            # A field this step does not show (the email, at the code step) says so above.
+            shown = {field.field_name for field in self.query(Field)}
+            elsewhere = [m for n, m in error.fields.items() if n.replace(".", "-") not in shown]
+            self.show_notice(elsewhere[0] if elsewhere else error.message)
             self.show_field_errors(error.fields)
         else:
             self.show_field_errors({})

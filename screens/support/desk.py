@@ -25,6 +25,7 @@ from frontdesk.services.support import (
     resend_reset_mail,
     unlock_parent,
 )
+from frontdesk.text import SEARCH
 from screens.base import BaseScreen
 from screens.desk.labels import ACCOUNT_STATUSES, LINK_STATUSES
 from screens.support.dialogs import ReasonDialog, ShownOnceDialog
@@ -121,6 +122,7 @@ class SupportDeskScreen(BaseScreen[None]):
             yield Input(
                 placeholder=_("Name, email, phone, or a child's name or student number"),
                 id="query",
+                max_length=SEARCH,
             )
             yield Button(_("Search"), id="search")
         with Horizontal(id="body"):

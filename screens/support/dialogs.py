@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from frontdesk import text
 from frontdesk.i18n import _
 from screens.widgets.field import Field
 
@@ -28,7 +29,11 @@ class ReasonDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="title")
             yield Static(self.subject, markup=False)
-            yield Field(_("Reason (kept in the audit trail)"), Input(id="reason"), name="reason")
+            yield Field(
+                _("Reason (kept in the audit trail)"),
+                Input(id="reason", max_length=text.REASON),
+                name="reason",
+            )
             with Horizontal(classes="buttons"):
                 yield Button(_("Confirm"), id="confirm", variant="primary")
                 yield Button(_("Cancel"), id="cancel")
