@@ -71,6 +71,10 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
     fields write into it as they change, and ``compose_body`` reads from it.
     """
 
+    AUTO_FOCUS = ".kiosk-body *"
+    """The cursor starts on the body's first field or choice, never on the language bar (the
+    first focusable widget matching is taken, in the order the screen shows them)."""
+
     # Screen's own ctrl+c copies screen text; a kiosk keeps only moving between fields.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "app.focus_next", show=False),
@@ -103,7 +107,7 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
     def compose(self) -> ComposeResult:
         self.composed_language = current_language()
         yield LanguageBar(self.kiosk.district.languages, self.kiosk.language)
-        with VerticalScroll(classes="kiosk-body"):
+        with KioskBody(classes="kiosk-body"):
             notice = KioskLabel(str(self.notice) if self.notice else "", id="form-notice")
             notice.display = self.notice is not None
             yield notice
@@ -114,6 +118,24 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
     def compose_body(self) -> Iterable[Widget]:
         """The screen's own content."""
         return ()
+
+    def focus_start(self) -> None:
+        """Put the cursor where the parent acts first (see ``AUTO_FOCUS``)."""
+        assert self.AUTO_FOCUS is not None
+        start = next((w for w in self.query(self.AUTO_FOCUS) if w.focusable), None)
+        self.set_focus(start)
+
+    async def recompose(self) -> None:
+        """Build the screen again (a language switch, data that arrived), the cursor back in
+        the field it was in, or where the screen starts (never on the language bar)."""
+        focused = self.focused
+        kept = focused.id if focused is not None and focused.id else ""
+        await super().recompose()
+        again = self.query(f"#{kept}") if kept and not kept.startswith("lang-") else None
+        if again and again.first().focusable:
+            self.set_focus(again.first())
+        else:
+            self.focus_start()
 
     def on_screen_resume(self) -> None:
         if self.shown_at is None:
@@ -166,7 +188,8 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
         return bool(self.composed_language) and self.is_mounted
 
     def show_draft(self) -> None:
-        """Put the draft into the form's widgets, with no message showing and nothing focused.
+        """Put the draft into the form's widgets, with no message showing and the cursor where
+        the screen starts.
 
         Only what differs is touched: every change restyles or re-lays out a widget, and this
         runs while the next step is being drawn."""
@@ -188,8 +211,8 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
             self.show_field_errors({})
         self.show_notice(None)
         self.show_human_question()
-        self.set_focus(None)
-        self.query_one(".kiosk-body", VerticalScroll).scroll_home(animate=False)
+        self.focus_start()
+        self.query_one(KioskBody).scroll_home(animate=False)
 
     # --- form state ---------------------------------------------------------------------------
 
@@ -348,6 +371,11 @@ def date_example() -> str:
 def typed_date(text: str) -> date | None:
     """The date in ``text`` (already checked with ``date_problem``), or ``None`` if empty."""
     return parse_date(text) if text.strip() else None
+
+
+class KioskBody(VerticalScroll, can_focus=False):
+    """A screen's scrolling content. Not a stop of its own on the way through the fields with
+    tab: each field scrolls into view as it takes the cursor."""
 
 
 class KioskLabel(Label):
