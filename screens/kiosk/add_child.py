@@ -28,6 +28,9 @@ LABELS = {
     Identifier.BIRTHDATE: N_("Student's birthdate"),
     Identifier.SSN_LAST4: N_("Last 4 digits of the student's Social Security number"),
 }
+PHOTO_ROWS = 11
+"""The photo's height at most: with the title and the button, the child-added screen fits the
+smallest kiosk terminal (80×24) without scrolling the name away."""
 
 
 class ChildDraft(HumanDraft):
@@ -135,7 +138,7 @@ class ChildLinkedScreen(KioskScreen[None]):
         with Vertical(classes="kiosk-column"):
             yield KioskLabel(_("Student added"), classes="title")
             with Horizontal(classes="student-card"):
-                yield StudentPhoto(self.linked.photo if self.linked else None)
+                yield StudentPhoto(self.linked.photo if self.linked else None, height=PHOTO_ROWS)
                 with Vertical(classes="student-facts"):
                     for name, text in self.facts().items():
                         style = "subtitle" if name == "name" else ""

@@ -1,0 +1,215 @@
+"""The kiosk in a real terminal, as a parent meets it: ``python -m frontdesk kiosk`` in tmux,
+keys typed into the pty, the screen read back. It catches what Pilot cannot: where the
+terminal's keys land, what fits at 80×24, widgets hidden under others, a resize.
+
+Skipped when tmux is missing (CI installs it: see ``.ci/run``)."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.terminal import Terminal, tmux_available
+
+pytestmark = [
+    pytest.mark.skipif(not tmux_available(), reason="tmux is not installed"),
+    # The kiosk runs on a SQLite district of its own: once a run is enough (CI runs the
+    # suite once per backend).
+    pytest.mark.skipif(
+        os.environ.get("FRONTDESK_TEST_DB") == "postgresql", reason="runs on the SQLite pass"
+    ),
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct horse battery staple"
+STUDENTS = "40"
+HUMAN_SECONDS = 3.2
+"""The kiosk refuses a form sent faster than a person reads it (3 s, R7): a parent is slower."""
+
+
+BEAT_SECONDS = 0.3
+"""A person's pause before typing in the next field. Textual hands keys to the focused widget
+as they arrive and moves the cursor on Enter only once the field has handled it: a burst of
+keys faster than that (tmux sends a whole line at once) would all land in one field."""
+
+
+@dataclass(frozen=True)
+class Child:
+    """A student of the demo district, as the roster file has them."""
+
+    first_name: str
+    last_name: str
+    student_id: str
+    birthdate: str
+    """As a parent types it in English (month/day/year)."""
+    ssn_last4: str
+    grade: str
+    school: str
+
+
+@dataclass(frozen=True)
+class District:
+    """A demo district on disk, and the environment to run frontdesk against it."""
+
+    database_url: str
+    env: dict[str, str]
+    child: Child
+
+
+def frontdesk(district_env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "frontdesk", *args],
+        cwd=ROOT,
+        env=district_env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def make_district(folder: Path, *, idle_seconds: int | None = None) -> District:
+    env = {**os.environ, "XDG_DATA_HOME": str(folder / "data")}
+    url = f"sqlite:///{folder / 'kiosk' / 'district.db'}"
+    key = str(folder / "kiosk" / "district.key")
+    frontdesk(env, "demo", "--no-open", "--students", STUDENTS, "--db", url, "--key-file", key)
+    frontdesk(env, "demo", "--export", str(folder / "roster"), "--students", STUDENTS)
+    if idle_seconds is not None:
+        settings = folder / "settings.toml"
+        frontdesk(env, "settings", "export", str(settings), "--db", url, "--key-file", key)
+        text = re.sub(
+            r"(?m)^kiosk_idle_seconds = \d+$",
+            f"kiosk_idle_seconds = {idle_seconds}",
+            settings.read_text(),
+        )
+        settings.write_text(text)
+        frontdesk(env, "settings", "import", str(settings), "--db", url, "--key-file", key)
+    return District(url + "|" + key, env, first_child(folder / "roster"))
+
+
+def first_child(roster: Path) -> Child:
+    with (roster / "schools.csv").open(encoding="utf-8") as f:
+        schools = {row["school_id"]: row["name"] for row in csv.DictReader(f)}
+    with (roster / "students.csv").open(encoding="utf-8") as f:
+        row = next(r for r in csv.DictReader(f) if r["ssn_last4"] and r["photo"])
+    year, month, day = row["birthdate"].split("-")
+    return Child(
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        student_id=row["student_id"],
+        birthdate=f"{int(month)}/{int(day)}/{year}",
+        ssn_last4=row["ssn_last4"],
+        grade=row["grade"],
+        school=schools[row["school_id"]],
+    )
+
+
+def open_kiosk(district: District, size: tuple[int, int]) -> Terminal:
+    url, key = district.database_url.split("|")
+    command = [sys.executable, "-m", "frontdesk", "kiosk", "--db", url, "--key-file", key]
+    return Terminal(command, size=size, cwd=ROOT, env=district.env)
+
+
+@pytest.fixture
+def kiosk_at(tmp_path: Path) -> Iterator[object]:
+    opened: list[Terminal] = []
+
+    def start(size: tuple[int, int], *, idle_seconds: int | None = None) -> tuple[Terminal, Child]:
+        district = make_district(tmp_path, idle_seconds=idle_seconds)
+        terminal = open_kiosk(district, size)
+        opened.append(terminal)
+        return terminal, district.child
+
+    yield start
+    for terminal in opened:
+        terminal.close()
+
+
+def answer_human_check(terminal: Terminal, shown_at: float) -> None:
+    """From the "I'm not a robot" box: tick it, go to the sum, answer it and send the form."""
+    keys(terminal, "Space", "Tab")
+    question = re.compile(r"What is (\d+) plus (\d+)\?")
+    found = question.search(terminal.wait_until(lambda s: question.search(s) is not None, "a sum"))
+    assert found
+    answer = str(int(found.group(1)) + int(found.group(2)))
+    terminal.type(answer)
+
+    def answered(screen: str) -> bool:  # the answer in the field under the question
+        lines = screen.splitlines()
+        at = next(i for i, line in enumerate(lines) if question.search(line))
+        return any(answer in line for line in lines[at + 1 : at + 3])
+
+    terminal.wait_until(answered, "the answer in its field")
+    time.sleep(max(0.0, shown_at + HUMAN_SECONDS - time.monotonic()))
+    terminal.press("Enter")
+
+
+def keys(terminal: Terminal, *names: str) -> None:
+    """Press keys one at a time, as a person does (see ``BEAT_SECONDS``)."""
+    for name in names:
+        terminal.press(name)
+        time.sleep(BEAT_SECONDS)
+
+
+def fill(terminal: Terminal, *values: str, hidden: bool = False) -> None:
+    """Type each value in the field the cursor is in, see it there, then Enter to the next.
+    A ``hidden`` value shows as dots: the screen then has one more row of them."""
+    for value in values:
+        dots = "•" * len(value)
+        before = terminal.screen().count(dots)
+        terminal.type(value)
+        if hidden:
+            terminal.wait_until(lambda s: s.count(dots) > before, "the dots of a password")  # noqa: B023
+        else:
+            terminal.wait_for(value)
+        terminal.press("Enter")
+        time.sleep(BEAT_SECONDS)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_a_parent_registers_and_adds_a_child(kiosk_at, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    terminal, child = kiosk_at(size)
+    terminal.wait_for("Parent Portal Registration")
+    # The cursor starts on the first choice: Enter is "I do not have an account".
+    terminal.press("Enter")
+    terminal.wait_for("Create your parent account")
+    shown_at = time.monotonic()
+    fill(terminal, "Ana", "Pérez", "ana.perez@example.org", "305 555 0101", "Mother")
+    fill(terminal, PASSWORD, PASSWORD, hidden=True)  # the last Enter reaches "Show password"
+    keys(terminal, "Tab")  # "I'm not a robot"
+    answer_human_check(terminal, shown_at)
+    terminal.wait_for("Your account is ready.")
+
+    terminal.press("Enter")  # the first choice: add a child already enrolled
+    terminal.wait_for("Add a child who is already enrolled")
+    shown_at = time.monotonic()
+    fill(
+        terminal,
+        child.first_name,
+        child.last_name,
+        child.student_id,
+        child.birthdate,
+    )
+    fill(terminal, child.ssn_last4, hidden=True)
+    answer_human_check(terminal, shown_at)
+    # R10: the child's name, school and grade beside or under the photo, on screen.
+    name = f"{child.first_name} {child.last_name}"
+    terminal.wait_for("Student added", name, child.school, f"Grade {child.grade}")
+    # A resize keeps them (and the title) on screen.
+    terminal.resize(size[0] + 10, size[1] + 4)
+    terminal.wait_for("Student added", name, child.school, f"Grade {child.grade}")
+    terminal.resize(*size)
+    terminal.wait_for("Student added", name, child.school, f"Grade {child.grade}")
+
+    terminal.press("Enter")  # back to the listing, the child on it
+    terminal.wait_for("Your students", name)
+    keys(terminal, "Tab", "Tab", "Enter")  # "I am FINISHED adding students"
+    terminal.wait_for("Parent Portal", "Welcome, Ana Pérez")
