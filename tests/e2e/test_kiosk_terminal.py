@@ -213,3 +213,25 @@ def test_a_parent_registers_and_adds_a_child(kiosk_at, size: tuple[int, int]) ->
     terminal.wait_for("Your students", name)
     keys(terminal, "Tab", "Tab", "Enter")  # "I am FINISHED adding students"
     terminal.wait_for("Parent Portal", "Welcome, Ana Pérez")
+
+
+def test_the_idle_countdown_shows_and_the_kiosk_wipes(kiosk_at) -> None:  # type: ignore[no-untyped-def]
+    terminal, _child = kiosk_at((80, 24), idle_seconds=15)
+    terminal.wait_for("Parent Portal Registration")
+    terminal.press("Enter")
+    terminal.wait_for("Create your parent account")
+    terminal.type("Zoë")
+    terminal.wait_for("Zoë")
+    # The countdown comes before the wipe, where the parent sees it, with a key to stay.
+    screen = terminal.wait_for("it clears in", "Press any key to stay", timeout=20)
+    assert "Create your parent account" in screen and "Zoë" in screen
+    terminal.press("x")  # stays: the key only stops the countdown
+    screen = terminal.wait_gone("it clears in", timeout=5)
+    assert "Zoë" in screen and "Zoëx" not in screen
+    # Left alone again, the countdown comes back and the kiosk starts over.
+    terminal.wait_for("it clears in", timeout=20)
+    terminal.wait_for("Parent Portal Registration", timeout=20)
+    terminal.wait_gone("it clears in", "Zoë", timeout=5)
+    terminal.press("Enter")
+    screen = terminal.wait_for("Create your parent account")
+    assert "Zoë" not in screen
