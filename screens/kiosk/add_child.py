@@ -115,8 +115,8 @@ class AddChildScreen(KioskScreen[None]):
 
     def _refused(self, error: DomainError) -> None:
         self.query_one("#add-student", Button).disabled = False
-        # A neutral miss leaves the typed identifiers in place to correct, but a new sum.
-        self.new_human_check()
+        # What was typed stays to be corrected, the human check too: once passed, it is passed
+        # for this form (guessing is held back by the rate limits, R7).
         self.show_form_error(error)
 
     @on(Button.Pressed, "#back")

@@ -282,8 +282,20 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
             field.show_error(str(message) if message else "")
         first = next((f for f in self.query(Field) if f.field_name in self.errors), None)
         if first is not None:
-            # At once, not animated: the message is where the parent looks, now.
-            first.scroll_visible(animate=False)
+            # Once the messages are laid out (a region measured now would be stale): after
+            # the notice's scroll, so this one wins.
+            self.call_after_refresh(self._go_to_error, first, self.visit)
+
+    def _go_to_error(self, field: Field, visit: int) -> None:
+        """The cursor into ``field`` and the field in view, at once: the parent looks there."""
+        if not field.is_attached or visit != self.visit:
+            return
+        control = field.control
+        if field.field_name == "human_answer" and not getattr(self.draft, "human_ticked", True):
+            control = self.query_one("#human_ticked")  # "tick the box" is what to do first
+        if control.focusable:
+            self.set_focus(control, scroll_visible=False)
+        field.scroll_visible(animate=False, immediate=True)
 
     def show_notice(self, message: Msg | None) -> None:
         """Show (or clear) the message about the whole form."""
@@ -292,7 +304,12 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
         label.update(str(message) if message else "")
         label.display = message is not None
         if message is not None:
-            label.scroll_visible(animate=False)
+            # The notice heads the form: once it is laid out, show the top.
+            self.call_after_refresh(self._show_top)
+
+    def _show_top(self) -> None:
+        if self.is_attached:
+            self.query_one(KioskBody).scroll_home(animate=False, immediate=True)
 
     def show_form_error(self, error: DomainError) -> None:
         """A service said no: beside the fields when it names them, else above the form."""
@@ -335,15 +352,6 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
         """Put this form's human-check question beside its answer field."""
         for field in self.query("#field-human_answer").results(Field):
             field.relabel(str(self.challenge.question()))
-
-    def new_human_check(self) -> None:
-        """Draw another question and empty the box and the answer (after a refused attempt)."""
-        self._challenge = None
-        self.draft.human_answer = ""  # type: ignore[union-attr]
-        self.draft.human_ticked = False  # type: ignore[union-attr]
-        self.query_one("#human_answer", Input).value = ""
-        self.query_one("#human_ticked", Checkbox).value = False
-        self.show_human_question()
 
     def human_problem(self) -> Msg | None:
         """Why the human check is not passed yet, or ``None``."""
