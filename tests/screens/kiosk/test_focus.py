@@ -104,7 +104,11 @@ async def test_the_registration_path_typed_without_moving_the_cursor(one_db: Dat
         assert focused(app) == "alert-email"  # the first thing the portal asks of the parent
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, PreferencesScreen)
+        preferences = app.screen
+        assert isinstance(preferences, PreferencesScreen)
+        assert focused(app) == "email_notifications"  # once the preferences have arrived
+        await pilot.press("space")
+        assert preferences.draft is not None and preferences.draft.email_notifications
 
 
 async def test_sign_in_forgot_password_and_staff_pin_start_in_their_field(
@@ -175,3 +179,19 @@ async def test_the_language_bar_is_one_tab_stop_away_and_never_the_start(
         form = app.screen
         assert isinstance(form, NewAccountScreen)
         assert form.draft.first_name == "Ana"
+
+
+async def test_preferences_opened_on_the_password_start_in_the_current_password(
+    one_db: Database,
+) -> None:
+    session = register(one_db, email="maria@example.org", language="en")
+    app = kiosk(one_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.parent_session = session
+        await app.push_screen(PreferencesScreen(session, section="password"))
+        await settle(pilot)
+        await pilot.press(*"abc")
+        screen = app.screen
+        assert isinstance(screen, PreferencesScreen)
+        assert screen.password_draft.current_password.get_secret_value() == "abc"
