@@ -30,14 +30,15 @@ class PreferencesScreen(KioskScreen[None]):
     Password; the cursor starts in the section named by ``section``."""
 
     BINDINGS = [Binding("escape", "back", N_("Back"))]
+    # Nothing matches before the preferences arrive: the cursor goes there once they are shown
+    # (see ``KioskScreen.recompose``).
+    AUTO_FOCUS = "#email_notifications"
     submit_on = "notification_email"
 
     def __init__(self, session: ParentSession, section: str = "notifications") -> None:
         super().__init__()
         self.session = session
-        # Before the preferences arrive nothing matches on the Notifications side: the cursor
-        # goes there once they are shown (see ``KioskScreen.recompose``).
-        self.AUTO_FOCUS = "#current_password" if section == "password" else "#email_notifications"
+        self.section = section
         self.draft: NotificationPreferences | None = None
         self.password_draft = PasswordDraft()
 
@@ -72,6 +73,9 @@ class PreferencesScreen(KioskScreen[None]):
             yield Button(_("Back"), id="back-password")
 
     def on_mount(self) -> None:
+        if self.section == "password":
+            self.query_one("#current_password").focus()  # and kept there when the rest arrives
+
         def work() -> NotificationPreferences:
             with self.kiosk.database.read() as uow:
                 return notification_preferences(uow, self.session)
