@@ -77,22 +77,25 @@ def frontdesk(district_env: dict[str, str], *args: str) -> None:
 
 
 def make_district(folder: Path, *, idle_seconds: int | None = None) -> District:
+    """A demo district at a path of its own: its key is made beside it, and every command
+    below finds it there (no ``--key-file``)."""
     env = {**os.environ, "XDG_DATA_HOME": str(folder / "data")}
+    env.pop("FRONTDESK_KEY_FILE", None)
+    env.pop("FRONTDESK_DATABASE_URL", None)
     url = f"sqlite:///{folder / 'kiosk' / 'district.db'}"
-    key = str(folder / "kiosk" / "district.key")
-    frontdesk(env, "demo", "--no-open", "--students", STUDENTS, "--db", url, "--key-file", key)
+    frontdesk(env, "demo", "--no-open", "--students", STUDENTS, "--db", url)
     frontdesk(env, "demo", "--export", str(folder / "roster"), "--students", STUDENTS)
     if idle_seconds is not None:
         settings = folder / "settings.toml"
-        frontdesk(env, "settings", "export", str(settings), "--db", url, "--key-file", key)
+        frontdesk(env, "settings", "export", str(settings), "--db", url)
         text = re.sub(
             r"(?m)^kiosk_idle_seconds = \d+$",
             f"kiosk_idle_seconds = {idle_seconds}",
             settings.read_text(),
         )
         settings.write_text(text)
-        frontdesk(env, "settings", "import", str(settings), "--db", url, "--key-file", key)
-    return District(url + "|" + key, env, first_child(folder / "roster"))
+        frontdesk(env, "settings", "import", str(settings), "--db", url)
+    return District(url, env, first_child(folder / "roster"))
 
 
 def first_child(roster: Path) -> Child:
@@ -113,8 +116,7 @@ def first_child(roster: Path) -> Child:
 
 
 def open_kiosk(district: District, size: tuple[int, int]) -> Terminal:
-    url, key = district.database_url.split("|")
-    command = [sys.executable, "-m", "frontdesk", "kiosk", "--db", url, "--key-file", key]
+    command = [sys.executable, "-m", "frontdesk", "kiosk", "--db", district.database_url]
     return Terminal(command, size=size, cwd=ROOT, env=district.env)
 
 
