@@ -5,6 +5,7 @@ would type and read. Every wait polls the screen for text, with a timeout."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -68,6 +69,10 @@ class Terminal:
         """The text on screen now."""
         return self._tmux("capture-pane", "-p", "-t", "app")
 
+    def styled_screen(self) -> str:
+        """The screen now with its colours and styles (SGR escape sequences)."""
+        return self._tmux("capture-pane", "-p", "-e", "-t", "app")
+
     def press(self, *keys: str) -> None:
         """Press keys by tmux's names: ``Enter``, ``Tab``, ``BTab``, ``Space``, ``Escape``…"""
         for key in keys:
@@ -92,6 +97,21 @@ class Terminal:
                 raise AssertionError(f"waited {timeout:.0f} s for {what}; the screen:\n{screen}")
             time.sleep(POLL_SECONDS)
 
+    def wait_until_styled(
+        self, condition: Callable[[str], bool], what: str, timeout: float = 30.0
+    ) -> str:
+        """Like ``wait_until``, on the screen with its styles."""
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.styled_screen()
+            if condition(screen):
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"waited {timeout:.0f} s for {what}; the screen:\n{self.screen()}"
+                )
+            time.sleep(POLL_SECONDS)
+
     def wait_for(self, *texts: str, timeout: float = 30.0) -> str:
         """The screen once every one of ``texts`` is on it."""
         return self.wait_until(
@@ -113,3 +133,12 @@ class Terminal:
 
 def _quote(part: str) -> str:
     return "'" + part.replace("'", "'\\''") + "'"
+
+
+STYLE = re.compile(r"\x1b\[[0-9;]*m")
+"""An SGR escape sequence (colours and styles) in a styled capture."""
+
+
+def plain(line: str) -> str:
+    """A styled line's text."""
+    return STYLE.sub("", line)

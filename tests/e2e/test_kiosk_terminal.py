@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.terminal import Terminal, tmux_available
+from tests.e2e.terminal import Terminal, plain, tmux_available
 
 pytestmark = [
     pytest.mark.skipif(not tmux_available(), reason="tmux is not installed"),
@@ -34,12 +34,6 @@ PASSWORD = "correct horse battery staple"
 STUDENTS = "40"
 HUMAN_SECONDS = 3.2
 """The kiosk refuses a form sent faster than a person reads it (3 s, R7): a parent is slower."""
-
-
-BEAT_SECONDS = 0.3
-"""A person's pause before typing in the next field. Textual hands keys to the focused widget
-as they arrive and moves the cursor on Enter only once the field has handled it: a burst of
-keys faster than that (tmux sends a whole line at once) would all land in one field."""
 
 
 @dataclass(frozen=True)
@@ -135,11 +129,69 @@ def kiosk_at(tmp_path: Path) -> Iterator[object]:
         terminal.close()
 
 
-def answer_human_check(terminal: Terminal, shown_at: float) -> None:
-    """From the "I'm not a robot" box: tick it, go to the sum, answer it and send the form."""
-    keys(terminal, "Space", "Tab")
+class Cursor:
+    """Where the cursor is, read off the screen's styles: a focused field's border has the
+    theme's accent (learnt on a form's first field, which has the cursor when it opens); a
+    focused button's text is bold and reversed. A person sees the same."""
+
+    BUTTON = "\x1b[1;7m"
+
+    def __init__(self, terminal: Terminal, first_label: str) -> None:
+        self.terminal = terminal
+        screen = terminal.wait_until_styled(
+            lambda s: self._border_after(s, first_label) is not None, f"the field {first_label!r}"
+        )
+        marker = self._border_after(screen, first_label)
+        assert marker is not None
+        self.marker = marker
+
+    @staticmethod
+    def _border_after(screen: str, label: str) -> str | None:
+        lines = screen.splitlines()
+        at = next((i for i, line in enumerate(lines) if label in plain(line)), None)
+        if at is None or at + 1 >= len(lines):
+            return None
+        border = re.search(r"((?:\x1b\[[0-9;]*m)+)▊", lines[at + 1])
+        return border.group(1) + "▊" if border else None
+
+    def is_on(self, screen: str, text: str) -> bool:
+        """Whether the widget labelled (or showing) ``text`` has the cursor on ``screen``."""
+        lines = screen.splitlines()
+        at = next((i for i, line in enumerate(lines) if text in plain(line)), None)
+        if at is None:
+            return False
+        near = lines[at : at + 2]
+        return any(self.marker in line for line in near) or self.BUTTON in lines[at]
+
+    def wait_on(self, text: str) -> None:
+        """Wait until the cursor is on the widget labelled ``text``."""
+        self.terminal.wait_until_styled(lambda s: self.is_on(s, text), f"the cursor on {text!r}")
+
+
+def fill(cursor: Cursor, *fields: tuple[str, str], hidden: bool = False) -> None:
+    """For each (label, value): once the cursor is in that field, type the value, see it there
+    (a hidden one as dots), then Enter to the next field."""
+    terminal = cursor.terminal
+    for label, value in fields:
+        cursor.wait_on(label)
+        dots = "•" * len(value)
+        before = terminal.screen().count(dots)
+        terminal.type(value)
+        if hidden:
+            terminal.wait_until(lambda s: s.count(dots) > before, "the dots of a password")  # noqa: B023
+        else:
+            terminal.wait_for(value)
+        terminal.press("Enter")
+
+
+def answer_human_check(cursor: Cursor, shown_at: float) -> None:
+    """Tick "I'm not a robot", go to the sum, answer it and send the form."""
+    terminal = cursor.terminal
+    cursor.wait_on("I'm not a robot")
+    terminal.press("Space", "Tab")
+    cursor.wait_on("Type the answer in digits.")
     question = re.compile(r"What is (\d+) plus (\d+)\?")
-    found = question.search(terminal.wait_until(lambda s: question.search(s) is not None, "a sum"))
+    found = question.search(terminal.screen())
     assert found
     answer = str(int(found.group(1)) + int(found.group(2)))
     terminal.type(answer)
@@ -154,28 +206,6 @@ def answer_human_check(terminal: Terminal, shown_at: float) -> None:
     terminal.press("Enter")
 
 
-def keys(terminal: Terminal, *names: str) -> None:
-    """Press keys one at a time, as a person does (see ``BEAT_SECONDS``)."""
-    for name in names:
-        terminal.press(name)
-        time.sleep(BEAT_SECONDS)
-
-
-def fill(terminal: Terminal, *values: str, hidden: bool = False) -> None:
-    """Type each value in the field the cursor is in, see it there, then Enter to the next.
-    A ``hidden`` value shows as dots: the screen then has one more row of them."""
-    for value in values:
-        dots = "•" * len(value)
-        before = terminal.screen().count(dots)
-        terminal.type(value)
-        if hidden:
-            terminal.wait_until(lambda s: s.count(dots) > before, "the dots of a password")  # noqa: B023
-        else:
-            terminal.wait_for(value)
-        terminal.press("Enter")
-        time.sleep(BEAT_SECONDS)
-
-
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 def test_a_parent_registers_and_adds_a_child(kiosk_at, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     terminal, child = kiosk_at(size)
@@ -184,24 +214,35 @@ def test_a_parent_registers_and_adds_a_child(kiosk_at, size: tuple[int, int]) ->
     terminal.press("Enter")
     terminal.wait_for("Create your parent account")
     shown_at = time.monotonic()
-    fill(terminal, "Ana", "Pérez", "ana.perez@example.org", "305 555 0101", "Mother")
-    fill(terminal, PASSWORD, PASSWORD, hidden=True)  # the last Enter reaches "Show password"
-    keys(terminal, "Tab")  # "I'm not a robot"
-    answer_human_check(terminal, shown_at)
+    cursor = Cursor(terminal, "First name *")  # the form opens with the cursor there
+    assert not cursor.is_on(terminal.styled_screen(), "Last name *")
+    fill(
+        cursor,
+        ("First name *", "Ana"),
+        ("Last name *", "Pérez"),
+        ("Email *", "ana.perez@example.org"),
+        ("Phone", "305 555 0101"),
+        ("Relationship to the child", "Mother"),
+    )
+    fill(cursor, ("Password *", PASSWORD), ("Password again *", PASSWORD), hidden=True)
+    cursor.wait_on("Show password")
+    terminal.press("Tab")
+    answer_human_check(cursor, shown_at)
     terminal.wait_for("Your account is ready.")
 
-    terminal.press("Enter")  # the first choice: add a child already enrolled
+    cursor.wait_on("ADD A CHILD")  # the first choice (it once switched the language)
+    terminal.press("Enter")
     terminal.wait_for("Add a child who is already enrolled")
     shown_at = time.monotonic()
     fill(
-        terminal,
-        child.first_name,
-        child.last_name,
-        child.student_id,
-        child.birthdate,
+        cursor,
+        ("Student's first name", child.first_name),
+        ("Student's last name", child.last_name),
+        ("Student ID", child.student_id),
+        ("Student's birthdate", child.birthdate),
     )
-    fill(terminal, child.ssn_last4, hidden=True)
-    answer_human_check(terminal, shown_at)
+    fill(cursor, ("Social Security number", child.ssn_last4), hidden=True)
+    answer_human_check(cursor, shown_at)
     # R10: the child's name, school and grade beside or under the photo, on screen.
     name = f"{child.first_name} {child.last_name}"
     terminal.wait_for("Student added", name, child.school, f"Grade {child.grade}")
@@ -211,9 +252,14 @@ def test_a_parent_registers_and_adds_a_child(kiosk_at, size: tuple[int, int]) ->
     terminal.resize(*size)
     terminal.wait_for("Student added", name, child.school, f"Grade {child.grade}")
 
+    cursor.wait_on("Return to the student listing")
     terminal.press("Enter")  # back to the listing, the child on it
     terminal.wait_for("Your students", name)
-    keys(terminal, "Tab", "Tab", "Enter")  # "I am FINISHED adding students"
+    terminal.press("Tab")
+    cursor.wait_on("APPLY FOR ENROLLMENT")
+    terminal.press("Tab")
+    cursor.wait_on("I am FINISHED")
+    terminal.press("Enter")
     terminal.wait_for("Parent Portal", "Welcome, Ana Pérez")
 
 
