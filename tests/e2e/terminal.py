@@ -53,6 +53,7 @@ class Terminal:
             " ".join(_quote(part) for part in command) + "; echo '[app ended]'; sleep 600",
             env=environment,
         )
+        self.socket_path = Path(self._tmux("display-message", "-p", "#{socket_path}").strip())
 
     def _tmux(self, *args: str, env: Mapping[str, str] | None = None) -> str:
         done = subprocess.run(
@@ -129,6 +130,7 @@ class Terminal:
     def close(self) -> None:
         """End the app and its tmux server."""
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, check=False)
+        self.socket_path.unlink(missing_ok=True)  # tmux leaves it behind
 
 
 def _quote(part: str) -> str:
