@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from sqlalchemy import func as sql
+from sqlalchemy import inspect, select
 from sqlalchemy.engine import make_url
 
 from frontdesk import __version__
@@ -28,7 +30,7 @@ from frontdesk.db.engine import (
     schema_revision,
     upgrade,
 )
-from frontdesk.db.models import Base, StaffRole
+from frontdesk.db.models import Base, District, StaffRole
 from frontdesk.errors import FieldErrors
 from frontdesk.security import Keyring
 from frontdesk.services.audit import Actor
@@ -48,15 +50,65 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings(**overrides)  # type: ignore[arg-type]
 
 
+def key_beside(url: str) -> Path | None:
+    """Where a SQLite database keeps its key: beside it (``x/d.db``: ``x/d.key``)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).with_suffix(".key")
+
+
+def district_key(settings: Settings) -> Settings:
+    """``settings`` with the district key every command uses: the one given (``--key-file``,
+    ``FRONTDESK_KEY_FILE``), else the ``.key`` beside a SQLite database when there is one,
+    else the default (``district.key`` in frontdesk's data folder)."""
+    if "key_file" in settings.model_fields_set:
+        return settings
+    beside = key_beside(settings.database_url)
+    if beside is not None and beside.exists():
+        return settings.model_copy(update={"key_file": beside})
+    return settings
+
+
+def has_district(url: str) -> bool:
+    """Whether the database at ``url`` already holds a district (made with some key)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and (
+        parsed.database in (None, "", ":memory:") or not Path(str(parsed.database)).exists()
+    ):
+        return False  # no file yet (or one in memory): nothing there
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            if District.__tablename__ not in inspect(connection).get_table_names():
+                return False
+            return connection.scalar(select(sql.count()).select_from(District)) != 0
+    finally:
+        engine.dispose()
+
+
+def _keyring(settings: Settings) -> Keyring:
+    key = settings.key_file
+    # A new key would never open a district made with another: say so, and leave no stray
+    # key file behind.
+    if not key.exists() and has_district(settings.database_url):
+        raise KeyMismatch(
+            f"There is no key file at {key}, and this database already has a district; "
+            "give the key file made with it (--key-file or FRONTDESK_KEY_FILE)."
+        )
+    return Keyring.from_file(key)
+
+
 def _runtime(settings: Settings) -> Runtime:
     return Runtime(
-        keyring=Keyring.from_file(settings.key_file),
+        keyring=_keyring(settings),
         workstation=settings.workstation,
         portal_url=settings.portal_url,
     )
 
 
 def _open(settings: Settings) -> Database:
+    settings = district_key(settings)
     return open_database(settings.database_url, _runtime(settings))
 
 
@@ -314,12 +366,8 @@ def _demo_settings(args: argparse.Namespace, settings: Settings) -> Settings:
     )
     key = settings.key_file
     if not args.key_file and "key_file" not in fields:
-        parsed = make_url(url)
-        key = (
-            Path(parsed.database).with_suffix(".key")
-            if parsed.get_backend_name() == "sqlite" and parsed.database
-            else data_home() / "demo.key"
-        )
+        # The one rule (``district_key``), and a new demo's key is made beside it.
+        key = key_beside(url) or data_home() / "demo.key"
     return settings.model_copy(update={"database_url": url, "key_file": key})
 
 

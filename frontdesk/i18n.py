@@ -133,6 +133,15 @@ def format_date(value: date, format: str = "medium", language: str | None = None
     return babel_dates.format_date(value, format=format, locale=_locale(language or _language))
 
 
+def format_short_date(value: date, language: str | None = None) -> str:
+    """A date in the language's short form with the whole year ("6/30/2030", "30/6/2030"):
+    babel's short form has a two-digit year, which reads as a day or a month."""
+    language = language or _language
+    return babel_dates.format_date(
+        value, format=date_input_pattern(language), locale=_locale(language)
+    )
+
+
 def format_datetime(value: datetime, format: str = "medium", language: str | None = None) -> str:
     """A date and time the way the language writes it."""
     return babel_dates.format_datetime(value, format=format, locale=_locale(language or _language))

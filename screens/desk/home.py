@@ -181,6 +181,8 @@ class StaffHomeScreen(BaseScreen[None]):
         def keep(page: QueuePage) -> None:
             self._reading_ahead = False
             self._queue_page = page
+            if page.waiting is not None:
+                self._show_waiting(page.waiting)  # decided meanwhile: the count follows
 
         def failed(_error: object) -> None:
             self._reading_ahead = False  # the queue reads again when it opens, and says so
@@ -204,6 +206,9 @@ class StaffHomeScreen(BaseScreen[None]):
         staff = self.frontdesk.staff
         label = ", ".join(names) if staff and staff.role is StaffRole.CLERK else _("All schools")
         self.query_one("#schools", Static).update(_("Schools: {names}").format(names=label))
+        self._show_waiting(waiting)
+
+    def _show_waiting(self, waiting: int) -> None:
         self.query_one("#waiting", Static).update(
             ngettext(
                 "{n} request waiting for verification",

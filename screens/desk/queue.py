@@ -37,7 +37,7 @@ class QueuePage:
     newest_first: bool
     rows: list[QueueRow]
     waiting: int | None
-    """How many links wait in all (only read with the unfiltered queue)."""
+    """How many links wait in all (read with the unfiltered queue, and when asked for)."""
     schools: dict[int, str] | None
     """School names by id (read once)."""
     now: datetime
@@ -49,11 +49,13 @@ def read_queue(
     text: str = "",
     newest_first: bool = False,
     need_schools: bool = True,
+    count: bool = False,
 ) -> QueuePage:
-    """One read of the queue, in a worker thread."""
+    """One read of the queue, in a worker thread; with ``count`` (or no filter), the number
+    of links waiting too (not each keystroke's: the filter does not change it)."""
     with database.read() as uow:
         rows = waiting_requests(uow, school_ids, text, newest_first=newest_first)
-        waiting = count_pending_links(uow, school_ids) if not text.strip() else None
+        waiting = count_pending_links(uow, school_ids) if count or not text.strip() else None
         schools = {s.id: s.name for s in list_schools(uow, school_ids)} if need_schools else None
         return QueuePage(text, newest_first, rows, waiting, schools, uow.now())
 
@@ -84,6 +86,8 @@ class QueueScreen(BaseScreen[None]):
         self._schools: dict[int, str] | None = None
         self._waiting: int | None = None
         self._in_flight = False
+        self._count_asked = False
+        """F5 asked for the number of links waiting while a read was on its way."""
         self._shown: tuple[str, bool] | None = None
         self._first_page: QueuePage | None = None
         self._ahead: LoadedRequest | None = None
@@ -96,6 +100,7 @@ class QueueScreen(BaseScreen[None]):
         self.newest_first = False
         self._ahead = None
         self._in_flight = self._reading_ahead = False  # reads dropped when the clerk left
+        self._count_asked = False
         self._schools = None  # another clerk may have signed in since
         if not self.is_mounted:
             self._first_page = page
@@ -148,12 +153,19 @@ class QueueScreen(BaseScreen[None]):
             self.load()
 
     def on_screen_resume(self) -> None:
-        # Back from a request: what was decided leaves the list. (Nothing shown yet: read.)
+        # Back from a request: what was decided leaves the list, and the count with it; the
+        # filter is emptied for the next person at the counter (typing adds to nothing).
+        # (Nothing shown yet: read.)
         if self._shown is None and not self._in_flight and not self._rows:
             self.load()
         elif self._shown is not None:
             self._shown = None
             self._ahead = None
+            filter_box = self.query_one("#filter", Input)
+            if filter_box.value:
+                with self.prevent(Input.Changed):
+                    filter_box.value = ""
+            self.set_focus(filter_box)
             self.call_next(self.paint_now)  # the list as read ahead, once restyled
             # Then read it again; not before the painting: a worker's Python would hold the
             # interpreter lock the painting needs.
@@ -167,8 +179,10 @@ class QueueScreen(BaseScreen[None]):
         assert staff is not None
         return queue_school_ids(staff)
 
-    def load(self) -> None:
-        """Read the queue for the filter's text, unless a read is already on its way."""
+    def load(self, *, count: bool = False) -> None:
+        """Read the queue for the filter's text, unless a read is already on its way; with
+        ``count``, the number of links waiting too, whatever the filter."""
+        self._count_asked = self._count_asked or count
         if self._in_flight:
             return  # the read in flight looks at the filter again when it lands
         self._in_flight = True
@@ -176,9 +190,10 @@ class QueueScreen(BaseScreen[None]):
         newest_first = self.newest_first
         school_ids = self._school_ids
         need_schools = self._schools is None
+        count, self._count_asked = self._count_asked, False
         database = self.frontdesk.database
         self.run_service(
-            lambda: read_queue(database, school_ids, text, newest_first, need_schools),
+            lambda: read_queue(database, school_ids, text, newest_first, need_schools, count),
             self._show,
             self._failed,
             group="queue-read",
@@ -216,8 +231,11 @@ class QueueScreen(BaseScreen[None]):
         self._shown = (page.text, page.newest_first)
         self._summarize(page)
         self.paint_now()  # the clerk is waiting for this list
-        # Typing went on while this read ran: read again for the newest text.
-        if (self.query_one("#filter", Input).value, self.newest_first) != self._shown:
+        # Typing went on while this read ran (or F5 came): read again for the newest text.
+        if (
+            self.query_one("#filter", Input).value,
+            self.newest_first,
+        ) != self._shown or self._count_asked:
             self.load()
 
     def _summarize(self, page: QueuePage) -> None:
@@ -303,8 +321,8 @@ class QueueScreen(BaseScreen[None]):
         self.load()
 
     def action_reload(self) -> None:
-        """Read the queue again."""
-        self.load()
+        """Read the queue again, and the number of links waiting."""
+        self.load(count=True)
 
     def action_focus_filter(self) -> None:
         """Put the cursor in the filter box."""

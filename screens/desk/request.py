@@ -32,6 +32,7 @@ from frontdesk.i18n import (
     _,
     date_input_pattern,
     format_date,
+    format_short_date,
     format_timedelta,
     ngettext,
     parse_date,
@@ -58,7 +59,7 @@ from screens.widgets.key_footer import KeyFooter
 from screens.widgets.password_input import PasswordInput
 
 ID_TYPES = {
-    IdType.DRIVER_LICENCE: N_("Driver licence"),
+    IdType.DRIVER_LICENCE: N_("Driver license"),
     IdType.STATE_ID: N_("State ID"),
     IdType.PASSPORT: N_("Passport"),
     IdType.MILITARY_ID: N_("Military ID"),
@@ -361,7 +362,7 @@ class RequestScreen(BaseScreen[None]):
             lines.append(
                 _("{kind}, expires {date}, {verdict} — {staff}, {time} ago").format(
                     kind=_(ID_TYPES[check.id_type]),
-                    date=format_date(check.id_expires, "short"),
+                    date=format_short_date(check.id_expires),
                     verdict=verdict,
                     staff=check.staff_name,
                     time=format_timedelta(view.now - check.checked_at),

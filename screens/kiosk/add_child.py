@@ -28,6 +28,9 @@ LABELS = {
     Identifier.BIRTHDATE: N_("Student's birthdate"),
     Identifier.SSN_LAST4: N_("Last 4 digits of the student's Social Security number"),
 }
+PHOTO_ROWS = 11
+"""The photo's height at most: with the title and the button, the child-added screen fits the
+smallest kiosk terminal (80×24) without scrolling the name away."""
 
 
 class ChildDraft(HumanDraft):
@@ -112,8 +115,8 @@ class AddChildScreen(KioskScreen[None]):
 
     def _refused(self, error: DomainError) -> None:
         self.query_one("#add-student", Button).disabled = False
-        # A neutral miss leaves the typed identifiers in place to correct, but a new sum.
-        self.new_human_check()
+        # What was typed stays to be corrected, the human check too: once passed, it is passed
+        # for this form (guessing is held back by the rate limits, R7).
         self.show_form_error(error)
 
     @on(Button.Pressed, "#back")
@@ -135,7 +138,7 @@ class ChildLinkedScreen(KioskScreen[None]):
         with Vertical(classes="kiosk-column"):
             yield KioskLabel(_("Student added"), classes="title")
             with Horizontal(classes="student-card"):
-                yield StudentPhoto(self.linked.photo if self.linked else None)
+                yield StudentPhoto(self.linked.photo if self.linked else None, height=PHOTO_ROWS)
                 with Vertical(classes="student-facts"):
                     for name, text in self.facts().items():
                         style = "subtitle" if name == "name" else ""

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 
 S = TypeVar("S", bound="KioskScreen[Any]")
 
-COUNTDOWN_SECONDS = 30
-"""How long before the wipe the countdown shows (less when the idle time is short)."""
+COUNTDOWN_SECONDS = 20
+"""How long before the wipe the countdown shows (half the idle time when that is shorter)."""
 BUILD_AHEAD_SECONDS = 0.5
 """How long after start the kiosk builds its other screens (the welcome is drawn by then)."""
 FULL_COLLECTION_IDLE_SECONDS = 5
@@ -67,6 +67,8 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
         """The parent signed in (or just registered) at this kiosk."""
         self.settings_version = 0
         self.idle_seconds = 0
+        self.counting_down = False
+        """Whether the idle countdown is on screen (the next key only stops it)."""
         self.kept: dict[str, KioskScreen[Any]] = {}
         """The screens ``step`` keeps, by name (kind and language)."""
 
@@ -135,15 +137,21 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
     # --- idle wipe ---------------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
-            self.touched()
+        touched = isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown)
+        if touched and self.touched() and isinstance(event, events.Key):
+            # The key answered the countdown ("press any key to stay"), and only that: an
+            # Enter must not also press the button the cursor happens to be on.
+            return
         await super().on_event(event)
 
-    def touched(self) -> None:
-        """Someone is using the kiosk: start the idle time again."""
+    def touched(self) -> bool:
+        """Someone is using the kiosk: start the idle time again. Whether the countdown was
+        showing."""
+        counting = self.counting_down
         if self.idle_seconds:
             self.idle_seconds = 0
             self._show_countdown(None)
+        return counting
 
     def tick_idle(self) -> None:
         """One more second without a key or a click; wipe at the district's idle time."""
@@ -157,14 +165,17 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
             self._show_countdown(left)
 
     def _show_countdown(self, seconds: int | None) -> None:
-        for countdown in self.screen.query(IdleCountdown):
+        countdowns = self.screen.query(IdleCountdown)
+        for countdown in countdowns:
             countdown.show_seconds(seconds)
+        self.counting_down = seconds is not None and bool(countdowns)
 
     def wipe(self) -> None:
         """Drop everything the last parent typed and show the welcome screen afresh."""
         from screens.kiosk.welcome import WelcomeScreen
 
         self.idle_seconds = 0
+        self._show_countdown(None)  # off the screen it is on, which may be kept for later
         self.parent_session = None
         self.clear_notifications()
         # Every screen above the welcome screen holds a form or a parent's data: drop them.

@@ -55,6 +55,10 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
     fields write into it as they change, and ``compose_body`` reads from it.
     """
 
+    AUTO_FOCUS = ".kiosk-body *"
+    """The cursor starts on the body's first field or choice, never on the language bar (the
+    first focusable widget matching is taken, in the order the screen shows them)."""
+
     # Screen's own ctrl+c copies screen text; a kiosk keeps only moving between fields.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "app.focus_next", show=False),
@@ -87,7 +91,7 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
     def compose(self) -> ComposeResult:
         self.composed_language = current_language()
         yield LanguageBar(self.kiosk.district.languages, self.kiosk.language)
-        with VerticalScroll(classes="kiosk-body"):
+        with KioskBody(classes="kiosk-body"):
             notice = KioskLabel(str(self.notice) if self.notice else "", id="form-notice")
             notice.display = self.notice is not None
             yield notice
@@ -98,6 +102,24 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
     def compose_body(self) -> Iterable[Widget]:
         """The screen's own content."""
         return ()
+
+    def focus_start(self) -> None:
+        """Put the cursor where the parent acts first (see ``AUTO_FOCUS``)."""
+        assert self.AUTO_FOCUS is not None
+        start = next((w for w in self.query(self.AUTO_FOCUS) if w.focusable), None)
+        self.set_focus(start)
+
+    async def recompose(self) -> None:
+        """Build the screen again (a language switch, data that arrived), the cursor back in
+        the field it was in, or where the screen starts (never on the language bar)."""
+        focused = self.focused
+        kept = focused.id if focused is not None and focused.id else ""
+        await super().recompose()
+        again = self.query(f"#{kept}") if kept and not kept.startswith("lang-") else None
+        if again and again.first().focusable:
+            self.set_focus(again.first())
+        else:
+            self.focus_start()
 
     def on_screen_resume(self) -> None:
         if self.shown_at is None:
@@ -150,7 +172,8 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
         return bool(self.composed_language) and self.is_mounted
 
     def show_draft(self) -> None:
-        """Put the draft into the form's widgets, with no message showing and nothing focused.
+        """Put the draft into the form's widgets, with no message showing and the cursor where
+        the screen starts.
 
         Only what differs is touched: every change restyles or re-lays out a widget, and this
         runs while the next step is being drawn."""
@@ -172,8 +195,8 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
             self.show_field_errors({})
         self.show_notice(None)
         self.show_human_question()
-        self.set_focus(None)
-        self.query_one(".kiosk-body", VerticalScroll).scroll_home(animate=False)
+        self.focus_start()
+        self.query_one(KioskBody).scroll_home(animate=False)
 
     # --- form state ---------------------------------------------------------------------------
 
@@ -243,8 +266,20 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
             field.show_error(str(message) if message else "")
         first = next((f for f in self.query(Field) if f.field_name in self.errors), None)
         if first is not None:
-            # At once, not animated: the message is where the parent looks, now.
-            first.scroll_visible(animate=False)
+            # Once the messages are laid out (a region measured now would be stale): after
+            # the notice's scroll, so this one wins.
+            self.call_after_refresh(self._go_to_error, first, self.visit)
+
+    def _go_to_error(self, field: Field, visit: int) -> None:
+        """The cursor into ``field`` and the field in view, at once: the parent looks there."""
+        if not field.is_attached or visit != self.visit:
+            return
+        control = field.control
+        if field.field_name == "human_answer" and not getattr(self.draft, "human_ticked", True):
+            control = self.query_one("#human_ticked")  # "tick the box" is what to do first
+        if control.focusable:
+            self.set_focus(control, scroll_visible=False)
+        field.scroll_visible(animate=False, immediate=True)
 
     def show_notice(self, message: Msg | None) -> None:
         """Show (or clear) the message about the whole form."""
@@ -253,7 +288,12 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
         label.update(str(message) if message else "")
         label.display = message is not None
         if message is not None:
-            label.scroll_visible(animate=False)
+            # The notice heads the form: once it is laid out, show the top.
+            self.call_after_refresh(self._show_top)
+
+    def _show_top(self) -> None:
+        if self.is_attached:
+            self.query_one(KioskBody).scroll_home(animate=False, immediate=True)
 
     def show_form_error(self, error: DomainError) -> None:
         """A service said no: beside the fields when it names them, else above the form."""
@@ -300,15 +340,6 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
         for field in self.query("#field-human_answer").results(Field):
             field.relabel(str(self.challenge.question()))
 
-    def new_human_check(self) -> None:
-        """Draw another question and empty the box and the answer (after a refused attempt)."""
-        self._challenge = None
-        self.draft.human_answer = ""  # type: ignore[union-attr]
-        self.draft.human_ticked = False  # type: ignore[union-attr]
-        self.query_one("#human_answer", Input).value = ""
-        self.query_one("#human_ticked", Checkbox).value = False
-        self.show_human_question()
-
     def human_problem(self) -> Msg | None:
         """Why the human check is not passed yet, or ``None``."""
         shown_at = self.shown_at or time.monotonic()
@@ -335,6 +366,11 @@ def date_example() -> str:
 def typed_date(text: str) -> date | None:
     """The date in ``text`` (already checked with ``date_problem``), or ``None`` if empty."""
     return parse_date(text) if text.strip() else None
+
+
+class KioskBody(VerticalScroll, can_focus=False):
+    """A screen's scrolling content. Not a stop of its own on the way through the fields with
+    tab: each field scrolls into view as it takes the cursor."""
 
 
 class KioskLabel(Label):

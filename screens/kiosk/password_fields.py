@@ -43,13 +43,15 @@ def screen_errors(fields: dict[str, Msg]) -> dict[str, Msg]:
 def compose_password_fields(
     screen: KioskScreen[Any], draft: PasswordDraft, current_label: str
 ) -> Iterable[Widget]:
-    """The current (or temporary) password, the new one twice, and what makes one acceptable."""
+    """The current (or temporary) password, the new one with what makes one acceptable under
+    it, and the new one again."""
 
     def secret(name: str) -> PasswordInput:
         value: SecretStr = getattr(draft, name)
         return PasswordInput(value=value.get_secret_value(), id=name)
 
     yield screen.field(current_label, "current_password", secret("current_password"))
+    yield screen.field(_("New password"), "new_password", secret("new_password"))
     yield KioskLabel(
         _(
             "Use at least {n} characters. Spaces and any characters are welcome; a few "
@@ -58,5 +60,4 @@ def compose_password_fields(
         ).format(n=screen.kiosk.district.min_password_length),
         classes="hint",
     )
-    yield screen.field(_("New password"), "new_password", secret("new_password"))
     yield screen.field(_("New password again"), "confirm_password", secret("confirm_password"))

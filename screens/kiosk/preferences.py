@@ -1,5 +1,5 @@
 """Preferences (R14, R18): Notifications (email on or off, and to which address) and Password
-(the current password, the new one twice)."""
+(the current password, the new one twice), one section under the other."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, TabbedContent, TabPane
+from textual.widgets import Button, Checkbox, Input
 
 from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import N_, _
@@ -26,50 +26,56 @@ from screens.kiosk.password_fields import PasswordDraft, compose_password_fields
 
 
 class PreferencesScreen(KioskScreen[None]):
-    """The parent's preferences, opened on ``tab``."""
+    """The parent's preferences, in one column like every kiosk screen: Notifications, then
+    Password; the cursor starts in the section named by ``section``."""
 
     BINDINGS = [Binding("escape", "back", N_("Back"))]
+    # Nothing matches before the preferences arrive: the cursor goes there once they are shown
+    # (see ``KioskScreen.recompose``).
+    AUTO_FOCUS = "#email_notifications"
     submit_on = "notification_email"
 
-    def __init__(self, session: ParentSession, tab: str = "notifications") -> None:
+    def __init__(self, session: ParentSession, section: str = "notifications") -> None:
         super().__init__()
         self.session = session
-        self.tab = tab
+        self.section = section
         self.draft: NotificationPreferences | None = None
         self.password_draft = PasswordDraft()
 
     def compose_body(self) -> Iterable[Widget]:
-        with TabbedContent(initial=self.tab, id="preference-tabs"):
-            with TabPane(_("Notifications"), id="notifications"):
-                yield from self.compose_notifications()
-            with TabPane(_("Password"), id="password"):
-                yield from self.compose_password()
+        with Vertical(classes="kiosk-column form-column"):
+            yield KioskLabel(_("Preferences"), classes="title")
+            yield KioskLabel(_("Notifications"), classes="subtitle", id="notifications")
+            yield from self.compose_notifications()
+            yield KioskLabel(_("Password"), classes="subtitle", id="password")
+            yield from self.compose_password()
 
     def compose_notifications(self) -> Iterable[Widget]:
-        """The Notifications tab's content."""
-        with Vertical(classes="form-column"):
-            if self.draft is None:
-                yield KioskLabel(_("Loading…"), classes="hint")
-                return
-            yield Checkbox(
-                _("Send me email notifications"),
-                self.draft.email_notifications,
-                id="email_notifications",
-            )
-            yield self.field(_("Send them to this address"), "notification_email")
-            with Horizontal(classes="buttons"):
-                yield Button(_("Save"), id="save", variant="primary")
-                yield Button(_("Back"), id="back")
+        """The Notifications section."""
+        if self.draft is None:
+            yield KioskLabel(_("Loading…"), classes="hint")
+            return
+        yield Checkbox(
+            _("Send me email notifications"),
+            self.draft.email_notifications,
+            id="email_notifications",
+        )
+        yield self.field(_("Send them to this address"), "notification_email")
+        with Horizontal(classes="buttons"):
+            yield Button(_("Save"), id="save", variant="primary")
+            yield Button(_("Back"), id="back")
 
     def compose_password(self) -> Iterable[Widget]:
-        """The Password tab's content (R18)."""
-        with Vertical(classes="kiosk-column form-column"):
-            yield from compose_password_fields(self, self.password_draft, _("Current password"))
-            with Horizontal(classes="buttons"):
-                yield Button(_("Save"), id="save-password", variant="primary")
-                yield Button(_("Back"), id="back-password")
+        """The Password section (R18)."""
+        yield from compose_password_fields(self, self.password_draft, _("Current password"))
+        with Horizontal(classes="buttons"):
+            yield Button(_("Save"), id="save-password", variant="primary")
+            yield Button(_("Back"), id="back-password")
 
     def on_mount(self) -> None:
+        if self.section == "password":
+            self.query_one("#current_password").focus()  # and kept there when the rest arrives
+
         def work() -> NotificationPreferences:
             with self.kiosk.database.read() as uow:
                 return notification_preferences(uow, self.session)

@@ -8,12 +8,17 @@ from frontdesk.i18n import ngettext
 
 
 class IdleCountdown(Static):
-    """ "This screen clears in N seconds": hidden until the last stretch of the idle time."""
+    """ "This screen clears in N seconds": hidden until the last stretch of the idle time.
+
+    It stands in the screen's flow between the content and the key hints (the content gives
+    it the room): docked at the bottom, it would lie under the key hints, docked there too.
+    """
 
     DEFAULT_CSS = """
     IdleCountdown {
-        dock: bottom; height: 1; width: 100%; display: none;
+        height: auto; width: 100%; padding: 1 2; display: none;
         background: $warning; color: $text; text-style: bold; content-align: center middle;
+        text-align: center;
     }
     IdleCountdown.-shown { display: block; }
     """

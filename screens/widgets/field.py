@@ -32,6 +32,11 @@ class Field(Vertical):
         yield Label(self._error, classes="field-error")
         self.set_class(bool(self._error), "-invalid")
 
+    @property
+    def control(self) -> Widget:
+        """The input widget of the field."""
+        return self._control
+
     def relabel(self, label: str) -> None:
         """Show ``label`` above the input instead."""
         self._label = label

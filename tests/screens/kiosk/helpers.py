@@ -6,7 +6,7 @@ import random
 from datetime import date
 
 from textual.pilot import Pilot
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from frontdesk.db.engine import Database
 from screens.kiosk.app import KioskApp
@@ -44,13 +44,15 @@ async def press(pilot: Pilot[object], selector: str) -> None:
 
 
 async def pass_human_check(pilot: Pilot[object]) -> None:
-    """Tick "I'm not a robot" and answer the sum shown."""
+    """Tick "I'm not a robot" and answer the sum shown (a form keeps a check once passed)."""
     screen = pilot.app.screen
     assert isinstance(screen, KioskScreen)
-    box = screen.query_one("#human_ticked")
-    box.focus()
-    await pilot.pause()
-    await pilot.press("space")
+    box = screen.query_one("#human_ticked", Checkbox)
+    if not box.value:
+        box.focus()
+        await pilot.pause()
+        await pilot.press("space")
+    screen.query_one("#human_answer", Input).value = ""
     challenge = screen.challenge
     await type_into(pilot, "#human_answer", str(challenge.first + challenge.second))
 

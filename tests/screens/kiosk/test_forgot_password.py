@@ -153,7 +153,7 @@ async def test_preferences_password_tab_asks_for_the_old_password(database: Data
     async with app.run_test(size=(110, 50)) as pilot:
         await settle(pilot)
         app.parent_session = session
-        await app.push_screen(PreferencesScreen(session, tab="password"))
+        await app.push_screen(PreferencesScreen(session, section="password"))
         await settle(pilot)
         await type_into(pilot, "#current_password", "not my password")
         await type_into(pilot, "#new_password", NEW_PASSWORD)

@@ -1,0 +1,136 @@
+"""Every kiosk screen at the smallest kiosk terminal, 80×24, as a parent first sees it (the
+cursor where the screen starts), with the child-added screen's photo and the idle countdown.
+Fixed data, fixed seed, one backend."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Awaitable, Callable
+
+import pytest
+from sqlalchemy import update
+from textual.pilot import Pilot
+
+from frontdesk.db.engine import Database
+from frontdesk.db.models import StudentPhoto
+from frontdesk.demo import _photo
+from frontdesk.services.linking import request_link
+from frontdesk.services.sessions import ParentSession
+from screens.kiosk.account import NewAccountScreen
+from screens.kiosk.add_child import AddChildScreen, ChildLinkedScreen
+from screens.kiosk.app import KioskApp
+from screens.kiosk.change_password import ForcedChangeScreen
+from screens.kiosk.enrollment import EnrollmentScreen
+from screens.kiosk.forgot_password import ForgotPasswordScreen
+from screens.kiosk.menu import ChildMenuScreen
+from screens.kiosk.portal import PortalScreen
+from screens.kiosk.preferences import PreferencesScreen
+from screens.kiosk.signin import KioskSignInScreen
+from tests.factories import JOSE, register, small_roster
+from tests.screens.kiosk.helpers import kiosk, settle
+
+SIZE = (80, 24)
+Show = Callable[[KioskApp, ParentSession, Pilot[object]], Awaitable[object]]
+
+
+async def new_account(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
+    return await app.push_screen(app.step(NewAccountScreen))
+
+
+async def sign_in(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
+    return await app.push_screen(app.step(KioskSignInScreen))
+
+
+async def forgot_password(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
+    return await app.push_screen(ForgotPasswordScreen())
+
+
+async def child_menu(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
+    menu = app.step(ChildMenuScreen)
+    menu.greet_new_account()
+    return await app.push_screen(menu)
+
+
+async def add_child(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
+    return await app.push_screen(app.step(AddChildScreen))
+
+
+async def child_added(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
+    with app.database.write() as uow:
+        linked = request_link(uow, parent, JOSE)
+    screen = app.step(ChildLinkedScreen)
+    screen.show_student(linked)
+    return await app.push_screen(screen)
+
+
+async def enrollment(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
+    return await app.push_screen(app.step(EnrollmentScreen))
+
+
+async def portal(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
+    with app.database.write() as uow:
+        request_link(uow, parent, JOSE)
+    return await app.push_screen(PortalScreen())
+
+
+async def preferences(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
+    return await app.push_screen(PreferencesScreen(parent))
+
+
+async def forced_change(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
+    return await app.push_screen(ForcedChangeScreen(parent))
+
+
+async def staff_exit(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
+    return await pilot.press("f12")
+
+
+async def countdown(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
+    await new_account(app, parent, pilot)
+    await settle(pilot)
+    await pilot.press(*"Zoë")
+    for _second in range(app.district.kiosk_idle_seconds - 20):
+        app.tick_idle()
+    return None
+
+
+async def welcome(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
+    return None
+
+
+SCREENS: dict[str, Show] = {
+    "welcome": welcome,
+    "new_account": new_account,
+    "sign_in": sign_in,
+    "forgot_password": forgot_password,
+    "child_menu": child_menu,
+    "add_child": add_child,
+    "child_added_with_photo": child_added,
+    "enrollment": enrollment,
+    "portal": portal,
+    "preferences": preferences,
+    "forced_change": forced_change,
+    "staff_exit": staff_exit,
+    "idle_countdown": countdown,
+}
+
+
+@pytest.mark.parametrize("name", list(SCREENS))
+def test_kiosk_screen_at_80x24(snap_compare, one_db: Database, name: str) -> None:  # type: ignore[no-untyped-def]
+    roster = small_roster(one_db)
+    with one_db.write() as uow:
+        uow.session.execute(
+            update(StudentPhoto)
+            .where(StudentPhoto.student_id == roster.students["jose"])
+            .values(data=_photo(random.Random(1)))
+        )
+    parent = register(one_db, language="en")
+    app = kiosk(one_db)
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await settle(pilot)
+        app.parent_session = parent
+        await SCREENS[name](app, parent, pilot)
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
