@@ -27,7 +27,7 @@ import traceback
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -36,7 +36,7 @@ from pydantic import SecretStr
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from bench.context import BenchContext, p95
+from bench.context import BenchContext, median, p95
 from frontdesk.db.engine import Database, Runtime, make_engine, open_database
 from frontdesk.db.models import (
     AuditEvent,
@@ -103,7 +103,11 @@ class Child:
 class Outcome:
     """What one process's clients did and were told."""
 
-    timings: dict[str, list[tuple[float, float]]] = field(default_factory=lambda: defaultdict(list))
+    timings: dict[str, list[tuple[float, float, float]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    """Per call: wall ms, of which hashing, and the calling thread's CPU ms (its own work,
+    hash included; the rest of the wall time is the database and waiting for a core)."""
     answers: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
     links_made: list[int] = field(default_factory=list)
@@ -133,6 +137,7 @@ class Client:
         tally = TimedHasher.tally
         tally.ms = 0.0
         started = time.perf_counter()
+        cpu = time.thread_time()
         done: Done[T] = Done(False, None)
         try:
             with self.database.write() if write else self.database.read() as uow:
@@ -145,8 +150,9 @@ class Client:
                 self.outcome.errors.append(f"{name}: {traceback.format_exc(limit=3)}")
         finally:
             elapsed = (time.perf_counter() - started) * 1e3
+            used = (time.thread_time() - cpu) * 1e3
             with self.lock:
-                self.outcome.timings[name].append((elapsed, tally.ms))
+                self.outcome.timings[name].append((elapsed, tally.ms, used))
         return done
 
     def think(self, low: float, high: float, until: float) -> bool:
@@ -299,7 +305,9 @@ def cast_of(database: Database, parents: int) -> Cast:
             password=SecretStr(PASSWORD),
             password_confirm=SecretStr(PASSWORD),
         )
-        with database.write() as uow:
+        # Each parent signs up at a kiosk of its own, as it will work from one.
+        at_home = Database(database.engine, replace(database.runtime, workstation=f"load-{n}"))
+        with at_home.write() as uow:
             create_parent_account(uow, form)
         cast.append((email, children[2 * n : 2 * n + 2]))
     with database.read() as uow:
@@ -398,22 +406,43 @@ def check(database: Database, outcomes: list[Outcome]) -> dict[str, int]:
     }
 
 
+def postgres_cpu_seconds() -> float:
+    """CPU time PostgreSQL's processes have used so far: the live ones', and the postmaster's
+    count of its ended children (backends of closed connections)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text_ = stat.read_text()
+        except OSError:
+            continue
+        name = text_[text_.index("(") + 1 : text_.rindex(")")]
+        if name != "postgres" and not name.startswith("postgres:"):
+            continue
+        fields = text_[text_.rindex(")") + 2 :].split()
+        # utime, stime, cutime, cstime are fields 14-17 of stat (12-15 after the name)
+        total += sum(int(f) for f in fields[11:15])
+    return total / tick
+
+
 def run(ctx: BenchContext) -> None:
     started_load = os.getloadavg()[0]
     with postgres_district(ctx) as (url, key_file):
         database = open_database(url, Runtime(Keyring.from_file(key_file)))
         cast = cast_of(database, parents=max(1, CLIENTS * 3 // 4))
         database.dispose()
+        pg_cpu = postgres_cpu_seconds()
         until = time.monotonic() + SECONDS
         shares = [range(p, CLIENTS, PROCESSES) for p in range(PROCESSES)]
         spawn = multiprocessing.get_context("spawn")
         with spawn.Pool(PROCESSES) as pool:
             jobs = [(url, key_file, cast, share, until) for share in shares]
             outcomes = pool.starmap(worker, jobs)
+        pg_cpu = postgres_cpu_seconds() - pg_cpu
         database = open_database(url, Runtime(Keyring.from_file(key_file)))
         checks = check(database, outcomes)
         database.dispose()
-    timings: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    timings: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
     for o in outcomes:
         for name, values in o.timings.items():
             timings[name].extend(values)
@@ -425,10 +454,23 @@ def run(ctx: BenchContext) -> None:
         values = timings[name]
         if len(values) < 20:
             continue
-        ctx.report(f"load_{name}_p95_without_hash", p95([t - h for t, h in values]), "ms")
-        hashed = [h for _, h in values if h > 0]
+        without_hash = [t - h for t, h, _ in values]
+        ctx.report(f"load_{name}_median_without_hash", median(without_hash), "ms")
+        ctx.report(f"load_{name}_p95_without_hash", p95(without_hash), "ms")
+        ctx.report(f"load_{name}_client_cpu_median", median([c for _, _, c in values]), "ms")
+        hashed = [h for _, h, _ in values if h > 0]
         if len(hashed) >= 20:
             ctx.report(f"load_{name}_hash_p95", p95(hashed), "ms")
+    # What one PostgreSQL can take: its CPU per call at this mix, and so how many calls (and
+    # clients, at this run's calls per client) one of its cores serves.
+    per_call_ms = pg_cpu * 1e3 / max(calls, 1)
+    ctx.report("load_postgres_cpu_per_call", per_call_ms, "ms")
+    ctx.report("load_postgres_calls_per_core", 1e3 / per_call_ms if per_call_ms else 0, "calls/s")
+    ctx.report(
+        "load_postgres_clients_per_core",
+        1e3 / per_call_ms / (calls / SECONDS / CLIENTS) if per_call_ms and calls else 0,
+        "clients",
+    )
     errors = [e for o in outcomes for e in o.errors]
     ctx.report("load_errors", len(errors), "errors")
     for name, value in checks.items():
