@@ -16,8 +16,15 @@ from pathlib import Path
 from frontdesk.db.engine import Database, Runtime, open_database
 from frontdesk.demo import DemoOptions
 from frontdesk.security import Keyring
+from frontdesk.services.audit import Actor
+from frontdesk.services.district import save_settings
+from frontdesk.services.registration import AccountForm, create_parent_account
+from frontdesk.services.sessions import ParentSession
 
 Figure = tuple[str, float, str]
+
+PASSWORD = "correct horse battery staple"
+"""The password of the parent a suite makes with ``bench_parent``."""
 
 
 @dataclass
@@ -101,3 +108,28 @@ def median(values: list[float]) -> float:
 
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1]
+
+
+def bench_parent(
+    database: Database, email: str = "ana@example.org", **raised_limits: int
+) -> ParentSession:
+    """One parent account (password ``PASSWORD``), with the named rate limits raised first so
+    that a suite's many rounds are not stopped by them."""
+    if raised_limits:
+        with database.write() as uow:
+            limits = uow.settings.rate_limits.model_copy(update=raised_limits)
+            changed = uow.settings.model_copy(update={"rate_limits": limits})
+            save_settings(uow, Actor.system("bench"), changed)
+    with database.write() as uow:
+        return create_parent_account(
+            uow,
+            AccountForm(
+                first_name="Ana",
+                last_name="Lima",
+                email=email,
+                phone="555 010 0101",
+                relationship="Mother",
+                password=PASSWORD,
+                password_confirm=PASSWORD,
+            ),
+        )

@@ -17,14 +17,11 @@ from contextlib import suppress
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bench.context import BenchContext, median
+from bench.context import BenchContext, bench_parent, median
 from frontdesk.db.engine import Database, Runtime, open_database
 from frontdesk.errors import DomainError
 from frontdesk.security import Keyring
-from frontdesk.services.audit import Actor
-from frontdesk.services.district import RateLimits, save_settings
 from frontdesk.services.passwords import redeem_code, request_reset
-from frontdesk.services.registration import AccountForm, create_parent_account
 from frontdesk.services.signin import sign_in_parent
 
 POSTGRES_URL = os.environ.get(
@@ -32,7 +29,6 @@ POSTGRES_URL = os.environ.get(
 )
 KNOWN = "ana@example.org"
 UNKNOWN = "nobody@example.org"
-PASSWORD = "correct horse battery staple"
 RUNS = {"signin": 40, "reset_request": 150, "reset_code": 150}
 """Pairs per figure: a sign-in is an argon2 verify (~50 ms), the others a few ms."""
 
@@ -87,30 +83,15 @@ def _measure(ctx: BenchContext, backend: str, url: str) -> None:
 def _district(database: Database) -> None:
     """One parent with an open reset (the known address), limits out of the way."""
     big = 10**6
-    with database.write() as uow:
-        limits = RateLimits(
-            signin_failures_per_account=big,
-            signin_failures_per_workstation=big,
-            reset_requests_per_account=big,
-            reset_requests_per_workstation=big,
-            reset_code_attempts=big,
-        )
-        save_settings(
-            uow, Actor.system("bench"), uow.settings.model_copy(update={"rate_limits": limits})
-        )
-    with database.write() as uow:
-        create_parent_account(
-            uow,
-            AccountForm(
-                first_name="Ana",
-                last_name="Lima",
-                email=KNOWN,
-                phone="555 010 0101",
-                relationship="Mother",
-                password=PASSWORD,
-                password_confirm=PASSWORD,
-            ),
-        )
+    bench_parent(
+        database,
+        KNOWN,
+        signin_failures_per_account=big,
+        signin_failures_per_workstation=big,
+        reset_requests_per_account=big,
+        reset_requests_per_workstation=big,
+        reset_code_attempts=big,
+    )
     with database.write() as uow:
         request_reset(uow, KNOWN, "en")
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bench.context import BenchContext, median
+from bench.context import BenchContext, bench_parent, median
 from frontdesk.db.engine import Database, Runtime, open_database
 from frontdesk.db.models import School, Student
 from frontdesk.errors import StudentNotMatched
@@ -32,7 +32,6 @@ from frontdesk.security import HashParameters, Keyring, PasswordHasher
 from frontdesk.services.audit import Actor
 from frontdesk.services.district import RateLimits, save_settings
 from frontdesk.services.linking import ChildIdentifiers, request_link
-from frontdesk.services.registration import AccountForm, create_parent_account
 from frontdesk.services.sessions import ParentSession
 from frontdesk.services.settings_file import parse_settings
 
@@ -41,7 +40,6 @@ POSTGRES_URL = os.environ.get(
 )
 STUDENTS = 2_000
 RUNS = 200
-PASSWORD = "correct horse battery staple"
 BORN = date(2015, 1, 1)
 
 
@@ -136,19 +134,7 @@ def _district(database: Database) -> ParentSession:
                     has_photo=False,
                 )
             )
-    with database.write() as uow:
-        return create_parent_account(
-            uow,
-            AccountForm(
-                first_name="Ana",
-                last_name="Lima",
-                email="ana@example.org",
-                phone="555 010 0101",
-                relationship="Mother",
-                password=PASSWORD,
-                password_confirm=PASSWORD,
-            ),
-        )
+    return bench_parent(database)
 
 
 def _child(n: int, *, wrong_digits: bool) -> ChildIdentifiers:

@@ -12,7 +12,7 @@ import time
 
 from sqlalchemy import delete, func, insert, select
 
-from bench.context import BenchContext, median, timings_ms
+from bench.context import BenchContext, bench_parent, median, timings_ms
 from frontdesk.config import MailSettings
 from frontdesk.db.engine import Runtime, open_database
 from frontdesk.db.models import MailStatus, OutboxMail
@@ -20,12 +20,8 @@ from frontdesk.mail import messages
 from frontdesk.mail.delivery import Deliverer
 from frontdesk.mail.outbox import SEAL_PURPOSE
 from frontdesk.security import Keyring, PasswordHasher
-from frontdesk.services.audit import Actor
-from frontdesk.services.district import RateLimits, save_settings
 from frontdesk.services.passwords import request_reset
-from frontdesk.services.registration import AccountForm, create_parent_account
 
-PASSWORD = "correct horse battery staple"
 ROWS = 2000
 
 
@@ -54,26 +50,7 @@ def run(ctx: BenchContext) -> None:
         f"sqlite:///{ctx.workdir / 'mail.db'}",
         Runtime(keyring, hasher=PasswordHasher(), workstation="bench"),
     )
-    with database.write() as uow:
-        generous = RateLimits(
-            reset_requests_per_account=10**6, reset_requests_per_workstation=10**6
-        )
-        save_settings(
-            uow, Actor.system("bench"), uow.settings.model_copy(update={"rate_limits": generous})
-        )
-    with database.write() as uow:
-        create_parent_account(
-            uow,
-            AccountForm(
-                first_name="Ana",
-                last_name="Lima",
-                email="ana@example.org",
-                phone="555 010 0101",
-                relationship="Mother",
-                password=PASSWORD,
-                password_confirm=PASSWORD,
-            ),
-        )
+    bench_parent(database, reset_requests_per_account=10**6, reset_requests_per_workstation=10**6)
     deliverer = Deliverer(database, MailSettings(maildir=ctx.workdir / "mail"))
     passes: list[float] = []
     for _ in range(50):

@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import time
 
-from bench.context import BenchContext, median, p95, timings_ms
+from bench.context import PASSWORD, BenchContext, bench_parent, median, p95, timings_ms
 from frontdesk.db.engine import Runtime, open_database
 from frontdesk.security import Keyring, PasswordHasher
-from frontdesk.services.audit import Actor
-from frontdesk.services.district import RateLimits, save_settings
 from frontdesk.services.passwords import request_reset
-from frontdesk.services.registration import AccountForm, create_parent_account
 from frontdesk.services.signin import sign_in_parent
 
-PASSWORD = "correct horse battery staple"
 RUNS = 60
 
 
@@ -26,28 +22,12 @@ def run(ctx: BenchContext) -> None:
         f"sqlite:///{ctx.workdir / 'passwords.db'}",
         Runtime(Keyring(b"b" * 32), hasher=hasher, workstation="bench"),
     )
-    with database.write() as uow:
-        generous = RateLimits(
-            reset_requests_per_account=10**6,
-            reset_requests_per_workstation=10**6,
-            accounts_per_workstation=10**6,
-        )
-        save_settings(
-            uow, Actor.system("bench"), uow.settings.model_copy(update={"rate_limits": generous})
-        )
-    with database.write() as uow:
-        create_parent_account(
-            uow,
-            AccountForm(
-                first_name="Ana",
-                last_name="Lima",
-                email="ana@example.org",
-                phone="555 010 0101",
-                relationship="Mother",
-                password=PASSWORD,
-                password_confirm=PASSWORD,
-            ),
-        )
+    bench_parent(
+        database,
+        reset_requests_per_account=10**6,
+        reset_requests_per_workstation=10**6,
+        accounts_per_workstation=10**6,
+    )
 
     def sign_in() -> None:
         with database.write() as uow:
