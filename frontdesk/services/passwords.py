@@ -313,16 +313,15 @@ def request_reset(uow: UnitOfWork, email: str, language: str) -> None:
     window = timedelta(minutes=limits.window_minutes)
     by_address = ratelimit.typed_subject(uow, "reset-email", email)
     workstation = f"workstation:{uow.workstation}"
-    over = ratelimit.over_limit(
+    hit = ratelimit.reached(
         uow,
         AttemptKind.RESET_REQUESTED,
-        {
-            by_address: limits.reset_requests_per_account,
-            workstation: limits.reset_requests_per_workstation,
-        },
-        window,
+        [
+            Limit(by_address, limits.reset_requests_per_account, window),
+            Limit(workstation, limits.reset_requests_per_workstation, window),
+        ],
     )
-    if over is not None:
+    if hit is not None:
         record(uow, ANONYMOUS, AuditAction.RATE_LIMITED, limit="reset_requests")
         raise RateLimited()
     ratelimit.note(uow, AttemptKind.RESET_REQUESTED, by_address, workstation)

@@ -135,12 +135,6 @@ def latest(
     return int(count or 0), newest
 
 
-def over_limit(uow: UnitOfWork, kind: str, limits: dict[str, int], window: timedelta) -> str | None:
-    """The first subject whose count has reached its limit, or ``None`` (one window for all)."""
-    hit = reached(uow, kind, [Limit(s, most, window) for s, most in limits.items()])
-    return hit.subject if hit else None
-
-
 def forget(uow: UnitOfWork, kind: str, subject: str) -> None:
     """Clear the attempts of ``kind`` against ``subject`` (after an unlock or a success)."""
     uow.session.execute(delete(Attempt).where(Attempt.kind == kind, Attempt.subject == subject))
