@@ -8,10 +8,14 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from frontdesk.db.engine import Database, Runtime, open_database
 from frontdesk.demo import DemoOptions
@@ -22,6 +26,11 @@ from frontdesk.services.registration import AccountForm, create_parent_account
 from frontdesk.services.sessions import ParentSession
 
 Figure = tuple[str, float, str]
+
+POSTGRES_SERVER = os.environ.get(
+    "FRONTDESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+"""The PostgreSQL server suites make their schemas on."""
 
 PASSWORD = "correct horse battery staple"
 """The password of the parent a suite makes with ``bench_parent``."""
@@ -133,3 +142,35 @@ def bench_parent(
                 password_confirm=PASSWORD,
             ),
         )
+
+
+def postgres_reachable() -> bool:
+    """Whether the PostgreSQL server answers (suites that can do without it skip it)."""
+    engine = create_engine(POSTGRES_SERVER)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except Exception as error:
+        print(f"# PostgreSQL not reachable ({type(error).__name__}): its figures are skipped")
+        return False
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def postgres_schema(name: str) -> Iterator[str]:
+    """The URL of an empty schema of its own on the PostgreSQL server, dropped afterwards."""
+    schema = f"bench_{name}_{os.getpid()}"
+    admin = create_engine(POSTGRES_SERVER)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = make_url(POSTGRES_SERVER).update_query_dict({"options": f"-csearch_path={schema}"})
+        try:
+            yield url.render_as_string(hide_password=False)
+        finally:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    finally:
+        admin.dispose()

@@ -15,19 +15,13 @@ import secrets
 import statistics
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
-from bench.context import BenchContext, p95
+from bench.context import BenchContext, p95, postgres_schema
 from frontdesk.db.engine import Database, Runtime, open_database
 from frontdesk.security import Keyring
 from tests.factories import small_roster
 from tests.security.decision_races import PAIRS, hire_desk, run_races
 
 RACES = 200
-POSTGRES_URL = os.environ.get(
-    "FRONTDESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 
 
 def measure(ctx: BenchContext, backend: str, database: Database) -> None:
@@ -56,16 +50,7 @@ def run(ctx: BenchContext) -> None:
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-    schema = f"bench_decisions_{os.getpid()}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        database = open_database(url.render_as_string(hide_password=False), runtime)
+    with postgres_schema("decisions") as url:
+        database = open_database(url, runtime)
         measure(ctx, "postgresql", database)
         database.dispose()
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()

@@ -22,17 +22,17 @@ import os
 import random
 import shutil
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
-from bench.context import BenchContext, median, p95
+from bench.context import BenchContext, median, p95, postgres_schema
 from frontdesk.db.engine import Database, Runtime, open_database
 from frontdesk.db.models import LinkStatus, Staff, Student, StudentLink
 from frontdesk.names import fold_name
@@ -236,30 +236,22 @@ def measure(ctx: BenchContext, backend: str, database: Database) -> None:
         report(ctx, backend, who, asyncio.run(drive(database, sessions[who])))
 
 
-def _postgres(ctx: BenchContext) -> tuple[str, Path, Callable[[], None]]:
+@contextmanager
+def _postgres(ctx: BenchContext) -> Iterator[tuple[str, Path]]:
+    """The demo district on PostgreSQL (its URL and key file): the one named, or one built in
+    a schema of its own and dropped afterwards."""
     given = os.environ.get("FRONTDESK_BENCH_POSTGRES_URL")
     if given:
-        return given, Path(os.environ["FRONTDESK_BENCH_POSTGRES_KEY"]), lambda: None
-    server = os.environ.get(
-        "FRONTDESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-    )
-    schema = f"bench_desk_{os.getpid()}"
-    admin = create_engine(server)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
-    rendered = url.render_as_string(hide_password=False)
+        yield given, Path(os.environ["FRONTDESK_BENCH_POSTGRES_KEY"])
+        return
     key = ctx.workdir / f"desk-bench-{os.getpid()}-pg.key"
-    seconds, _peak = ctx.build_demo(rendered, key)
-    ctx.report(f"demo_generate_{ctx.students}_students_postgresql", seconds, "s")
-
-    def drop() -> None:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-        key.unlink(missing_ok=True)
-
-    return rendered, key, drop
+    with postgres_schema("desk") as url:
+        try:
+            seconds, _peak = ctx.build_demo(url, key)
+            ctx.report(f"demo_generate_{ctx.students}_students_postgresql", seconds, "s")
+            yield url, key
+        finally:
+            key.unlink(missing_ok=True)
 
 
 def run(ctx: BenchContext) -> None:
@@ -275,10 +267,7 @@ def run(ctx: BenchContext) -> None:
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{copy}{suffix}").unlink(missing_ok=True)
-    url, key, drop = _postgres(ctx)
-    try:
+    with _postgres(ctx) as (url, key):
         database = open_database(url, Runtime(Keyring.from_file(key)))
         measure(ctx, "postgresql", database)
         database.dispose()
-    finally:
-        drop()

@@ -9,24 +9,17 @@ load from whatever else runs on the machine.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from contextlib import suppress
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
-from bench.context import BenchContext, bench_parent, median
+from bench.context import BenchContext, bench_parent, median, postgres_reachable, postgres_schema
 from frontdesk.db.engine import Database, Runtime, open_database
 from frontdesk.errors import DomainError
 from frontdesk.security import Keyring
 from frontdesk.services.passwords import redeem_code, request_reset
 from frontdesk.services.signin import sign_in_parent
 
-POSTGRES_URL = os.environ.get(
-    "FRONTDESK_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 KNOWN = "ana@example.org"
 UNKNOWN = "nobody@example.org"
 RUNS = {"signin": 40, "reset_request": 150, "reset_code": 150}
@@ -35,22 +28,9 @@ RUNS = {"signin": 40, "reset_request": 150, "reset_code": 150}
 
 def run(ctx: BenchContext) -> None:
     _measure(ctx, "sqlite", f"sqlite:///{ctx.workdir / 'enumeration.db'}")
-    schema = f"fd_bench_enum_{os.getpid()}"
-    admin = create_engine(POSTGRES_URL)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:
-        print(f"enumeration: PostgreSQL not reachable ({type(error).__name__}), skipped")
-        admin.dispose()
-        return
-    try:
-        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-        _measure(ctx, "postgresql", url.render_as_string(hide_password=False))
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    if postgres_reachable():
+        with postgres_schema("enumeration") as url:
+            _measure(ctx, "postgresql", url)
 
 
 def _measure(ctx: BenchContext, backend: str, url: str) -> None:

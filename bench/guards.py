@@ -10,7 +10,7 @@ Runs in seconds without the demo district (``python -m bench --only guards``):
 * ``link_miss_{backend}_{enrolled,unknown}_median`` and their difference: one failed child
   link (the whole transaction, committed) naming an enrolled child with wrong SSN digits,
   and naming a child no school has; on SQLite and, when reachable, on PostgreSQL
-  (``FRONTDESK_BENCH_POSTGRES_URL``).
+  (a schema of its own on ``FRONTDESK_TEST_POSTGRES_URL``).
 """
 
 from __future__ import annotations
@@ -20,10 +20,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
-from bench.context import BenchContext, bench_parent, median
+from bench.context import BenchContext, bench_parent, median, postgres_reachable, postgres_schema
 from frontdesk.db.engine import Database, Runtime, open_database
 from frontdesk.db.models import School, Student
 from frontdesk.errors import StudentNotMatched
@@ -35,9 +32,6 @@ from frontdesk.services.linking import ChildIdentifiers, request_link
 from frontdesk.services.sessions import ParentSession
 from frontdesk.services.settings_file import parse_settings
 
-POSTGRES_URL = os.environ.get(
-    "FRONTDESK_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 STUDENTS = 2_000
 RUNS = 200
 BORN = date(2015, 1, 1)
@@ -58,21 +52,9 @@ def run(ctx: BenchContext) -> None:
         Path(f"{sqlite_file}{suffix}").unlink(missing_ok=True)
     _misses(ctx, "sqlite", f"sqlite:///{sqlite_file}")
 
-    schema = f"fd_bench_guards_{os.getpid()}"
-    try:
-        admin = create_engine(POSTGRES_URL)
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:  # no server: the SQLite figures stand alone
-        print(f"guards: PostgreSQL not reachable, skipped ({type(error).__name__})", flush=True)
-        return
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        _misses(ctx, "postgresql", url.render_as_string(hide_password=False))
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    if postgres_reachable():  # else the SQLite figures stand alone
+        with postgres_schema("guards") as url:
+            _misses(ctx, "postgresql", url)
 
 
 def _misses(ctx: BenchContext, backend: str, url: str) -> None:

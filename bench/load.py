@@ -33,10 +33,9 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from pydantic import SecretStr
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
-from bench.context import BenchContext, median, p95
+from bench.context import BenchContext, median, p95, postgres_schema
 from frontdesk.db.engine import Database, Runtime, make_engine, open_database
 from frontdesk.db.models import (
     AuditEvent,
@@ -323,25 +322,13 @@ def cast_of(database: Database, parents: int) -> Cast:
 @contextmanager
 def postgres_district(ctx: BenchContext) -> Iterator[tuple[str, Path]]:
     """A demo district in a schema of its own, dropped afterwards."""
-    server = os.environ.get(
-        "FRONTDESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-    )
-    schema = f"bench_load_{os.getpid()}"
-    admin = create_engine(server)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
-    rendered = url.render_as_string(hide_password=False)
     key = ctx.workdir / f"load-{os.getpid()}.key"
-    try:
-        small = BenchContext(students=STUDENTS, workdir=ctx.workdir)
-        small.build_demo(rendered, key)
-        yield rendered, key
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-        key.unlink(missing_ok=True)
+    with postgres_schema("load") as url:
+        try:
+            BenchContext(students=STUDENTS, workdir=ctx.workdir).build_demo(url, key)
+            yield url, key
+        finally:
+            key.unlink(missing_ok=True)
 
 
 def check(database: Database, outcomes: list[Outcome]) -> dict[str, int]:
