@@ -21,6 +21,7 @@ from frontdesk.db.models import (
     LinkStatus,
     ParentAccount,
     PasswordReset,
+    Staff,
     StaffRole,
     Student,
     StudentLink,
@@ -39,7 +40,12 @@ from frontdesk.services.passwords import (
 )
 from frontdesk.services.sessions import StaffSession, current_staff
 from frontdesk.services.signin import forget_failures, parent_subject
-from frontdesk.services.verification import account_decided, lock_account, locked_links
+from frontdesk.services.verification import (
+    account_decided,
+    lock_account,
+    locked_links,
+    set_decision,
+)
 
 
 class ParentNotFound(DomainError):
@@ -289,25 +295,11 @@ def disable_parent(
     parent.status = AccountStatus.DISABLED
     parent.status_reason = reason
     record(uow, actor, AuditAction.ACCOUNT_DISABLE, ("parent", parent.id), reason=reason)
-    taken_back = {
-        LinkStatus.APPROVED: (LinkStatus.REVOKED, AuditAction.LINK_REVOKE),
-        LinkStatus.PENDING: (LinkStatus.DENIED, AuditAction.LINK_DENY),
-    }
+    taken_back = {LinkStatus.APPROVED: LinkStatus.REVOKED, LinkStatus.PENDING: LinkStatus.DENIED}
+    staff = uow.session.get_one(Staff, actor.id)  # already loaded by the role check
     for link in locked_links(uow, parent.id):
-        if link.status not in taken_back:
-            continue
-        link.status, action = taken_back[link.status]
-        link.decided_at = uow.now()
-        link.decided_by_id = actor.id
-        link.reason = reason
-        record(
-            uow,
-            actor,
-            action,
-            ("student_link", link.id),
-            student_id=link.student_id,
-            parent_id=parent.id,
-        )
+        if link.status in taken_back:
+            set_decision(uow, link, taken_back[link.status], staff, reason)
 
 
 def issue_temporary_password(

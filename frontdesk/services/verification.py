@@ -166,6 +166,33 @@ _DECIDED_AS = {
 }
 
 
+_DECISION_ACTIONS = {
+    LinkStatus.APPROVED: AuditAction.LINK_APPROVE,
+    LinkStatus.DENIED: AuditAction.LINK_DENY,
+    LinkStatus.REVOKED: AuditAction.LINK_REVOKE,
+}
+
+
+def set_decision(
+    uow: UnitOfWork, link: StudentLink, status: LinkStatus, staff: Staff, reason: str | None
+) -> Actor:
+    """Decide a locked link and record the decision in the audit trail; the decider's actor."""
+    link.status = status
+    link.decided_at = uow.now()
+    link.decided_by = staff
+    link.reason = reason
+    actor = Actor.staff(staff)
+    record(
+        uow,
+        actor,
+        _DECISION_ACTIONS[status],
+        ("student_link", link.id),
+        student_id=link.student_id,
+        parent_id=link.parent_id,
+    )
+    return actor
+
+
 def account_decided(uow: UnitOfWork, parent: ParentAccount) -> AlreadyDecided:
     """The answer for someone deciding an account already decided: who did, and how."""
     decider = uow.session.execute(
@@ -259,24 +286,7 @@ def _decide_locked(
         raise account_decided(uow, parent)
     if link.status is not expected:
         raise _link_decided(uow, link)
-    link.status = status
-    link.decided_at = uow.now()
-    link.decided_by = staff
-    link.reason = reason
-    actor = Actor.staff(staff)
-    action = {
-        LinkStatus.APPROVED: AuditAction.LINK_APPROVE,
-        LinkStatus.DENIED: AuditAction.LINK_DENY,
-        LinkStatus.REVOKED: AuditAction.LINK_REVOKE,
-    }[status]
-    record(
-        uow,
-        actor,
-        action,
-        ("student_link", link.id),
-        student_id=link.student_id,
-        parent_id=link.parent_id,
-    )
+    actor = set_decision(uow, link, status, staff, reason)
     if status is LinkStatus.APPROVED:
         _activate(uow, actor, parent)
     student = f"{link.student.first_name} {link.student.last_name}"
