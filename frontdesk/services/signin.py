@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import lazyload
 
 from frontdesk import text
+from frontdesk.db.engine import Database
 from frontdesk.db.models import ParentAccount, Staff
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import AccountLocked, FieldErrors, RateLimited, SignInFailed
@@ -179,3 +180,10 @@ def sign_in_staff(uow: UnitOfWork, username: str, password: str) -> StaffSession
     assert staff is not None
     record(uow, Actor.staff(staff), AuditAction.STAFF_SIGNIN, ("staff", staff.id))
     return staff_session(staff)
+
+
+def sign_in_at_desk(database: Database, username: str, password: str) -> StaffSession:
+    """A staff member signs in at the desk: :func:`sign_in_staff` in its own unit of work
+    (a failure is counted and recorded all the same)."""
+    with database.write() as uow:
+        return sign_in_staff(uow, username, password)
