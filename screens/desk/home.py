@@ -17,9 +17,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from frontdesk.db.models import StaffRole
+from frontdesk.errors import DomainError
 from frontdesk.i18n import N_, _, format_number, ngettext
-from frontdesk.services.queue import count_pending_links, prepare_queue_search
-from frontdesk.services.schools import list_schools
+from frontdesk.services.desk_queue import DeskSummary, desk_summary, warm_queue
 from screens.base import BaseScreen, installed_screen
 from screens.desk.queue import QueuePage, QueueScreen, queue_school_ids, read_queue
 from screens.desk.request import RequestScreen
@@ -128,13 +128,8 @@ class StaffHomeScreen(BaseScreen[None]):
         staff = self.frontdesk.staff
         assert staff is not None
         school_ids = staff.school_ids if staff.role is StaffRole.CLERK else None
-
-        def work() -> tuple[list[str], int]:
-            with self.frontdesk.database.read() as uow:
-                names = [s.name for s in list_schools(uow, school_ids)]
-                return names, count_pending_links(uow, school_ids)
-
-        self.run_service(work, self._show)
+        database = self.frontdesk.database
+        self.run_service(lambda: desk_summary(database, school_ids), self._show)
         if staff.role in DECIDERS:
             self._warm_queue_search()
         else:
@@ -146,11 +141,6 @@ class StaffHomeScreen(BaseScreen[None]):
         database = self.frontdesk.database
         school_ids = self._queue_school_ids()
 
-        def work() -> QueuePage:
-            with database.read() as uow:
-                prepare_queue_search(uow, school_ids)
-            return read_queue(database, school_ids)
-
         def warmed(page: QueuePage) -> None:
             self._queue_page = page
             # Built now, while the clerk reads this screen: the first request at the counter
@@ -161,7 +151,12 @@ class StaffHomeScreen(BaseScreen[None]):
             installed_screen(self.app, RequestScreen, RequestScreen.INSTALLED_NAME, mount=True)
             self.frontdesk.settle_heap()
 
-        self.run_service(work, warmed, lambda _error: None, group="queue-warm")
+        self.run_service(
+            lambda: warm_queue(database, school_ids),
+            warmed,
+            lambda _error: None,
+            group="queue-warm",
+        )
 
     def _queue_school_ids(self) -> frozenset[int] | None:
         staff = self.frontdesk.staff
@@ -184,7 +179,7 @@ class StaffHomeScreen(BaseScreen[None]):
             if page.waiting is not None:
                 self._show_waiting(page.waiting)  # decided meanwhile: the count follows
 
-        def failed(_error: object) -> None:
+        def failed(_error: DomainError) -> None:
             self._reading_ahead = False  # the queue reads again when it opens, and says so
 
         self.call_after_refresh(
@@ -201,12 +196,12 @@ class StaffHomeScreen(BaseScreen[None]):
         screen.prepare(self._queue_page)
         self.app.push_screen(screen)
 
-    def _show(self, result: tuple[list[str], int]) -> None:
-        names, waiting = result
+    def _show(self, summary: DeskSummary) -> None:
         staff = self.frontdesk.staff
-        label = ", ".join(names) if staff and staff.role is StaffRole.CLERK else _("All schools")
+        clerk = staff is not None and staff.role is StaffRole.CLERK
+        label = ", ".join(summary.school_names) if clerk else _("All schools")
         self.query_one("#schools", Static).update(_("Schools: {names}").format(names=label))
-        self._show_waiting(waiting)
+        self._show_waiting(summary.waiting)
 
     def _show_waiting(self, waiting: int) -> None:
         self.query_one("#waiting", Static).update(

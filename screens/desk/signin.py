@@ -12,7 +12,7 @@ from frontdesk import text
 from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import N_, _
 from frontdesk.services.sessions import StaffSession
-from frontdesk.services.signin import sign_in_staff
+from frontdesk.services.signin import sign_in_at_desk
 from screens.base import BaseScreen
 from screens.widgets.field import Field
 from screens.widgets.key_footer import KeyFooter
@@ -51,11 +51,10 @@ class StaffSignInScreen(BaseScreen[None]):
         for field in self.query(Field):
             field.show_error("")
 
-        def work() -> StaffSession:
-            with self.frontdesk.database.write() as uow:
-                return sign_in_staff(uow, username, password)
-
-        self.run_service(work, self._signed_in, self._refused)
+        database = self.frontdesk.database
+        self.run_service(
+            lambda: sign_in_at_desk(database, username, password), self._signed_in, self._refused
+        )
 
     def _signed_in(self, session: StaffSession) -> None:
         from screens.desk.change_password import StaffPasswordScreen
