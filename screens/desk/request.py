@@ -261,6 +261,7 @@ class RequestScreen(BaseScreen[None]):
         )
 
     def _run(self, work: Callable[[Database, StaffSession], object], message: str) -> None:
+        """Make the service call ``work`` in a worker; ``message`` tells the clerk it is done."""
         staff = self._staff
         database = self.frontdesk.database
         self._busy = True
@@ -280,14 +281,16 @@ class RequestScreen(BaseScreen[None]):
 
     def _refused(self, error: DomainError) -> None:
         self._busy = False
+        message = error.message
         if isinstance(error, FieldErrors):
-            for message in self._form.show_problems(error.fields).values():
-                self._say(str(message), error=True)
+            elsewhere = self._form.show_problems(error.fields)
+            if elsewhere:  # no field on screen for it (a denial's reason): say it plainly
+                message = next(iter(elsewhere.values()))
         if isinstance(error, AlreadyDecided):
             # Another clerk was first: say who, and show the request as it now stands.
             self.load()
-        self._say(str(error.message), error=True)
-        self.notify(str(error.message), severity="error", timeout=8)
+        self._say(str(message), error=True)
+        self.notify(str(message), severity="error", timeout=8)
 
     def action_record_check(self) -> None:
         """Record the photo-ID check alone."""
