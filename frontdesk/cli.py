@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 from frontdesk import __version__
 from frontdesk.config import Settings, data_home, sqlite_url
+from frontdesk.db.district import KeyMismatch
 from frontdesk.db.engine import (
     Database,
     DatabaseError,
@@ -34,7 +35,6 @@ from frontdesk.db.models import Base, District, StaffRole
 from frontdesk.errors import FieldErrors
 from frontdesk.security import Keyring
 from frontdesk.services.audit import Actor
-from frontdesk.services.district import KeyMismatch
 
 Command = Callable[[argparse.Namespace, Settings], int]
 

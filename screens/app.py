@@ -13,8 +13,8 @@ from textual.screen import Screen
 
 from frontdesk.config import MailSettings
 from frontdesk.db.engine import Database
+from frontdesk.district_settings import DistrictSettings
 from frontdesk.i18n import set_language
-from frontdesk.services.district import DistrictSettings
 from frontdesk.services.sessions import StaffSession
 from screens.widgets.language_bar import LanguageBar
 

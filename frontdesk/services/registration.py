@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from frontdesk import text
 from frontdesk.db.models import AccountStatus, Contact, ParentAccount, Student
 from frontdesk.db.uow import UnitOfWork
+from frontdesk.district_settings import AccountField, DistrictSettings
 from frontdesk.errors import (
     EmailAlreadyRegistered,
     EmailNotOnRecord,
@@ -23,7 +24,6 @@ from frontdesk.i18n import Msg
 from frontdesk.names import search_key
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import ANONYMOUS, Actor, AuditAction, record
-from frontdesk.services.district import AccountField, DistrictSettings
 from frontdesk.services.password_policy import password_problem
 from frontdesk.services.ratelimit import AttemptKind, Limit
 from frontdesk.services.sessions import ParentSession, parent_session

@@ -32,10 +32,7 @@ from textual.widgets import (
 
 from frontdesk import text
 from frontdesk.db.models import StaffRole
-from frontdesk.errors import DomainError
-from frontdesk.i18n import N_, Msg, _, format_number, language_name, shipped_languages
-from frontdesk.services.audit import Actor
-from frontdesk.services.district import (
+from frontdesk.district_settings import (
     LINK_GUESS_YEARS_GOAL,
     WEAK_PASSWORD_LENGTH,
     AccountField,
@@ -43,11 +40,13 @@ from frontdesk.services.district import (
     Identifier,
     RateLimits,
     TextKey,
-    load_settings,
     missing_texts,
-    save_settings,
     settings_problems,
 )
+from frontdesk.errors import DomainError
+from frontdesk.i18n import N_, Msg, _, format_number, language_name, shipped_languages
+from frontdesk.services.audit import Actor
+from frontdesk.services.district import load_settings, save_settings
 from frontdesk.services.sessions import current_staff
 from screens.admin.welcome_preview import WelcomePreview, welcome_text
 from screens.base import BaseScreen

@@ -10,9 +10,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input
 
+from frontdesk.district_settings import AccountField
 from frontdesk.errors import DomainError
 from frontdesk.i18n import N_, Msg, _
-from frontdesk.services.district import AccountField
 from frontdesk.services.registration import AccountForm, create_parent_account, field_problems
 from frontdesk.services.sessions import ParentSession
 from screens.kiosk.base import EXTRA_MAX_LENGTH, HumanDraft, KioskLabel, KioskScreen

@@ -12,9 +12,9 @@ from textual.widget import Widget
 from textual.widgets import Button
 
 from frontdesk.db.models import LinkStatus
+from frontdesk.district_settings import Identifier
 from frontdesk.errors import DomainError
 from frontdesk.i18n import N_, Msg, _
-from frontdesk.services.district import Identifier
 from frontdesk.services.linking import ChildIdentifiers, LinkedStudent, request_link
 from screens.kiosk.base import HumanDraft, KioskLabel, KioskScreen, typed_date
 from screens.kiosk.common import link_status

@@ -9,8 +9,9 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
+from frontdesk.district_settings import DistrictSettings, TextKey
 from frontdesk.i18n import N_, _
-from frontdesk.services.district import DistrictSettings, TextKey, load_settings, settings_version
+from frontdesk.services.district import load_settings, settings_version
 from screens.kiosk.base import KioskLabel, KioskScreen
 
 # frontdesk's own wording, used where the district has none for the language (R1).

@@ -10,16 +10,9 @@ from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEvent, StaffRole
+from frontdesk.district_settings import AccountField, Identifier, RateLimits, TextKey
 from frontdesk.services.audit import Actor
-from frontdesk.services.district import (
-    AccountField,
-    Identifier,
-    RateLimits,
-    TextKey,
-    load_settings,
-    save_settings,
-    settings_version,
-)
+from frontdesk.services.district import load_settings, save_settings, settings_version
 from screens.admin.settings import RATE_LIMIT_LABELS, SettingsScreen
 from screens.admin.welcome_preview import WelcomePreview, welcome_text
 from screens.app import FrontdeskApp

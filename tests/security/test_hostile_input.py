@@ -36,17 +36,12 @@ from frontdesk.db.models import (
     StudentLink,
 )
 from frontdesk.db.uow import UnitOfWork
+from frontdesk.district_settings import DistrictSettings, ExtraField, RateLimits, settings_problems
 from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import set_language
 from frontdesk.security import HashParameters, PasswordHasher
 from frontdesk.services.audit import Actor
-from frontdesk.services.district import (
-    DistrictSettings,
-    ExtraField,
-    RateLimits,
-    save_settings,
-    settings_problems,
-)
+from frontdesk.services.district import save_settings
 from frontdesk.services.enrollment import EnrollmentForm, apply_for_enrollment
 from frontdesk.services.history import HistoryFilter, desk_history, iter_history
 from frontdesk.services.kiosk import verify_staff_pin

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEvent, OutboxMail, ParentAccount, PasswordReset
+from frontdesk.district_settings import RateLimits
 from frontdesk.errors import AccountLocked, FieldErrors, RateLimited, SessionEnded, SignInFailed
-from frontdesk.services.district import RateLimits
 from frontdesk.services.passwords import (
     ALPHABET,
     LinkInvalid,
