@@ -19,7 +19,8 @@ from textual.widgets import Button, Static
 
 from frontdesk.errors import DomainError
 from frontdesk.i18n import N_, _
-from frontdesk.services.passwords import TemporaryCredentials, redeem_code, request_reset
+from frontdesk.services.password_reset import redeem_code, request_reset
+from frontdesk.services.passwords import TemporaryCredentials
 from screens.kiosk.base import KioskLabel, KioskScreen
 
 

@@ -46,13 +46,8 @@ from frontdesk.services.enrollment import EnrollmentForm, apply_for_enrollment
 from frontdesk.services.history import HistoryFilter, desk_history, iter_history
 from frontdesk.services.kiosk import verify_staff_pin
 from frontdesk.services.linking import ChildIdentifiers, request_link
-from frontdesk.services.passwords import (
-    PasswordChange,
-    change_password,
-    redeem_code,
-    redeem_link,
-    request_reset,
-)
+from frontdesk.services.password_reset import redeem_code, redeem_link, request_reset
+from frontdesk.services.passwords import PasswordChange, change_password
 from frontdesk.services.preferences import NotificationPreferences, save_notification_preferences
 from frontdesk.services.queue import waiting_requests
 from frontdesk.services.registration import AccountForm, create_parent_account

@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual.widget import Widget
 
 from frontdesk.db.engine import Database
-from frontdesk.services.passwords import request_reset
+from frontdesk.services.password_reset import request_reset
 from screens.kiosk.account import NewAccountScreen
 from screens.kiosk.add_child import AddChildScreen, ChildLinkedScreen
 from screens.kiosk.app import KioskApp
