@@ -10,7 +10,7 @@ from textual.widget import Widget
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import StudentPhoto
-from frontdesk.demo import _photo
+from frontdesk.demo.district import _photo
 from frontdesk.services.linking import LinkedStudent, request_link
 from screens.kiosk.add_child import ChildLinkedScreen
 from screens.kiosk.app import KioskApp

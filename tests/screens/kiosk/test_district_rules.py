@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import LinkStatus, ParentAccount, StudentLink, StudentPhoto
-from frontdesk.demo import _photo
+from frontdesk.demo.district import _photo
 from frontdesk.district_settings import AccountField, ExtraField, TextKey
 from frontdesk.services.linking import request_link
 from screens.app import OPEN_KIOSK, FrontdeskApp

@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import StudentPhoto
-from frontdesk.demo import _photo
+from frontdesk.demo.district import _photo
 from frontdesk.services.linking import request_link
 from frontdesk.services.sessions import ParentSession
 from screens.kiosk.account import NewAccountScreen
