@@ -121,7 +121,7 @@ def _launch(database: Database, settings: Settings, start: str, notice: str = ""
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     # The composition root is the one place in frontdesk that knows the screens exist.
-    from screens.app import run_app
+    from screens.run import run_app
 
     return run_app(database, start=start, notice=notice, mail=settings.mail)
 
