@@ -47,16 +47,16 @@ from frontdesk.db.models import Contact, RosterFile, School, Student, StudentPho
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.i18n import Msg
 from frontdesk.names import fold_name
-from frontdesk.roster import CONTACTS_COLUMNS, FILES, SCHOOLS_COLUMNS, STUDENTS_COLUMNS
-from frontdesk.services.audit import Actor, AuditAction, record
-from frontdesk.services.registration import normalize_email
-from frontdesk.services.roster_checks import (
+from frontdesk.roster.checks import (
     CONTACT_CHECKS,
     SCHOOL_CHECKS,
     STUDENT_CHECKS,
     Problems,
     checked,
 )
+from frontdesk.roster.files import CONTACTS_COLUMNS, FILES, SCHOOLS_COLUMNS, STUDENTS_COLUMNS
+from frontdesk.services.audit import Actor, AuditAction, record
+from frontdesk.services.registration import normalize_email
 from frontdesk.text import STUDENT_ID, is_clean
 
 CHUNK: Final = 5000

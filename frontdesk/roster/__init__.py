@@ -1,0 +1,1 @@
+"""The roster from the SIS (A2): its files, and their import into the district's database."""
