@@ -11,7 +11,8 @@ from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEvent, Contact, School, Student, StudentPhoto
 from frontdesk.names import search_key
 from frontdesk.roster.files import RosterWriter
-from frontdesk.roster.importer import ImportReport, run_import
+from frontdesk.roster.importer import run_import
+from frontdesk.roster.report import ImportReport
 from frontdesk.services.audit import Actor
 from frontdesk.services.linking import request_link
 from frontdesk.services.portal import portal_view
