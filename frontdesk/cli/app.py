@@ -22,7 +22,7 @@ def launch(database: Database, settings: Settings, start: str, notice: str = "")
         level=logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    from screens.app import run_app
+    from screens.run import run_app
 
     return run_app(database, start=start, notice=notice, mail=settings.mail)
 

@@ -14,7 +14,7 @@ from frontdesk.config import Settings
 
 def cmd_import_roster(args: argparse.Namespace, settings: Settings) -> int:
     """Import the roster files in DIR; exits 0 only when every row was imported."""
-    from frontdesk.services.roster_import import run_import
+    from frontdesk.roster.importer import run_import
 
     folder = Path(args.folder)
     if not folder.is_dir():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from frontdesk.demo.district import DemoOptions, DemoSummary, families, school_list
-from frontdesk.roster import RosterWriter
+from frontdesk.roster.files import RosterWriter
 
 
 def export_roster(folder: Path, options: DemoOptions) -> DemoSummary:

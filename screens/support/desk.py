@@ -27,7 +27,7 @@ from frontdesk.services.support import (
 )
 from frontdesk.text import SEARCH
 from screens.base import BaseScreen
-from screens.desk.labels import ACCOUNT_STATUSES, LINK_STATUSES
+from screens.labels import ACCOUNT_STATUSES, LINK_STATUSES
 from screens.support.dialogs import ReasonDialog, ShownOnceDialog
 
 EVENTS = {

@@ -39,6 +39,7 @@ from frontdesk.db.uow import UnitOfWork
 from frontdesk.district_settings import DistrictSettings, ExtraField, RateLimits, settings_problems
 from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import set_language
+from frontdesk.roster.importer import run_import
 from frontdesk.security import HashParameters, PasswordHasher
 from frontdesk.services.audit import Actor
 from frontdesk.services.district import save_settings
@@ -51,7 +52,6 @@ from frontdesk.services.passwords import PasswordChange, change_password
 from frontdesk.services.preferences import NotificationPreferences, save_notification_preferences
 from frontdesk.services.queue import waiting_requests
 from frontdesk.services.registration import AccountForm, create_parent_account
-from frontdesk.services.roster_import import run_import
 from frontdesk.services.settings_file import import_settings
 from frontdesk.services.signin import sign_in_parent, sign_in_staff
 from frontdesk.services.staff import (
