@@ -85,6 +85,12 @@ class SettingsScreen(BaseScreen[None]):
                     yield tab(form)
         yield Footer()
 
+    async def recompose(self) -> None:
+        """Draw the screen again from the form (read, a question added or removed, another
+        language), then tell the new footer the keys: it shows none until told."""
+        await super().recompose()
+        self.refresh_bindings()
+
     # --- reading -----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
