@@ -7,7 +7,8 @@ msgids, so they show in the new language.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -31,7 +32,7 @@ class SettingsForm:
     draft: SettingsDraft
     stored: DistrictSettings
     """The district's settings as saved: what parents see while the draft is not valid."""
-    errors: dict[str, list[Msg]] = field(default_factory=dict)
+    errors: dict[str, list[Msg]] = dataclasses.field(default_factory=dict)
     """Messages by field name (``""``: a message with no field of its own)."""
     preview_language: str = ""
     """The language the preview was last asked for ("": the default language)."""
