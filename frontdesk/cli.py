@@ -121,7 +121,7 @@ def _launch(database: Database, settings: Settings, start: str, notice: str = ""
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     # The composition root is the one place in frontdesk that knows the screens exist.
-    from screens.app import run_app
+    from screens.run import run_app
 
     return run_app(database, start=start, notice=notice, mail=settings.mail)
 
@@ -233,7 +233,7 @@ def cmd_mail_retry(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_import_roster(args: argparse.Namespace, settings: Settings) -> int:
     """Import the roster files in DIR; exits 0 only when every row was imported."""
-    from frontdesk.services.roster_import import run_import
+    from frontdesk.roster.importer import run_import
 
     folder = Path(args.folder)
     if not folder.is_dir():

@@ -31,7 +31,7 @@ from frontdesk.db.models import (
 )
 from frontdesk.names import fold_name, search_key
 from frontdesk.resources import data_dir
-from frontdesk.roster import RosterWriter
+from frontdesk.roster.files import RosterWriter
 from frontdesk.services.audit import Actor
 from frontdesk.services.staff import create_staff
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
@@ -220,4 +221,4 @@ def create_parent_account(uow: UnitOfWork, form: AccountForm) -> ParentSession:
     # Guesses at this address before it had an account must not lock the new one.
     forget_failures(uow, parent_subject(uow, email))
     record(uow, Actor.parent(parent), AuditAction.PARENT_REGISTER, ("parent", parent.id))
-    return parent_session(parent)
+    return replace(parent_session(parent), new_account=True)

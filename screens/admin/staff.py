@@ -32,7 +32,7 @@ from frontdesk.services.staff_admin import (
     staff_directory,
 )
 from screens.base import BaseScreen
-from screens.desk.home import ROLE_NAMES
+from screens.labels import ROLE_NAMES
 from screens.widgets.field import Field
 from screens.widgets.password_input import PasswordInput
 

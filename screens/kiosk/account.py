@@ -130,13 +130,9 @@ class NewAccountScreen(KioskScreen[None]):
         self.run_service(work, self._created, self._refused)
 
     def _created(self, session: ParentSession) -> None:
-        from screens.kiosk.menu import ChildMenuScreen
-
         self.kiosk.parent_session = session
-        menu = self.kiosk.step(ChildMenuScreen)
-        menu.greet_new_account()
         # Replaced, this screen forgets the form (the password leaves memory with it).
-        self.app.switch_screen(menu)
+        self.app.switch_screen(self.kiosk.step("menu"))
 
     def _refused(self, error: DomainError) -> None:
         self.query_one("#submit", Button).disabled = False

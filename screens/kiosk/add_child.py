@@ -109,7 +109,8 @@ class AddChildScreen(KioskScreen[None]):
         self.run_service(work, self._linked, self._refused)
 
     def _linked(self, linked: LinkedStudent) -> None:
-        screen = self.kiosk.step(ChildLinkedScreen)
+        screen = self.kiosk.step("child-linked")
+        assert isinstance(screen, ChildLinkedScreen)
         screen.show_student(linked)
         self.app.switch_screen(screen)
 

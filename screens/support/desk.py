@@ -26,7 +26,7 @@ from frontdesk.services.support_desk import (
 )
 from frontdesk.text import SEARCH
 from screens.base import BaseScreen
-from screens.desk.labels import ACCOUNT_STATUSES, LINK_STATUSES
+from screens.labels import ACCOUNT_STATUSES, LINK_STATUSES
 from screens.support.dialogs import ActionTaken, ReasonDialog, ShownOnceDialog
 
 EVENTS = {

@@ -38,6 +38,7 @@ from frontdesk.db.models import (
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import set_language
+from frontdesk.roster.importer import run_import
 from frontdesk.security import HashParameters, PasswordHasher
 from frontdesk.services.audit import Actor
 from frontdesk.services.district import (
@@ -61,7 +62,6 @@ from frontdesk.services.passwords import (
 from frontdesk.services.preferences import NotificationPreferences, save_notification_preferences
 from frontdesk.services.queue import waiting_requests
 from frontdesk.services.registration import AccountForm, create_parent_account
-from frontdesk.services.roster_import import run_import
 from frontdesk.services.settings_file import import_settings
 from frontdesk.services.signin import sign_in_parent, sign_in_staff
 from frontdesk.services.staff import (

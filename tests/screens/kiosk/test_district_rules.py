@@ -14,10 +14,11 @@ from frontdesk.db.models import LinkStatus, ParentAccount, StudentLink, StudentP
 from frontdesk.demo import _photo
 from frontdesk.services.district import AccountField, ExtraField, TextKey
 from frontdesk.services.linking import request_link
-from screens.app import OPEN_KIOSK, FrontdeskApp
+from screens.app import FrontdeskApp
 from screens.kiosk.add_child import ChildLinkedScreen
 from screens.kiosk.menu import ChildMenuScreen
 from screens.kiosk.portal import PortalScreen
+from screens.start import OPEN_KIOSK
 from screens.widgets.photo import StudentPhoto as PhotoWidget
 from tests.factories import JOSE, PASSWORD, change_settings, register, small_roster
 from tests.screens.kiosk.helpers import (
