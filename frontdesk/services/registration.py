@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
@@ -12,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from frontdesk import text
 from frontdesk.db.models import AccountStatus, Contact, ParentAccount, Student
 from frontdesk.db.uow import UnitOfWork
+from frontdesk.district_settings import AccountField, DistrictSettings
 from frontdesk.errors import (
     EmailAlreadyRegistered,
     EmailNotOnRecord,
@@ -23,7 +25,6 @@ from frontdesk.i18n import Msg
 from frontdesk.names import search_key
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import ANONYMOUS, Actor, AuditAction, record
-from frontdesk.services.district import AccountField, DistrictSettings
 from frontdesk.services.password_policy import password_problem
 from frontdesk.services.ratelimit import AttemptKind, Limit
 from frontdesk.services.sessions import ParentSession, parent_session
@@ -220,4 +221,4 @@ def create_parent_account(uow: UnitOfWork, form: AccountForm) -> ParentSession:
     # Guesses at this address before it had an account must not lock the new one.
     forget_failures(uow, parent_subject(uow, email))
     record(uow, Actor.parent(parent), AuditAction.PARENT_REGISTER, ("parent", parent.id))
-    return parent_session(parent)
+    return replace(parent_session(parent), new_account=True)

@@ -26,7 +26,7 @@ from frontdesk.services.decisions import (
     identity_check_form,
 )
 from frontdesk.text import NOTES
-from screens.desk.labels import ID_TYPES
+from screens.labels import ID_TYPES
 from screens.widgets.field import Field
 from screens.widgets.password_input import PasswordInput
 

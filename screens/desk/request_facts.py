@@ -19,8 +19,8 @@ from frontdesk.db.models import LinkStatus
 from frontdesk.i18n import _, format_date, format_short_date, format_timedelta
 from frontdesk.i18n import language_name as name_of_language
 from frontdesk.services.review import ChildRequest, RequestView
-from screens.desk.labels import ACCOUNT_STATUSES, ID_TYPES, IDENTIFIERS, LINK_STATUSES
 from screens.desk.queue_table import QueueTable
+from screens.labels import ACCOUNT_STATUSES, ID_TYPES, IDENTIFIERS, LINK_STATUSES
 
 PHOTO_SIZE = (16, 20)
 """Photo size in pixels: 16 columns, 10 rows of half-block cells."""

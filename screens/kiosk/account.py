@@ -10,9 +10,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input
 
+from frontdesk.district_settings import AccountField
 from frontdesk.errors import DomainError
 from frontdesk.i18n import N_, Msg, _
-from frontdesk.services.district import AccountField
 from frontdesk.services.registration import AccountForm, create_parent_account, field_problems
 from frontdesk.services.sessions import ParentSession
 from screens.kiosk.base import EXTRA_MAX_LENGTH, HumanDraft, KioskLabel, KioskScreen
@@ -130,13 +130,9 @@ class NewAccountScreen(KioskScreen[None]):
         self.run_service(work, self._created, self._refused)
 
     def _created(self, session: ParentSession) -> None:
-        from screens.kiosk.menu import ChildMenuScreen
-
         self.kiosk.parent_session = session
-        menu = self.kiosk.step(ChildMenuScreen)
-        menu.greet_new_account()
         # Replaced, this screen forgets the form (the password leaves memory with it).
-        self.app.switch_screen(menu)
+        self.app.switch_screen(self.kiosk.step("menu"))
 
     def _refused(self, error: DomainError) -> None:
         self.query_one("#submit", Button).disabled = False

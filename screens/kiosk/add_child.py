@@ -12,9 +12,9 @@ from textual.widget import Widget
 from textual.widgets import Button
 
 from frontdesk.db.models import LinkStatus
+from frontdesk.district_settings import Identifier
 from frontdesk.errors import DomainError
 from frontdesk.i18n import N_, Msg, _
-from frontdesk.services.district import Identifier
 from frontdesk.services.linking import ChildIdentifiers, LinkedStudent, request_link
 from screens.kiosk.base import HumanDraft, KioskLabel, KioskScreen, typed_date
 from screens.kiosk.common import link_status
@@ -109,7 +109,8 @@ class AddChildScreen(KioskScreen[None]):
         self.run_service(work, self._linked, self._refused)
 
     def _linked(self, linked: LinkedStudent) -> None:
-        screen = self.kiosk.step(ChildLinkedScreen)
+        screen = self.kiosk.step("child-linked")
+        assert isinstance(screen, ChildLinkedScreen)
         screen.show_student(linked)
         self.app.switch_screen(screen)
 

@@ -7,10 +7,11 @@ once and emptied instead (``reset``) when it leaves the stack or the kiosk is wi
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Literal, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, SecretStr
 from textual import on
@@ -24,16 +25,37 @@ from frontdesk import text
 from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import Msg, _, current_language, date_input_pattern, parse_date
 from frontdesk.services.kiosk import HumanChallenge
-from screens.base import BaseScreen
+from frontdesk.services.sessions import ParentSession
+from screens.base import BaseScreen, Host
 from screens.widgets.countdown import IdleCountdown
 from screens.widgets.field import Field
 from screens.widgets.key_footer import KeyFooter
 from screens.widgets.language_bar import LanguageBar
 
-if TYPE_CHECKING:
-    from screens.kiosk.app import KioskApp
-
 T = TypeVar("T")
+
+KioskStep = Literal[
+    "welcome", "new-account", "sign-in", "menu", "add-child", "child-linked", "enrollment", "portal"
+]
+"""The registration path's screens, by the name the kiosk keeps them under (``KioskHost.step``)."""
+
+
+class KioskHost(Host, Protocol):
+    """What a kiosk screen may ask of the kiosk (``screens/kiosk_app.py``, which knows every
+    kiosk screen: the screens reach one another through it by name)."""
+
+    rng: random.Random
+    human_seconds: float
+    parent_session: ParentSession | None
+    settings_version: int
+
+    def step(self, step: KioskStep, *, ahead: bool = False) -> KioskScreen[Any]:
+        """The kept screen of ``step``, empty for a new visit."""
+        ...
+
+    def wipe(self) -> None:
+        """Forget the parent and show the welcome screen afresh."""
+        ...
 
 
 # The lengths the services accept (mostly the database's column sizes): an input stops there.
@@ -84,9 +106,9 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
         return None
 
     @property
-    def kiosk(self) -> KioskApp:
-        """The kiosk app, typed."""
-        return self.app  # type: ignore[return-value]
+    def kiosk(self) -> KioskHost:
+        """The kiosk, as its screens may use it."""
+        return cast(KioskHost, self.app)
 
     def compose(self) -> ComposeResult:
         self.composed_language = current_language()
@@ -199,6 +221,13 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
         self.query_one(KioskBody).scroll_home(animate=False)
 
     # --- form state ---------------------------------------------------------------------------
+
+    def fill(self, name: str, value: str) -> None:
+        """Fill in draft field ``name`` on the empty form ``KioskHost.step`` gives (what the
+        step before knows, such as the email a password was just reset for)."""
+        setattr(self.draft, name, value)
+        if self.composed:
+            self.query_one(f"#{name}", Input).value = value
 
     def value(self, name: str) -> str:
         """What the draft holds for ``name`` (secrets included), as text."""

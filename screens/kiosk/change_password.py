@@ -61,11 +61,9 @@ class ForcedChangeScreen(KioskScreen[None]):
         self.run_service(work, self._saved, self._refused)
 
     def _saved(self, session: ParentSession) -> None:
-        from screens.kiosk.menu import ChildMenuScreen
-
         self.draft = PasswordDraft()
         self.kiosk.parent_session = session
-        self.app.switch_screen(self.kiosk.step(ChildMenuScreen))
+        self.app.switch_screen(self.kiosk.step("menu"))
         self.app.notify(_("Your new password is saved."))
 
     def _refused(self, error: DomainError) -> None:

@@ -19,7 +19,8 @@ from textual.widgets import Button, Static
 
 from frontdesk.errors import DomainError
 from frontdesk.i18n import N_, _
-from frontdesk.services.passwords import TemporaryCredentials, redeem_code, request_reset
+from frontdesk.services.password_reset import redeem_code, request_reset
+from frontdesk.services.passwords import TemporaryCredentials
 from screens.kiosk.base import KioskLabel, KioskScreen
 
 
@@ -202,13 +203,11 @@ class ForgotPasswordScreen(KioskScreen[None]):
     @on(Button.Pressed, "#sign-in")
     def sign_in(self) -> None:
         """Forget the temporary password and go to the sign-in, the email filled in."""
-        from screens.kiosk.signin import KioskSignInScreen
-
         email = self.credentials.email if self.credentials else self.draft.email
         self.credentials = None
         self._back_to_welcome()
-        signin = self.kiosk.step(KioskSignInScreen)
-        signin.fill_email(email)
+        signin = self.kiosk.step("sign-in")
+        signin.fill("email", email)
         self.app.push_screen(signin)
 
     # --- leaving ------------------------------------------------------------------------------
@@ -231,9 +230,6 @@ class ForgotPasswordScreen(KioskScreen[None]):
         self._back_to_welcome()
 
     def _back_to_welcome(self) -> None:
-        from screens.kiosk.welcome import WelcomeScreen
-
-        stack = self.app.screen_stack
-        while len(stack) > 2 and not isinstance(stack[-1], WelcomeScreen):
+        # The welcome screen is the kiosk's first (above Textual's own default screen).
+        while len(self.app.screen_stack) > 2:
             self.app.pop_screen()
-            stack = self.app.screen_stack

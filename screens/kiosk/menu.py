@@ -21,14 +21,12 @@ class ChildMenuScreen(KioskScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.first_visit = False
-        """Whether the parent has just made the account (the screen says it is ready)."""
         self.view: PortalView | None = None
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(classes="kiosk-column"):
             ready = KioskLabel(_("Your account is ready."), classes="title", id="ready")
-            ready.display = self.first_visit
+            ready.display = self.greets
             yield ready
             yield KioskLabel(_("Your students"), classes="subtitle")
             with Vertical(id="listing"):
@@ -58,15 +56,14 @@ class ChildMenuScreen(KioskScreen[None]):
             return [KioskLabel(_("No students are linked to your account yet."), id="no-students")]
         return [KioskLabel(student_line(s), classes="student-line") for s in self.view.students]
 
-    def greet_new_account(self) -> None:
-        """Say the account is ready (the first visit after making it)."""
-        self.first_visit = True
-        if self.composed:
-            self.query_one("#ready").display = True
+    @property
+    def greets(self) -> bool:
+        """Whether the parent has just made the account (the screen says it is ready)."""
+        session = self.kiosk.parent_session
+        return session is not None and session.new_account
 
     def reset(self) -> None:
         super().reset()
-        self.first_visit = False
         self.view = None
         if self.composed:
             self.query_one("#ready").display = False
@@ -74,6 +71,9 @@ class ChildMenuScreen(KioskScreen[None]):
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
+        ready = self.query_one("#ready")
+        if ready.display != self.greets:
+            ready.display = self.greets
         # After the screen is painted: a worker's Python would hold the lock painting needs.
         self.call_after_refresh(self.load)
 
@@ -99,20 +99,14 @@ class ChildMenuScreen(KioskScreen[None]):
     @on(Button.Pressed, "#add-child")
     def add_child(self) -> None:
         """Step 7: identify a child already enrolled."""
-        from screens.kiosk.add_child import AddChildScreen
-
-        self.app.push_screen(self.kiosk.step(AddChildScreen))
+        self.app.push_screen(self.kiosk.step("add-child"))
 
     @on(Button.Pressed, "#apply")
     def apply(self) -> None:
         """R12: apply to enroll a new child."""
-        from screens.kiosk.enrollment import EnrollmentScreen
-
-        self.app.push_screen(self.kiosk.step(EnrollmentScreen))
+        self.app.push_screen(self.kiosk.step("enrollment"))
 
     @on(Button.Pressed, "#finished")
     def finished(self) -> None:
         """Step 9: the portal."""
-        from screens.kiosk.portal import PortalScreen
-
-        self.app.switch_screen(self.kiosk.step(PortalScreen))
+        self.app.switch_screen(self.kiosk.step("portal"))

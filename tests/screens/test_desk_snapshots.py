@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Input
 
 from frontdesk.db.engine import Database, Runtime, open_database
 from frontdesk.db.models import StaffRole, StudentPhoto
-from frontdesk.demo import _photo
+from frontdesk.demo.district import _photo
 from frontdesk.security import Keyring, PasswordHasher
 from frontdesk.services.audit import Actor
 from frontdesk.services.sessions import StaffSession
