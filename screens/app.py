@@ -17,6 +17,7 @@ from frontdesk.db.engine import Database
 from frontdesk.district_settings import DistrictSettings
 from frontdesk.i18n import set_language
 from frontdesk.services.sessions import StaffSession
+from frontdesk.services.settings_form import read_settings
 from screens.admin.settings import SettingsScreen
 from screens.admin.staff import StaffAccountsScreen
 from screens.base import ScreenName
@@ -70,8 +71,7 @@ class FrontdeskApp(App[int]):
         self.mail = mail
         self.start = start
         self.notice = notice
-        with database.read() as uow:
-            self.district: DistrictSettings = uow.settings
+        self.district: DistrictSettings = read_settings(database)
         self.staff: StaffSession | None = None
         self.set_reactive(FrontdeskApp.language, self.district.default_language)
         set_language(self.district.default_language)
