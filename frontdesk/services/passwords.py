@@ -19,6 +19,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, SecretStr
 from sqlalchemy import ColumnElement, false, insert, inspect, literal, select, update
@@ -54,6 +55,9 @@ from frontdesk.services.signin import (
     parent_subject,
     password_matches,
 )
+
+if TYPE_CHECKING:
+    from frontdesk.db.engine import Database
 
 ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 """Crockford's base-32 letters in lower case: no i, l, o or u to mistake for 1, 0 or v."""
@@ -337,6 +341,12 @@ def request_reset(uow: UnitOfWork, email: str, language: str) -> None:
     )
 
 
+def send_reset_mail(database: Database, email: str, language: str) -> None:
+    """R15 at the kiosk: :func:`request_reset` in one unit of work."""
+    with database.write() as uow:
+        request_reset(uow, email, language)
+
+
 # --- redeeming a code or link (R16) ----------------------------------------------------------
 
 
@@ -474,6 +484,12 @@ def redeem_code(uow: UnitOfWork, email: str, code: str) -> TemporaryCredentials:
     raise ResetCodeWrong()
 
 
+def use_reset_code(database: Database, email: str, code: str) -> TemporaryCredentials:
+    """R16 at the kiosk: :func:`redeem_code` in one unit of work."""
+    with database.write() as uow:
+        return redeem_code(uow, email, code)
+
+
 def redeem_link(uow: UnitOfWork, token: str) -> TemporaryCredentials:
     """The link from the mail (browser version) gives a temporary password, shown once."""
     if not text.is_clean(token, text.RESET_TOKEN):
@@ -522,3 +538,11 @@ def change_password(uow: UnitOfWork, session: ParentSession, form: PasswordChang
         uow, Actor.parent(parent), AuditAction.PASSWORD_CHANGE, ("parent", parent.id), forced=forced
     )
     return parent_session(parent)
+
+
+def set_new_password(
+    database: Database, session: ParentSession, change: PasswordChange
+) -> ParentSession:
+    """R17, R18: :func:`change_password` in one unit of work; this kiosk's new session."""
+    with database.write() as uow:
+        return change_password(uow, session, change)
