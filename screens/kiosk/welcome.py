@@ -10,7 +10,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from frontdesk.i18n import N_, _
-from frontdesk.services.district import DistrictSettings, TextKey, load_settings, settings_version
+from frontdesk.services.district import DistrictSettings, TextKey
+from frontdesk.services.kiosk import settings_if_changed
 from screens.kiosk.base import KioskLabel, KioskScreen
 
 # frontdesk's own wording, used where the district has none for the language (R1).
@@ -71,14 +72,13 @@ class WelcomeScreen(KioskScreen[None]):
 
     def check_settings(self) -> None:
         """Reload the district's settings if an administrator changed them meanwhile."""
-        known = self.kiosk.settings_version
-
-        def work() -> tuple[int, DistrictSettings | None]:
-            with self.kiosk.database.read() as uow:
-                version = settings_version(uow)
-                return version, (load_settings(uow) if version != known else None)
-
-        self.run_service(work, self._settings_checked, lambda _error: None, group="settings")
+        database, known = self.kiosk.database, self.kiosk.settings_version
+        self.run_service(
+            lambda: settings_if_changed(database, known),
+            self._settings_checked,
+            lambda _error: None,
+            group="settings",
+        )
 
     def _settings_checked(self, result: tuple[int, DistrictSettings | None]) -> None:
         version, settings = result
