@@ -23,12 +23,13 @@ class StaffExitScreen(BaseScreen[None], ModalScreen[None], inherit_bindings=Fals
     DEFAULT_CSS = """
     StaffExitScreen { align: center middle; }
     StaffExitScreen > Vertical { width: 40; height: auto; border: thick $warning; padding: 1 2; }
+    StaffExitScreen #pin-prompt { width: 1fr; }
     StaffExitScreen .error { color: $error; height: auto; }
     """
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(_("Staff PIN to leave kiosk mode"))
+            yield Label(_("Staff PIN to leave kiosk mode"), id="pin-prompt")  # wraps in es, ht
             yield PasswordInput(id="pin", max_length=12)
             yield Label("", classes="error", id="pin-error")
 
