@@ -65,8 +65,9 @@ async def test_the_registration_path_typed_without_moving_the_cursor(one_db: Dat
             await type_text(pilot, text)
         await type_text(pilot, PASSWORD)
         await pilot.press(*PASSWORD, "tab", "tab")  # past "Show password"
-        assert (form.visit.draft.first_name, form.visit.draft.email) == ("María", "maria@example.org")
-        assert form.visit.draft.password_confirm.get_secret_value() == PASSWORD
+        draft = form.visit.draft
+        assert (draft.first_name, draft.email) == ("María", "maria@example.org")
+        assert draft.password_confirm.get_secret_value() == PASSWORD
         await answer_human_check(pilot)
 
         # The menu after Submit: the first Enter adds a child (it once switched the language).

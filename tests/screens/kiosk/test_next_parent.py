@@ -85,7 +85,8 @@ async def test_the_next_parent_finds_every_screen_empty(database: Database) -> N
         assert not any(typed_values(app))
         assert field_error(app, "email") == ""
         assert form.query_one("#password").password  # type: ignore[attr-defined]
-        assert form.visit.draft.first_name == "" and form.visit.draft.password.get_secret_value() == ""
+        draft = form.visit.draft
+        assert draft.first_name == "" and draft.password.get_secret_value() == ""
         await pilot.press("escape")
         await settle(pilot)
         await sign_in(pilot, "ana@example.org")
