@@ -18,11 +18,12 @@ from sqlalchemy import select
 
 from frontdesk.db.models import Staff
 from frontdesk.db.uow import UnitOfWork
+from frontdesk.district_settings import DistrictSettings
 from frontdesk.errors import DomainError
 from frontdesk.i18n import Msg, date_input_pattern, parse_date
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import ANONYMOUS, Actor, AuditAction, record
-from frontdesk.services.district import DistrictSettings, load_settings, settings_version
+from frontdesk.services.district import load_settings, settings_version
 from frontdesk.text import PIN
 
 if TYPE_CHECKING:

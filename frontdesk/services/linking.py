@@ -21,6 +21,7 @@ from sqlalchemy import select
 from frontdesk import text
 from frontdesk.db.models import AccountStatus, LinkStatus, Student, StudentLink, StudentPhoto
 from frontdesk.db.uow import UnitOfWork
+from frontdesk.district_settings import Identifier
 from frontdesk.errors import (
     AccountNotApproved,
     FieldErrors,
@@ -33,7 +34,6 @@ from frontdesk.names import fold_name, names_match
 from frontdesk.security import digests_equal
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import Actor, AuditAction, record
-from frontdesk.services.district import Identifier
 from frontdesk.services.kiosk import HumanAnswer, date_problem, typed_date
 from frontdesk.services.passwords import CLOSED
 from frontdesk.services.ratelimit import AttemptKind, Limit

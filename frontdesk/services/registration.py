@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from frontdesk import text
 from frontdesk.db.models import AccountStatus, Contact, ParentAccount, Student
 from frontdesk.db.uow import UnitOfWork
+from frontdesk.district_settings import AccountField, DistrictSettings
 from frontdesk.errors import (
     EmailAlreadyRegistered,
     EmailNotOnRecord,
@@ -24,7 +26,6 @@ from frontdesk.i18n import Msg
 from frontdesk.names import search_key
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import ANONYMOUS, Actor, AuditAction, record
-from frontdesk.services.district import AccountField, DistrictSettings
 from frontdesk.services.kiosk import HumanAnswer
 from frontdesk.services.password_policy import password_problem
 from frontdesk.services.ratelimit import AttemptKind, Limit
@@ -225,7 +226,7 @@ def create_parent_account(uow: UnitOfWork, form: AccountForm) -> ParentSession:
     # Guesses at this address before it had an account must not lock the new one.
     forget_failures(uow, parent_subject(uow, email))
     record(uow, Actor.parent(parent), AuditAction.PARENT_REGISTER, ("parent", parent.id))
-    return parent_session(parent)
+    return replace(parent_session(parent), new_account=True)
 
 
 def register_parent(database: Database, form: AccountForm, human: HumanAnswer) -> ParentSession:

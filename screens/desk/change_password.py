@@ -61,11 +61,9 @@ class StaffPasswordScreen(BaseScreen[None]):
         self.run_service(work, self._saved, self._refused)
 
     def _saved(self, session: StaffSession) -> None:
-        from screens.desk.home import StaffHomeScreen
-
         self.frontdesk.staff = session
         self.notify(_("Your password is changed."))
-        self.app.switch_screen(StaffHomeScreen())
+        self.app.switch_screen(self.frontdesk.new_screen("staff-home"))
 
     def _refused(self, error: DomainError) -> None:
         self.query_one("#save", Button).disabled = False

@@ -1,28 +1,28 @@
 """What a signed-in staff member sees first: who they are, what waits, and the desk's areas.
 
 Each area of the desk (the verification queue, the support desk, district settings…) is one
-entry of ``DESK_AREAS``: a key, a title, the roles that see it, and the screen it opens.
+entry of ``DESK_AREAS``: a key, a title, the roles that see it, and the name of the screen it
+opens (the app makes it: ``Host.new_screen``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from frontdesk.db.models import StaffRole
 from frontdesk.i18n import N_, _, format_number, ngettext
 from frontdesk.services.queue import count_pending_links, prepare_queue_search
 from frontdesk.services.schools import list_schools
-from screens.base import BaseScreen, installed_screen
+from screens.base import BaseScreen, ScreenName, installed_screen
 from screens.desk.queue import QueuePage, QueueScreen, queue_school_ids, read_queue
 from screens.desk.request import RequestScreen
+from screens.labels import ROLE_NAMES
 from screens.widgets.key_footer import KeyFooter
 
 
@@ -35,64 +35,23 @@ class DeskArea:
     title: str
     """An English msgid (translated when shown)."""
     roles: frozenset[StaffRole]
-    open: Callable[[], Screen[None]]
-
-
-def _support_desk() -> Screen[None]:
-    from screens.support.desk import SupportDeskScreen
-
-    return SupportDeskScreen()
-
-
-def _open_queue() -> Screen[None]:
-    return QueueScreen()
-
-
-def _open_history() -> Screen[None]:
-    from screens.desk.history import HistoryScreen
-
-    return HistoryScreen()
+    screen: ScreenName
 
 
 DECIDERS = frozenset({StaffRole.CLERK, StaffRole.ADMIN})
 
-
-def _district_settings() -> Screen[None]:
-    from screens.admin.settings import SettingsScreen
-
-    return SettingsScreen()
-
-
-def _staff_accounts() -> Screen[None]:
-    from screens.admin.staff import StaffAccountsScreen
-
-    return StaffAccountsScreen()
-
-
 DESK_AREAS: list[DeskArea] = [
-    DeskArea("queue", N_("Verification queue"), DECIDERS, _open_queue),
-    DeskArea("history", N_("Desk history"), DECIDERS, _open_history),
+    DeskArea("queue", N_("Verification queue"), DECIDERS, "queue"),
+    DeskArea("history", N_("Desk history"), DECIDERS, "history"),
     DeskArea(
-        "support",
-        N_("Support desk"),
-        frozenset({StaffRole.SUPPORT, StaffRole.ADMIN}),
-        _support_desk,
+        "support", N_("Support desk"), frozenset({StaffRole.SUPPORT, StaffRole.ADMIN}), "support"
     ),
     DeskArea(
-        "settings",
-        N_("Parent Registration settings"),
-        frozenset({StaffRole.ADMIN}),
-        _district_settings,
+        "settings", N_("Parent Registration settings"), frozenset({StaffRole.ADMIN}), "settings"
     ),
-    DeskArea("staff", N_("Staff accounts"), frozenset({StaffRole.ADMIN}), _staff_accounts),
+    DeskArea("staff", N_("Staff accounts"), frozenset({StaffRole.ADMIN}), "staff-accounts"),
 ]
-"""The desk's areas, in menu order: one entry an area, importing its screen lazily in ``open``."""
-
-ROLE_NAMES = {
-    StaffRole.CLERK: N_("clerk"),
-    StaffRole.SUPPORT: N_("support"),
-    StaffRole.ADMIN: N_("administrator"),
-}
+"""The desk's areas, in menu order."""
 
 
 class StaffHomeScreen(BaseScreen[None]):
@@ -224,11 +183,9 @@ class StaffHomeScreen(BaseScreen[None]):
             self._open_queue()  # kept installed: it opens on every request at the counter
             return
         area = next(a for a in DESK_AREAS if a.key == key)
-        self.app.push_screen(area.open())
+        self.app.push_screen(self.frontdesk.new_screen(area.screen))
 
     def action_sign_out(self) -> None:
         """Sign out and return to the sign-in screen."""
-        from screens.desk.signin import StaffSignInScreen
-
         self.frontdesk.staff = None
-        self.app.switch_screen(StaffSignInScreen())
+        self.app.switch_screen(self.frontdesk.new_screen("staff-sign-in"))

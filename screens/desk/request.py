@@ -52,8 +52,8 @@ from frontdesk.services.verification import (
 from frontdesk.text import NOTES
 from screens.base import BaseScreen
 from screens.desk.dialogs import ConfirmDialog, ReasonDialog
-from screens.desk.labels import ACCOUNT_STATUSES, LINK_STATUSES
 from screens.desk.queue_table import QueueTable
+from screens.labels import ACCOUNT_STATUSES, LINK_STATUSES
 from screens.widgets.field import Field
 from screens.widgets.key_footer import KeyFooter
 from screens.widgets.password_input import PasswordInput

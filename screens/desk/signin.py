@@ -58,13 +58,12 @@ class StaffSignInScreen(BaseScreen[None]):
         self.run_service(work, self._signed_in, self._refused)
 
     def _signed_in(self, session: StaffSession) -> None:
-        from screens.desk.change_password import StaffPasswordScreen
-        from screens.desk.home import StaffHomeScreen
-
         self.frontdesk.staff = session
         self.query_one("#password", Input).value = ""
         forced = session.must_change_password
-        self.app.switch_screen(StaffPasswordScreen() if forced else StaffHomeScreen())
+        self.app.switch_screen(
+            self.frontdesk.new_screen("staff-password" if forced else "staff-home")
+        )
 
     def _refused(self, error: DomainError) -> None:
         self.query_one("#sign-in", Button).disabled = False

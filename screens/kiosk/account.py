@@ -11,12 +11,13 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input
 
+from frontdesk.district_settings import AccountField
 from frontdesk.errors import DomainError
 from frontdesk.i18n import N_, _
-from frontdesk.services.district import AccountField
 from frontdesk.services.registration import AccountForm, register_parent
 from frontdesk.services.sessions import ParentSession
-from screens.kiosk.base import EXTRA_MAX_LENGTH, HumanDraft, KioskLabel, KioskScreen, Visit
+from screens.kiosk.base import EXTRA_MAX_LENGTH, KioskLabel, KioskScreen
+from screens.kiosk.visit import HumanDraft, Visit
 from screens.widgets.password_input import PasswordInput
 
 
@@ -130,13 +131,9 @@ class NewAccountScreen(KioskScreen[None]):
         )
 
     def _created(self, session: ParentSession) -> None:
-        from screens.kiosk.menu import ChildMenuScreen
-
         self.kiosk.parent_session = session
-        menu = self.kiosk.step(ChildMenuScreen)
-        menu.greet_new_account()
         # Replaced, this screen forgets the form (the password leaves memory with it).
-        self.app.switch_screen(menu)
+        self.app.switch_screen(self.kiosk.step("menu"))
 
     def _refused(self, error: DomainError) -> None:
         self.query_one("#submit", Button).disabled = False

@@ -13,12 +13,13 @@ from textual.widget import Widget
 from textual.widgets import Button
 
 from frontdesk.db.models import LinkStatus
+from frontdesk.district_settings import Identifier
 from frontdesk.errors import DomainError
 from frontdesk.i18n import N_, _
-from frontdesk.services.district import Identifier
 from frontdesk.services.linking import LinkedStudent, TypedChild, ask_for_child
-from screens.kiosk.base import HumanDraft, KioskLabel, KioskScreen, Visit
+from screens.kiosk.base import KioskLabel, KioskScreen
 from screens.kiosk.common import link_status
+from screens.kiosk.visit import HumanDraft, Visit
 from screens.widgets.password_input import PasswordInput
 from screens.widgets.photo import StudentPhoto
 
@@ -99,7 +100,8 @@ class AddChildScreen(KioskScreen[None]):
         )
 
     def _linked(self, linked: LinkedStudent) -> None:
-        screen = self.kiosk.step(ChildLinkedScreen)
+        screen = self.kiosk.step("child-linked")
+        assert isinstance(screen, ChildLinkedScreen)
         screen.show_student(linked)
         self.app.switch_screen(screen)
 

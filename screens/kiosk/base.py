@@ -9,12 +9,12 @@ stay, and only what differs from the new, empty visit is touched (``show_draft``
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast, final
+from typing import Any, ClassVar, Literal, Protocol, TypeVar, cast, final
 
-from pydantic import BaseModel, SecretStr
+from pydantic import SecretStr
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -32,49 +32,43 @@ from frontdesk.services.kiosk import (
     HumanChallenge,
     date_example,
 )
-from screens.base import BaseScreen
+from frontdesk.services.sessions import ParentSession
+from screens.base import BaseScreen, Host
+from screens.kiosk.visit import HumanDraft, Visit
 from screens.widgets.countdown import IdleCountdown
 from screens.widgets.field import Field
 from screens.widgets.key_footer import KeyFooter
 from screens.widgets.language_bar import LanguageBar
 
-if TYPE_CHECKING:
-    from screens.kiosk.app import KioskApp
-
 T = TypeVar("T")
+
+KioskStep = Literal[
+    "welcome", "new-account", "sign-in", "menu", "add-child", "child-linked", "enrollment", "portal"
+]
+"""The registration path's screens, by the name the kiosk keeps them under (``KioskHost.step``)."""
+
+
+class KioskHost(Host, Protocol):
+    """What a kiosk screen may ask of the kiosk (``screens/kiosk_app.py``, which knows every
+    kiosk screen: the screens reach one another through it by name)."""
+
+    rng: random.Random
+    human_seconds: float
+    parent_session: ParentSession | None
+    settings_version: int
+
+    def step(self, step: KioskStep, *, ahead: bool = False) -> KioskScreen[Any]:
+        """The kept screen of ``step``, empty for a new visit."""
+        ...
+
+    def wipe(self) -> None:
+        """Forget the parent and show the welcome screen afresh."""
+        ...
 
 
 # The lengths the services accept (mostly the database's column sizes): an input stops there.
 MAX_LENGTH = {**text.MAX_LENGTH, HUMAN_FIELD: 4}
 EXTRA_MAX_LENGTH = text.EXTRA_ANSWER
-
-
-class HumanDraft(BaseModel):
-    """The human check's part of a form (R7)."""
-
-    human_ticked: bool = False
-    human_answer: str = ""
-
-
-@dataclass(eq=False)
-class Visit:
-    """What one person typed on a screen and was shown there, from when it is shown until
-    they leave it. A screen keeps all of that here and nowhere else, so that replacing this
-    object (``KioskScreen.reset``) forgets all of it: a field added later cannot be missed.
-    Screens that show more extend it. Compared by identity: a service's answer lands only on
-    the visit that asked for it (``BaseScreen.run_service``)."""
-
-    draft: BaseModel | None = None
-    """What the person typed: inputs whose id names one of its fields write into it as they
-    change, and ``compose_body`` reads from it."""
-    errors: dict[str, Msg] = field(default_factory=dict)
-    """The message beside each field, by field name."""
-    notice: Msg | None = None
-    """A message about the whole form (a neutral miss, a rate limit), shown above it."""
-    challenge: HumanChallenge | None = None
-    """The human check's question, drawn when first asked and kept across language switches."""
-    shown_at: float | None = None
-    """When the screen was first shown in this visit (the human check's minimum time, R7)."""
 
 
 class KioskScreen(BaseScreen[T], inherit_bindings=False):
@@ -106,9 +100,9 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
         return Visit()
 
     @property
-    def kiosk(self) -> KioskApp:
-        """The kiosk app, typed."""
-        return cast("KioskApp", self.app)
+    def kiosk(self) -> KioskHost:
+        """The kiosk, as its screens may use it."""
+        return cast(KioskHost, self.app)
 
     def compose(self) -> ComposeResult:
         self.composed_language = current_language()
@@ -225,6 +219,13 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
         self.query_one(KioskBody).scroll_home(animate=False)
 
     # --- form state ---------------------------------------------------------------------------
+
+    def fill(self, name: str, value: str) -> None:
+        """Fill in draft field ``name`` on the empty form ``KioskHost.step`` gives (what the
+        step before knows, such as the email a password was just reset for)."""
+        setattr(self.visit.draft, name, value)
+        if self.composed:
+            self.query_one(f"#{name}", Input).value = value
 
     def value(self, name: str) -> str:
         """What the draft holds for ``name`` (secrets included), as text."""

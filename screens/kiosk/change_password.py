@@ -17,8 +17,9 @@ from frontdesk.errors import AccountLocked, DomainError, FieldErrors, SessionEnd
 from frontdesk.i18n import _
 from frontdesk.services.passwords import set_new_password
 from frontdesk.services.sessions import ParentSession
-from screens.kiosk.base import KioskLabel, KioskScreen, Visit
+from screens.kiosk.base import KioskLabel, KioskScreen
 from screens.kiosk.password_fields import PasswordDraft, compose_password_fields, screen_errors
+from screens.kiosk.visit import Visit
 
 
 @dataclass(eq=False)
@@ -70,11 +71,9 @@ class ForcedChangeScreen(KioskScreen[None]):
         )
 
     def _saved(self, session: ParentSession) -> None:
-        from screens.kiosk.menu import ChildMenuScreen
-
         self.end_visit()  # the passwords typed leave memory now
         self.kiosk.parent_session = session
-        self.app.switch_screen(self.kiosk.step(ChildMenuScreen))
+        self.app.switch_screen(self.kiosk.step("menu"))
         self.app.notify(_("Your new password is saved."))
 
     def _refused(self, error: DomainError) -> None:

@@ -15,7 +15,8 @@ from frontdesk.errors import DomainError
 from frontdesk.i18n import N_, _
 from frontdesk.services.enrollment import TypedApplication, submit_application
 from frontdesk.services.schools import SchoolView, school_choices
-from screens.kiosk.base import KioskLabel, KioskScreen, Visit
+from screens.kiosk.base import KioskLabel, KioskScreen
+from screens.kiosk.visit import Visit
 
 
 @dataclass(eq=False)

@@ -20,8 +20,10 @@ from textual.widgets import Button, Static
 
 from frontdesk.errors import DomainError
 from frontdesk.i18n import N_, _
-from frontdesk.services.passwords import TemporaryCredentials, send_reset_mail, use_reset_code
-from screens.kiosk.base import KioskLabel, KioskScreen, Visit
+from frontdesk.services.password_reset import send_reset_mail, use_reset_code
+from frontdesk.services.passwords import TemporaryCredentials
+from screens.kiosk.base import KioskLabel, KioskScreen
+from screens.kiosk.visit import Visit
 
 
 class Step(StrEnum):
@@ -205,14 +207,12 @@ class ForgotPasswordScreen(KioskScreen[None]):
     @on(Button.Pressed, "#sign-in")
     def sign_in(self) -> None:
         """Forget the temporary password and go to the sign-in, the email filled in."""
-        from screens.kiosk.signin import KioskSignInScreen
-
         credentials = self.visit.credentials
         email = credentials.email if credentials else self.visit.draft.email
         self.end_visit()  # the temporary password leaves memory now
         self._back_to_welcome()
-        signin = self.kiosk.step(KioskSignInScreen)
-        signin.fill_email(email)
+        signin = self.kiosk.step("sign-in")
+        signin.fill("email", email)
         self.app.push_screen(signin)
 
     # --- leaving ------------------------------------------------------------------------------
@@ -235,9 +235,6 @@ class ForgotPasswordScreen(KioskScreen[None]):
         self._back_to_welcome()
 
     def _back_to_welcome(self) -> None:
-        from screens.kiosk.welcome import WelcomeScreen
-
-        stack = self.app.screen_stack
-        while len(stack) > 2 and not isinstance(stack[-1], WelcomeScreen):
+        # The welcome screen is the kiosk's first (above Textual's own default screen).
+        while len(self.app.screen_stack) > 2:
             self.app.pop_screen()
-            stack = self.app.screen_stack

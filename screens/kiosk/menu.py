@@ -13,16 +13,15 @@ from textual.widgets import Button
 
 from frontdesk.i18n import _
 from frontdesk.services.portal import PortalView, open_portal
-from screens.kiosk.base import KioskLabel, KioskScreen, Visit
+from screens.kiosk.base import KioskLabel, KioskScreen
 from screens.kiosk.common import student_line
+from screens.kiosk.visit import Visit
 
 
 @dataclass(eq=False)
 class MenuVisit(Visit):
     """A parent's visit of the menu."""
 
-    new_account: bool = False
-    """Whether the parent has just made the account (the screen says it is ready)."""
     view: PortalView | None = None
     """The parent's students (``None`` until they are loaded)."""
 
@@ -38,7 +37,7 @@ class ChildMenuScreen(KioskScreen[None]):
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(classes="kiosk-column"):
             ready = KioskLabel(_("Your account is ready."), classes="title", id="ready")
-            ready.display = self.visit.new_account
+            ready.display = self.greets
             yield ready
             yield KioskLabel(_("Your students"), classes="subtitle")
             with Vertical(id="listing"):
@@ -69,21 +68,26 @@ class ChildMenuScreen(KioskScreen[None]):
             return [KioskLabel(_("No students are linked to your account yet."), id="no-students")]
         return [KioskLabel(student_line(s), classes="student-line") for s in view.students]
 
-    def greet_new_account(self) -> None:
-        """Say the account is ready (the first visit after making it)."""
-        self.visit.new_account = True
-        if self.composed:
-            self.query_one("#ready").display = True
+    @property
+    def greets(self) -> bool:
+        """Whether the parent has just made the account (the screen says it is ready)."""
+        session = self.kiosk.parent_session
+        return session is not None and session.new_account
 
     def show_draft(self) -> None:
         super().show_draft()
-        self.query_one("#ready").display = self.visit.new_account
+        ready = self.query_one("#ready")
+        if ready.display:
+            ready.display = False
         listing = self.query_one("#listing", Vertical)
-        if self.visit.view is None and listing.children:
+        if listing.children:
             listing.remove_children()
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
+        ready = self.query_one("#ready")
+        if ready.display != self.greets:
+            ready.display = self.greets
         # After the screen is painted: a worker's Python would hold the lock painting needs.
         self.call_after_refresh(self.load)
 
@@ -105,20 +109,14 @@ class ChildMenuScreen(KioskScreen[None]):
     @on(Button.Pressed, "#add-child")
     def add_child(self) -> None:
         """Step 7: identify a child already enrolled."""
-        from screens.kiosk.add_child import AddChildScreen
-
-        self.app.push_screen(self.kiosk.step(AddChildScreen))
+        self.app.push_screen(self.kiosk.step("add-child"))
 
     @on(Button.Pressed, "#apply")
     def apply(self) -> None:
         """R12: apply to enroll a new child."""
-        from screens.kiosk.enrollment import EnrollmentScreen
-
-        self.app.push_screen(self.kiosk.step(EnrollmentScreen))
+        self.app.push_screen(self.kiosk.step("enrollment"))
 
     @on(Button.Pressed, "#finished")
     def finished(self) -> None:
         """Step 9: the portal."""
-        from screens.kiosk.portal import PortalScreen
-
-        self.app.switch_screen(self.kiosk.step(PortalScreen))
+        self.app.switch_screen(self.kiosk.step("portal"))

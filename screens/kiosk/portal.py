@@ -12,8 +12,9 @@ from textual.widgets import Button
 
 from frontdesk.i18n import _
 from frontdesk.services.portal import Alert, PortalView, open_portal
-from screens.kiosk.base import KioskLabel, KioskScreen, Visit
+from screens.kiosk.base import KioskLabel, KioskScreen
 from screens.kiosk.common import student_line
+from screens.kiosk.visit import Visit
 
 
 @dataclass(eq=False)
@@ -98,17 +99,13 @@ class PortalScreen(KioskScreen[None]):
     @on(Button.Pressed, "#preferences")
     def preferences(self) -> None:
         """R14: notification preferences."""
-        from screens.kiosk.preferences import PreferencesScreen
-
         if self.kiosk.parent_session is not None:
-            self.app.push_screen(PreferencesScreen(self.kiosk.parent_session))
+            self.app.push_screen(self.kiosk.new_screen("preferences", self.kiosk.parent_session))
 
     @on(Button.Pressed, "#add-child")
     def add_child(self) -> None:
         """R11: add another child from the portal."""
-        from screens.kiosk.add_child import AddChildScreen
-
-        self.app.push_screen(self.kiosk.step(AddChildScreen))
+        self.app.push_screen(self.kiosk.step("add-child"))
 
     @on(Button.Pressed, "#sign-out")
     def sign_out(self) -> None:

@@ -22,8 +22,9 @@ from frontdesk.services.preferences import (
     save_preferences,
 )
 from frontdesk.services.sessions import ParentSession
-from screens.kiosk.base import KioskLabel, KioskScreen, Visit
+from screens.kiosk.base import KioskLabel, KioskScreen
 from screens.kiosk.password_fields import PasswordDraft, compose_password_fields, screen_errors
+from screens.kiosk.visit import Visit
 
 
 @dataclass(eq=False)

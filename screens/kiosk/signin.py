@@ -10,13 +10,14 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Button, Input
+from textual.widgets import Button
 
 from frontdesk.errors import DomainError
 from frontdesk.i18n import N_, _
 from frontdesk.services.sessions import ParentSession
 from frontdesk.services.signin import parent_sign_in
-from screens.kiosk.base import KioskLabel, KioskScreen, Visit
+from screens.kiosk.base import KioskLabel, KioskScreen
+from screens.kiosk.visit import Visit
 from screens.widgets.password_input import PasswordInput
 
 
@@ -43,13 +44,6 @@ class KioskSignInScreen(KioskScreen[None]):
 
     def new_visit(self) -> SignInVisit:
         return SignInVisit()
-
-    def fill_email(self, email: str) -> None:
-        """Fill in ``email`` (after a password reset) on the empty form ``KioskApp.step``
-        gives."""
-        self.visit.draft.email = email
-        if self.composed:
-            self.query_one("#email", Input).value = email
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(classes="kiosk-column form-column"):
@@ -82,15 +76,9 @@ class KioskSignInScreen(KioskScreen[None]):
         self.kiosk.parent_session = session
         if session.must_change_password:
             # R17: the password helper's screen (issue 6) makes the parent choose a new one.
-            from screens.kiosk.change_password import (
-                ForcedChangeScreen,
-            )
-
-            self.app.switch_screen(ForcedChangeScreen(session))
+            self.app.switch_screen(self.kiosk.new_screen("forced-change", session))
             return
-        from screens.kiosk.menu import ChildMenuScreen
-
-        self.app.switch_screen(self.kiosk.step(ChildMenuScreen))
+        self.app.switch_screen(self.kiosk.step("menu"))
 
     def _refused(self, error: DomainError) -> None:
         self.query_one("#sign-in", Button).disabled = False
@@ -103,11 +91,7 @@ class KioskSignInScreen(KioskScreen[None]):
     @on(Button.Pressed, "#forgot-password")
     def forgot_password(self) -> None:
         """R15: the password helper's screen (issue 6)."""
-        from screens.kiosk.forgot_password import (
-            ForgotPasswordScreen,
-        )
-
-        self.app.push_screen(ForgotPasswordScreen())
+        self.app.push_screen(self.kiosk.new_screen("forgot-password"))
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:

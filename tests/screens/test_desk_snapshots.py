@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input
 
 from frontdesk.db.engine import Runtime, open_database
 from frontdesk.db.models import StudentPhoto
-from frontdesk.demo import _photo
+from frontdesk.demo.district import _photo
 from frontdesk.security import Keyring, PasswordHasher
 from screens.app import FrontdeskApp
 from screens.desk.queue import QueueScreen

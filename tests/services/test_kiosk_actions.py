@@ -32,13 +32,8 @@ from frontdesk.services.kiosk import (
     settings_if_changed,
 )
 from frontdesk.services.linking import TypedChild, ask_for_child
-from frontdesk.services.passwords import (
-    PasswordChange,
-    ResetCodeWrong,
-    send_reset_mail,
-    set_new_password,
-    use_reset_code,
-)
+from frontdesk.services.password_reset import ResetCodeWrong, send_reset_mail, use_reset_code
+from frontdesk.services.passwords import PasswordChange, set_new_password
 from frontdesk.services.portal import open_portal
 from frontdesk.services.preferences import (
     NotificationPreferences,

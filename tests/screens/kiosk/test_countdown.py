@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from frontdesk.db.engine import Database
 from screens.kiosk.account import NewAccountScreen
-from screens.kiosk.app import KioskApp
 from screens.kiosk.welcome import WelcomeScreen
+from screens.kiosk_app import KioskApp
 from screens.widgets.countdown import IdleCountdown
 from tests.screens.kiosk.helpers import kiosk, settle
 

@@ -11,13 +11,14 @@ from sqlalchemy import select, update
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import LinkStatus, ParentAccount, StudentLink, StudentPhoto
-from frontdesk.demo import _photo
-from frontdesk.services.district import AccountField, ExtraField, TextKey
+from frontdesk.demo.district import _photo
+from frontdesk.district_settings import AccountField, ExtraField, TextKey
 from frontdesk.services.linking import request_link
-from screens.app import OPEN_KIOSK, FrontdeskApp
+from screens.app import FrontdeskApp
 from screens.kiosk.add_child import ChildLinkedScreen
 from screens.kiosk.menu import ChildMenuScreen
 from screens.kiosk.portal import PortalScreen
+from screens.start import OPEN_KIOSK
 from screens.widgets.photo import StudentPhoto as PhotoWidget
 from tests.factories import JOSE, PASSWORD, change_settings, register, small_roster
 from tests.screens.kiosk.helpers import (

@@ -8,8 +8,8 @@ from textual.widget import Widget
 from frontdesk.db.engine import Database
 from screens.kiosk.account import NewAccountScreen
 from screens.kiosk.add_child import AddChildScreen
-from screens.kiosk.app import KioskApp
 from screens.kiosk.base import KioskBody, KioskScreen
+from screens.kiosk_app import KioskApp
 from screens.widgets.field import Field
 from tests.factories import register, small_roster
 from tests.screens.kiosk.helpers import field_error, kiosk, settle
@@ -67,7 +67,7 @@ async def test_a_refused_child_keeps_the_human_check_and_shows_the_field(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.parent_session = session
-        await app.push_screen(app.step(AddChildScreen))
+        await app.push_screen(app.step("add-child"))
         await settle(pilot)
         form = app.screen
         assert isinstance(form, AddChildScreen)

@@ -7,10 +7,9 @@ from __future__ import annotations
 from textual.widget import Widget
 
 from frontdesk.db.engine import Database
-from frontdesk.services.passwords import request_reset
+from frontdesk.services.password_reset import request_reset
 from screens.kiosk.account import NewAccountScreen
 from screens.kiosk.add_child import AddChildScreen, ChildLinkedScreen
-from screens.kiosk.app import KioskApp
 from screens.kiosk.base import KioskScreen
 from screens.kiosk.change_password import ForcedChangeScreen
 from screens.kiosk.enrollment import EnrollmentScreen
@@ -21,6 +20,7 @@ from screens.kiosk.preferences import PreferencesScreen
 from screens.kiosk.signin import KioskSignInScreen
 from screens.kiosk.staff_exit import StaffExitScreen
 from screens.kiosk.welcome import WelcomeScreen
+from screens.kiosk_app import KioskApp
 from tests.factories import PASSWORD, register, small_roster
 from tests.screens.kiosk.helpers import kiosk, settle
 

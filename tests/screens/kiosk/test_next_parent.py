@@ -16,7 +16,7 @@ from frontdesk.services.kiosk import HumanAnswer
 from frontdesk.services.registration import AccountForm, register_parent
 from frontdesk.services.sessions import ParentSession
 from screens.kiosk.account import NewAccountScreen
-from screens.kiosk.add_child import AddChildScreen, ChildLinkedScreen
+from screens.kiosk.add_child import ChildLinkedScreen
 from screens.kiosk.base import KioskScreen
 from screens.kiosk.menu import ChildMenuScreen
 from screens.kiosk.welcome import WelcomeScreen
@@ -95,7 +95,7 @@ async def test_the_next_parent_finds_every_screen_empty(database: Database) -> N
         await settle(pilot)
         assert "No students are linked to your account yet." in text_on(app)
         assert "Your account is ready." not in text_on(app)
-        for kind in (ChildMenuScreen, AddChildScreen, ChildLinkedScreen, NewAccountScreen):
+        for kind in ("menu", "add-child", "child-linked", "new-account"):
             kept = app.step(kind)
             assert "José" not in everything_shown(kept), kind
             assert "O'Brien" not in everything_shown(kept), kind

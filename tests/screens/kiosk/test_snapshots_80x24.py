@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import select, update
@@ -14,19 +15,15 @@ from textual.pilot import Pilot
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import OutboxMail, StudentPhoto
-from frontdesk.demo import _photo
+from frontdesk.demo.district import _photo
 from frontdesk.services.linking import request_link
 from frontdesk.services.sessions import ParentSession
-from screens.kiosk.account import NewAccountScreen
-from screens.kiosk.add_child import AddChildScreen, ChildLinkedScreen
-from screens.kiosk.app import KioskApp
+from screens.kiosk.add_child import ChildLinkedScreen
 from screens.kiosk.change_password import ForcedChangeScreen
-from screens.kiosk.enrollment import EnrollmentScreen
 from screens.kiosk.forgot_password import ForgotPasswordScreen
-from screens.kiosk.menu import ChildMenuScreen
 from screens.kiosk.portal import PortalScreen
 from screens.kiosk.preferences import PreferencesScreen
-from screens.kiosk.signin import KioskSignInScreen
+from screens.kiosk_app import KioskApp
 from tests.factories import JOSE, delivered_text, register, small_roster
 from tests.screens.kiosk.helpers import kiosk, settle
 
@@ -35,11 +32,11 @@ Show = Callable[[KioskApp, ParentSession, Pilot[object]], Awaitable[object]]
 
 
 async def new_account(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
-    return await app.push_screen(app.step(NewAccountScreen))
+    return await app.push_screen(app.step("new-account"))
 
 
 async def sign_in(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
-    return await app.push_screen(app.step(KioskSignInScreen))
+    return await app.push_screen(app.step("sign-in"))
 
 
 async def forgot_password(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
@@ -67,25 +64,25 @@ async def forgot_password_done(
 
 
 async def child_menu(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
-    menu = app.step(ChildMenuScreen)
-    menu.greet_new_account()
-    return await app.push_screen(menu)
+    app.parent_session = replace(parent, new_account=True)
+    return await app.push_screen(app.step("menu"))
 
 
 async def add_child(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
-    return await app.push_screen(app.step(AddChildScreen))
+    return await app.push_screen(app.step("add-child"))
 
 
 async def child_added(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
     with app.database.write() as uow:
         linked = request_link(uow, parent, JOSE)
-    screen = app.step(ChildLinkedScreen)
+    screen = app.step("child-linked")
+    assert isinstance(screen, ChildLinkedScreen)
     screen.show_student(linked)
     return await app.push_screen(screen)
 
 
 async def enrollment(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
-    return await app.push_screen(app.step(EnrollmentScreen))
+    return await app.push_screen(app.step("enrollment"))
 
 
 async def portal(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:

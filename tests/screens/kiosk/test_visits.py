@@ -17,7 +17,8 @@ from textual.screen import Screen
 
 import screens.kiosk
 from frontdesk.db.engine import Database
-from screens.kiosk.base import KioskScreen, Visit
+from screens.kiosk.base import KioskScreen
+from screens.kiosk.visit import Visit
 from tests.factories import small_roster
 from tests.screens.kiosk.helpers import kiosk, pass_human_check, press, settle
 from tests.screens.kiosk.test_walkthrough import fill_account, fill_jose
