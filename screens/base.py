@@ -93,9 +93,10 @@ class BaseScreen(Screen[T]):
     time the footer asks for them, so a language switch shows at once.
     """
 
-    visit = 0
-    """Counts the times a kept screen was emptied for its next use: a service's answer is
-    shown only to the visit that asked for it."""
+    visit: object = None
+    """What the screen shows now, and for whom (a kept screen starts a new one each time it is
+    emptied for its next use): a service's answer is shown only to the visit that asked for
+    it, the same object."""
 
     _styled_with: tuple[int, int, int] | None = None
     """The app's CSS this screen's widgets were last styled with (see ``_css_state``)."""
@@ -162,7 +163,7 @@ class BaseScreen(Screen[T]):
 
         def still_shown(callback: Callable[[V], None]) -> Callable[[V], None]:
             def answer(value: V) -> None:
-                if self in self.app.screen_stack and self.visit == visit:
+                if self in self.app.screen_stack and self.visit is visit:
                     callback(value)
 
             return answer

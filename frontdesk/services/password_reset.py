@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import false, insert, inspect, literal, select, update
 
@@ -39,6 +40,9 @@ from frontdesk.services.passwords import (
 )
 from frontdesk.services.ratelimit import AttemptKind, Limit
 from frontdesk.services.registration import REQUIRED, is_email, normalize_email
+
+if TYPE_CHECKING:
+    from frontdesk.db.engine import Database
 
 _LOOK_ALIKES = str.maketrans({"o": "0", "i": "1", "l": "1"})
 CODE_LENGTH = 8
@@ -239,6 +243,12 @@ def request_reset(uow: UnitOfWork, email: str, language: str) -> None:
     )
 
 
+def send_reset_mail(database: Database, email: str, language: str) -> None:
+    """R15 at the kiosk: :func:`request_reset` in one unit of work."""
+    with database.write() as uow:
+        request_reset(uow, email, language)
+
+
 # --- redeeming a code or link (R16) ----------------------------------------------------------
 
 
@@ -338,6 +348,12 @@ def redeem_code(uow: UnitOfWork, email: str, code: str) -> TemporaryCredentials:
     if dying:
         raise ResetTooManyAttempts()
     raise ResetCodeWrong()
+
+
+def use_reset_code(database: Database, email: str, code: str) -> TemporaryCredentials:
+    """R16 at the kiosk: :func:`redeem_code` in one unit of work."""
+    with database.write() as uow:
+        return redeem_code(uow, email, code)
 
 
 def redeem_link(uow: UnitOfWork, token: str) -> TemporaryCredentials:

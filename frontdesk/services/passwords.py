@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, SecretStr
 from sqlalchemy import ColumnElement, update
@@ -38,6 +39,9 @@ from frontdesk.services.signin import (
     parent_subject,
     password_matches,
 )
+
+if TYPE_CHECKING:
+    from frontdesk.db.engine import Database
 
 ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 """Crockford's base-32 letters in lower case: no i, l, o or u to mistake for 1, 0 or v."""
@@ -207,3 +211,11 @@ def change_password(uow: UnitOfWork, session: ParentSession, form: PasswordChang
         uow, Actor.parent(parent), AuditAction.PASSWORD_CHANGE, ("parent", parent.id), forced=forced
     )
     return parent_session(parent)
+
+
+def set_new_password(
+    database: Database, session: ParentSession, change: PasswordChange
+) -> ParentSession:
+    """R17, R18: :func:`change_password` in one unit of work; this kiosk's new session."""
+    with database.write() as uow:
+        return change_password(uow, session, change)

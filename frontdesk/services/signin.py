@@ -10,6 +10,7 @@ the same writes.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import lazyload
@@ -23,6 +24,9 @@ from frontdesk.services import ratelimit
 from frontdesk.services.audit import ANONYMOUS, Actor, AuditAction, record
 from frontdesk.services.ratelimit import AttemptKind, Limit
 from frontdesk.services.sessions import ParentSession, StaffSession, parent_session, staff_session
+
+if TYPE_CHECKING:
+    from frontdesk.db.engine import Database
 
 FOREVER = timedelta(days=100 * 365)
 """How far back a lock mark counts: a lock lasts until support (or a reset) lifts it."""
@@ -157,6 +161,13 @@ def sign_in_parent(uow: UnitOfWork, email: str, password: str) -> ParentSession:
     assert parent is not None
     record(uow, Actor.parent(parent), AuditAction.PARENT_SIGNIN, ("parent", parent.id))
     return parent_session(parent)
+
+
+def parent_sign_in(database: Database, email: str, password: str) -> ParentSession:
+    """A parent signs in at the kiosk: :func:`sign_in_parent` in one unit of work (a failure
+    is recorded even so)."""
+    with database.write() as uow:
+        return sign_in_parent(uow, email, password)
 
 
 def sign_in_staff(uow: UnitOfWork, username: str, password: str) -> StaffSession:

@@ -4,6 +4,7 @@ enrollment, or finish and see the portal. It lists the children added so far."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from textual import on
 from textual.containers import Vertical
@@ -11,17 +12,27 @@ from textual.widget import Widget
 from textual.widgets import Button
 
 from frontdesk.i18n import _
-from frontdesk.services.portal import PortalView, portal_view
+from frontdesk.services.portal import PortalView, open_portal
 from screens.kiosk.base import KioskLabel, KioskScreen
 from screens.kiosk.common import student_line
+from screens.kiosk.visit import Visit
+
+
+@dataclass(eq=False)
+class MenuVisit(Visit):
+    """A parent's visit of the menu."""
+
+    view: PortalView | None = None
+    """The parent's students (``None`` until they are loaded)."""
 
 
 class ChildMenuScreen(KioskScreen[None]):
     """Step 6 of the district's document: the student listing and three choices."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.view: PortalView | None = None
+    visit: MenuVisit
+
+    def new_visit(self) -> MenuVisit:
+        return MenuVisit()
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(classes="kiosk-column"):
@@ -50,11 +61,12 @@ class ChildMenuScreen(KioskScreen[None]):
 
     def listing(self) -> list[Widget]:
         """The students linked so far (nothing until they are loaded)."""
-        if self.view is None:
+        view = self.visit.view
+        if view is None:
             return []
-        if not self.view.students:
+        if not view.students:
             return [KioskLabel(_("No students are linked to your account yet."), id="no-students")]
-        return [KioskLabel(student_line(s), classes="student-line") for s in self.view.students]
+        return [KioskLabel(student_line(s), classes="student-line") for s in view.students]
 
     @property
     def greets(self) -> bool:
@@ -62,12 +74,14 @@ class ChildMenuScreen(KioskScreen[None]):
         session = self.kiosk.parent_session
         return session is not None and session.new_account
 
-    def reset(self) -> None:
-        super().reset()
-        self.view = None
-        if self.composed:
-            self.query_one("#ready").display = False
-            self.query_one("#listing", Vertical).remove_children()
+    def show_draft(self) -> None:
+        super().show_draft()
+        ready = self.query_one("#ready")
+        if ready.display:
+            ready.display = False
+        listing = self.query_one("#listing", Vertical)
+        if listing.children:
+            listing.remove_children()
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
@@ -82,16 +96,12 @@ class ChildMenuScreen(KioskScreen[None]):
         session = self.kiosk.parent_session
         if session is None:
             return
-
-        def work() -> PortalView:
-            with self.kiosk.database.read() as uow:
-                return portal_view(uow, session)
-
-        self.run_service(work, self._loaded)
+        database = self.kiosk.database
+        self.run_service(lambda: open_portal(database, session), self._loaded)
 
     def _loaded(self, view: PortalView) -> None:
         # Only the listing changes: re-rendering the whole screen would double the wait.
-        self.view = view
+        self.visit.view = view
         listing = self.query_one("#listing", Vertical)
         listing.remove_children()
         listing.mount_all(self.listing())

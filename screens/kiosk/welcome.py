@@ -11,7 +11,7 @@ from textual.widgets import Button, Static
 
 from frontdesk.district_settings import DistrictSettings, TextKey
 from frontdesk.i18n import _
-from frontdesk.services.district import load_settings, settings_version
+from frontdesk.services.kiosk import settings_if_changed
 from screens.kiosk.base import KioskLabel, KioskScreen
 from screens.labels import DEFAULT_TEXTS
 
@@ -55,14 +55,13 @@ class WelcomeScreen(KioskScreen[None]):
 
     def check_settings(self) -> None:
         """Reload the district's settings if an administrator changed them meanwhile."""
-        known = self.kiosk.settings_version
-
-        def work() -> tuple[int, DistrictSettings | None]:
-            with self.kiosk.database.read() as uow:
-                version = settings_version(uow)
-                return version, (load_settings(uow) if version != known else None)
-
-        self.run_service(work, self._settings_checked, lambda _error: None, group="settings")
+        database, known = self.kiosk.database, self.kiosk.settings_version
+        self.run_service(
+            lambda: settings_if_changed(database, known),
+            self._settings_checked,
+            lambda _error: None,
+            group="settings",
+        )
 
     def _settings_checked(self, result: tuple[int, DistrictSettings | None]) -> None:
         version, settings = result

@@ -127,7 +127,7 @@ async def test_the_linked_student_photo_is_drawn_in_the_terminal(database: Datab
         photo = app.screen.query_one(PhotoWidget)
         assert photo.has_picture
         # The account is still pending, so even with bypass the link waits for the school.
-        assert app.screen.linked.status is LinkStatus.PENDING
+        assert app.screen.visit.linked.status is LinkStatus.PENDING
 
 
 async def test_a_revoked_link_shows_no_student_data_on_the_portal(database: Database) -> None:

@@ -53,7 +53,7 @@ async def test_the_cursor_goes_to_the_first_field_in_error(one_db: Database) -> 
         assert form.focused is form.query_one("#last_name")
         assert in_view(app, form.query_one("#field-last_name", Field))
         # The right answer and its question are kept: fixing the name is all that is left.
-        assert form.draft.human_ticked and form.draft.human_answer
+        assert form.visit.draft.human_ticked and form.visit.draft.human_answer
         assert str(form.challenge.question()) == question
         assert field_error(app, "human_answer") == ""
 
@@ -79,7 +79,7 @@ async def test_a_refused_child_keeps_the_human_check_and_shows_the_field(
         assert field_error(app, "ssn_last4") == "This field is required."
         assert form.focused is form.query_one("#ssn_last4")
         assert in_view(app, form.query_one("#field-ssn_last4", Field))
-        assert form.draft.human_ticked and form.draft.human_answer
+        assert form.visit.draft.human_ticked and form.visit.draft.human_answer
         assert str(form.challenge.question()) == question
         # The parent types the digits where the cursor is and sends again: the child is added.
         await pilot.press(*"1234", "tab", "tab", "tab", "enter")

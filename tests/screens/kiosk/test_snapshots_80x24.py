@@ -5,15 +5,16 @@ Fixed data, fixed seed, one backend."""
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from textual.pilot import Pilot
 
 from frontdesk.db.engine import Database
-from frontdesk.db.models import StudentPhoto
+from frontdesk.db.models import OutboxMail, StudentPhoto
 from frontdesk.demo.district import _photo
 from frontdesk.services.linking import request_link
 from frontdesk.services.sessions import ParentSession
@@ -23,7 +24,7 @@ from screens.kiosk.forgot_password import ForgotPasswordScreen
 from screens.kiosk.portal import PortalScreen
 from screens.kiosk.preferences import PreferencesScreen
 from screens.kiosk_app import KioskApp
-from tests.factories import JOSE, register, small_roster
+from tests.factories import JOSE, delivered_text, register, small_roster
 from tests.screens.kiosk.helpers import kiosk, settle
 
 SIZE = (80, 24)
@@ -40,6 +41,26 @@ async def sign_in(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) ->
 
 async def forgot_password(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
     return await app.push_screen(ForgotPasswordScreen())
+
+
+async def forgot_password_code(
+    app: KioskApp, parent: ParentSession, pilot: Pilot[object]
+) -> object:
+    await forgot_password(app, parent, pilot)
+    await settle(pilot)
+    return await pilot.press(*"maria@example.org", "enter")
+
+
+async def forgot_password_done(
+    app: KioskApp, parent: ParentSession, pilot: Pilot[object]
+) -> object:
+    await forgot_password_code(app, parent, pilot)
+    await settle(pilot)
+    with app.database.read() as uow:
+        mail = uow.session.scalars(select(OutboxMail)).one()
+    code = re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}", delivered_text(app.database, mail))
+    assert code is not None
+    return await pilot.press(*code.group(), "enter")
 
 
 async def child_menu(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
@@ -100,6 +121,8 @@ SCREENS: dict[str, Show] = {
     "new_account": new_account,
     "sign_in": sign_in,
     "forgot_password": forgot_password,
+    "forgot_password_code": forgot_password_code,
+    "forgot_password_done": forgot_password_done,
     "child_menu": child_menu,
     "add_child": add_child,
     "child_added_with_photo": child_added,
