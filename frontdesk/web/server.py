@@ -28,8 +28,15 @@ from frontdesk.config import MailSettings
 from frontdesk.db.engine import Database
 from frontdesk.web import reset_page
 from frontdesk.web.app_process import STATIC, SessionProcess
-from frontdesk.web.pages import busy_page, html_response, page_title, stylesheet, terminal_csp
-from frontdesk.web.reset_page import DATABASE, district_of, translator
+from frontdesk.web.pages import (
+    busy_page,
+    html_response,
+    page_title,
+    stylesheet,
+    terminal_csp,
+    translator,
+)
+from frontdesk.web.reset_page import DATABASE, district_of
 
 log = logging.getLogger("frontdesk.web")
 
@@ -221,7 +228,7 @@ class PortalServer:
             environment,
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
-            close=websocket.close,
+            close=lambda: _close(websocket),
         )
         self.sessions.add(process)
         try:
@@ -261,6 +268,10 @@ class PortalServer:
             except Exception as error:  # errors stay in the outbox; the next pass retries
                 log.error("mail delivery pass failed: %s", type(error).__name__)
             await asyncio.sleep(MAIL_INTERVAL)
+
+
+async def _close(websocket: web.WebSocketResponse) -> None:
+    await websocket.close()
 
 
 def _size(request: web.Request) -> tuple[int, int]:

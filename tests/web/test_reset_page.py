@@ -47,7 +47,8 @@ def password_in(page: str) -> str | None:
 
 
 async def test_get_shows_one_button_and_leaves_the_token_unused(
-    client: TestClient, database: Database  # type: ignore[type-arg]
+    client: TestClient,
+    database: Database,  # type: ignore[type-arg]
 ) -> None:
     token = mailed_token(database)
     for _scanner_fetch in range(3):
@@ -62,7 +63,8 @@ async def test_get_shows_one_button_and_leaves_the_token_unused(
 
 
 async def test_post_shows_the_temporary_password_once_and_it_signs_in(
-    client: TestClient, database: Database  # type: ignore[type-arg]
+    client: TestClient,
+    database: Database,  # type: ignore[type-arg]
 ) -> None:
     token = mailed_token(database)
     response = await client.post("/reset", data={"token": token, "lang": "es"})
@@ -83,7 +85,9 @@ async def test_post_shows_the_temporary_password_once_and_it_signs_in(
 
 
 async def test_an_expired_link_says_so(
-    client: TestClient, database: Database, clock: FakeClock  # type: ignore[type-arg]
+    client: TestClient,
+    database: Database,
+    clock: FakeClock,  # type: ignore[type-arg]
 ) -> None:
     token = mailed_token(database)
     clock.advance(days=2)
@@ -94,7 +98,8 @@ async def test_an_expired_link_says_so(
 
 
 async def test_a_superseded_link_says_so(
-    client: TestClient, database: Database  # type: ignore[type-arg]
+    client: TestClient,
+    database: Database,  # type: ignore[type-arg]
 ) -> None:
     token = mailed_token(database)
     ask(database)  # a newer mail
@@ -105,7 +110,8 @@ async def test_a_superseded_link_says_so(
 
 
 async def test_a_made_up_link_and_an_unknown_language(
-    client: TestClient, database: Database  # type: ignore[type-arg]
+    client: TestClient,
+    database: Database,  # type: ignore[type-arg]
 ) -> None:
     response = await client.post("/reset", data={"token": "x" * 40, "lang": "<script>"})
     page = await response.text()
