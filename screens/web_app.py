@@ -15,6 +15,7 @@ from textual.screen import Screen
 
 from frontdesk.db.engine import Database
 from screens.base import ScreenName
+from screens.kiosk.base import KioskScreen
 from screens.kiosk_app import KioskApp
 
 
@@ -38,6 +39,14 @@ class WebKioskApp(KioskApp, inherit_bindings=False):
         # Textual calls the app classes' own on_mount too (KioskApp's, FrontdeskApp's).
         if self.start_step == "sign-in":
             self.call_after_refresh(self.push_screen, self.step("sign-in"))
+
+    def on_app_focus(self) -> None:
+        # Textual's web driver starts the app blurred, and a screen shown while the page has no
+        # focus (the sign-in screen of ``/?start=sign-in``) gets no cursor: Textual gives focus
+        # back only to a widget of the screen that had it. Put it where the screen starts.
+        screen = self.screen
+        if screen.focused is None and isinstance(screen, KioskScreen):
+            screen.focus_start()
 
     def wipe(self) -> None:
         """After the idle time the session ends: its process exits, the page says so."""
