@@ -18,7 +18,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from frontdesk.db.engine import open_database
+from frontdesk.db.uow import Runtime
+from frontdesk.security import Keyring
 from frontdesk.web.app_process import STATIC
+from tests.factories import small_roster
 
 ROOT = Path(__file__).resolve().parents[2]
 BROWSERS = ("chromium-headless-shell", "chromium", "chromium-browser")
@@ -77,11 +81,36 @@ def frontdesk(env: dict[str, str], *args: str) -> None:
 
 def serve_demo(folder: Path, *, max_sessions: int) -> Iterator[Portal]:
     """A demo district in ``folder`` served on a free port until the generator is closed."""
+    env = district_environment(folder)
+    url = f"sqlite:///{folder / 'district.db'}"
+    frontdesk(env, "demo", "--no-open", "--students", "40", "--db", url)
+    yield from serve(folder, url, env, max_sessions=max_sessions)
+
+
+def serve_small_roster(folder: Path, *, max_sessions: int) -> Iterator[Portal]:
+    """A district holding ``tests.factories.small_roster`` (José, whose parent's typing is known),
+    served on a free port until the generator is closed."""
+    env = district_environment(folder)
+    url = f"sqlite:///{folder / 'district.db'}"
+    keyring = Keyring.from_file(folder / "district.key", create=True)
+    database = open_database(url, Runtime(keyring=keyring, workstation="test"))
+    try:
+        small_roster(database)
+    finally:
+        database.dispose()
+    yield from serve(folder, url, env, max_sessions=max_sessions)
+
+
+def district_environment(folder: Path) -> dict[str, str]:
+    """The environment of the commands: this machine's, with frontdesk's data in ``folder``."""
     env = {**os.environ, "XDG_DATA_HOME": str(folder / "data")}
     for name in ("FRONTDESK_KEY_FILE", "FRONTDESK_DATABASE_URL", "FRONTDESK_PORTAL_URL"):
         env.pop(name, None)
-    url = f"sqlite:///{folder / 'district.db'}"
-    frontdesk(env, "demo", "--no-open", "--students", "40", "--db", url)
+    return env
+
+
+def serve(folder: Path, url: str, env: dict[str, str], *, max_sessions: int) -> Iterator[Portal]:
+    """``frontdesk serve`` on the district at ``url`` (its key beside it), on a free port."""
     port = free_port()
     process = subprocess.Popen(
         [

@@ -15,12 +15,19 @@ import pytest
 from sqlalchemy import select
 
 from frontdesk.db.engine import Database, open_database
-from frontdesk.db.models import OutboxMail, ParentAccount
+from frontdesk.db.models import LinkStatus, OutboxMail, ParentAccount, StudentLink
 from frontdesk.db.uow import Runtime
 from frontdesk.security import Keyring
 from frontdesk.services.password_reset import request_reset
-from tests.browser.portal import HOOKED_JS, SCREEN_JS, Portal, browser_binary, serve_demo
-from tests.factories import delivered_text
+from tests.browser.portal import (
+    HOOKED_JS,
+    SCREEN_JS,
+    Portal,
+    browser_binary,
+    serve_demo,
+    serve_small_roster,
+)
+from tests.factories import JOSE, PASSWORD, delivered_text
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 BROWSER = browser_binary()
@@ -78,8 +85,14 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+@pytest.fixture(scope="module")
+def school(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
+    """A district with José on its roster (``tests.factories.small_roster``)."""
+    yield from serve_small_roster(tmp_path_factory.mktemp("school"), max_sessions=1)
+
+
 @pytest.fixture
-def tab(browser: Any, portal: Portal) -> Iterator[Any]:
+def tab(browser: Any) -> Iterator[Any]:
     """A new browser context (its own session), textual-serve's script hooked."""
     context = browser.new_context(viewport={"width": 1100, "height": 760})
     context.route(
@@ -176,3 +189,60 @@ def test_the_reset_link_gives_a_temporary_password_once_and_the_way_to_sign_in(
     screen.press("Enter")
     text = screen.wait_for("Choose a new password")
     assert "You signed in with a temporary password" in text and password not in text
+
+
+def answer_human_check(screen: Screen, shown_at: float) -> None:
+    """From the "I'm not a robot" box: tick it, answer the sum the screen asks (in Spanish),
+    and send the form once a person could have filled it (the check's minimum time)."""
+    screen.press("Space", "Tab")  # the sum's field scrolls into view
+    text = screen.wait_for("¿Cuánto es")
+    found = re.search(r"¿Cuánto es (\d+) más (\d+)\?", text)
+    assert found, text
+    screen.type(str(int(found.group(1)) + int(found.group(2))))
+    time.sleep(max(0.0, shown_at + 3.5 - time.monotonic()))
+    screen.press("Enter")
+
+
+def type_fields(screen: Screen, *texts: str) -> None:
+    """Type each text where the cursor is, then Enter (the next field), as a parent does."""
+    for text in texts:
+        screen.type(text)
+        screen.press("Enter")
+        time.sleep(0.3)  # the cursor moves to the next field after the screen's refresh
+
+
+def test_a_parent_in_spanish_makes_an_account_and_adds_a_child(tab: Any, school: Portal) -> None:
+    screen = open_portal(tab, school.url)
+    screen.wait_for("Español")
+    screen.focus()
+    # The welcome screen's cursor is on "new account"; back twice is "Español" on the bar.
+    screen.press("Shift+Tab", "Shift+Tab", "Enter")
+    screen.wait_for("Inscripción en el portal para padres")
+    screen.press("Enter")
+    screen.wait_for("Correo electrónico")
+    shown_at = time.monotonic()
+    type_fields(screen, "María", "Nguyễn", "maria@example.org", "305 555 0101", "Madre")
+    type_fields(screen, PASSWORD)
+    screen.type(PASSWORD)
+    screen.press("Tab", "Tab")  # past "Show password", to "I'm not a robot"
+    answer_human_check(screen, shown_at)
+    # The menu: its first choice adds a child.
+    screen.wait_for("Quiero AGREGAR A UN HIJO")
+    screen.press("Enter")
+    screen.wait_for("Número de estudiante")
+    shown_at = time.monotonic()
+    birthdate = f"{JOSE.birthdate.day}/{JOSE.birthdate.month}/{JOSE.birthdate.year}"  # as in Spain
+    type_fields(screen, "Jose", "O'Brien-Nguyen", JOSE.student_id, birthdate, JOSE.ssn_last4)
+    answer_human_check(screen, shown_at)
+    text = screen.wait_for("José O'Brien-Nguyễn")
+    assert "En espera de que la escuela verifique" in text
+    runtime = Runtime(keyring=Keyring.from_file(school.key_file, create=False), workstation="t")
+    database = open_database(school.database_url, runtime)
+    try:
+        with database.read() as uow:
+            parent = uow.session.scalars(select(ParentAccount)).one()
+            assert (parent.email, parent.language) == ("maria@example.org", "es")
+            link = uow.session.scalars(select(StudentLink)).one()
+            assert link.status == LinkStatus.PENDING and link.parent_id == parent.id
+    finally:
+        database.dispose()
