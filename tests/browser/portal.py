@@ -14,7 +14,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,7 +79,7 @@ def frontdesk(env: dict[str, str], *args: str) -> None:
     )
 
 
-def serve_demo(folder: Path, *, max_sessions: int) -> Iterator[Portal]:
+def serve_demo(folder: Path, *, max_sessions: int) -> Generator[Portal, None, None]:
     """A demo district in ``folder`` served on a free port until the generator is closed."""
     env = district_environment(folder)
     url = f"sqlite:///{folder / 'district.db'}"
@@ -87,7 +87,7 @@ def serve_demo(folder: Path, *, max_sessions: int) -> Iterator[Portal]:
     yield from serve(folder, url, env, max_sessions=max_sessions)
 
 
-def serve_small_roster(folder: Path, *, max_sessions: int) -> Iterator[Portal]:
+def serve_small_roster(folder: Path, *, max_sessions: int) -> Generator[Portal, None, None]:
     """A district holding ``tests.factories.small_roster`` (José, whose parent's typing is known),
     served on a free port until the generator is closed."""
     env = district_environment(folder)
@@ -109,7 +109,9 @@ def district_environment(folder: Path) -> dict[str, str]:
     return env
 
 
-def serve(folder: Path, url: str, env: dict[str, str], *, max_sessions: int) -> Iterator[Portal]:
+def serve(
+    folder: Path, url: str, env: dict[str, str], *, max_sessions: int
+) -> Generator[Portal, None, None]:
     """``frontdesk serve`` on the district at ``url`` (its key beside it), on a free port."""
     port = free_port()
     process = subprocess.Popen(
