@@ -32,3 +32,14 @@ def run_app(
         if result != OPEN_KIOSK:
             return result or 0
         KioskApp(database, mail=mail).run()
+
+
+def run_web(database: Database, *, start: str = "") -> int:
+    """Run the parent screens for one browser session (``frontdesk serve``) until it ends;
+    ``start="sign-in"`` opens it on the sign-in screen (the reset page's way there).
+
+    The server that started this process delivers the outbox; a session does not.
+    """
+    from screens.web_app import WebKioskApp
+
+    return WebKioskApp(database, start_step=start).run() or 0

@@ -13,13 +13,23 @@ import sys
 from collections.abc import Sequence
 
 from frontdesk import __version__
-from frontdesk.cli import app, audit, db, demo, import_roster, mail, settings_file, staff
+from frontdesk.cli import (
+    app,
+    audit,
+    db,
+    demo,
+    import_roster,
+    mail,
+    serve,
+    settings_file,
+    staff,
+)
 from frontdesk.cli.context import settings_from
 from frontdesk.db.district import KeyMismatch
 from frontdesk.db.engine import DatabaseError
 
 # In the order ``frontdesk --help`` lists them.
-_GROUPS = (demo, import_roster, app, db, mail, staff, settings_file, audit)
+_GROUPS = (demo, import_roster, app, serve, db, mail, staff, settings_file, audit)
 
 
 def build_parser() -> argparse.ArgumentParser:

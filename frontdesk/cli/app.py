@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 
-from frontdesk.cli.context import Commands, add_command, open_district
+from frontdesk.cli.context import COMMON_OPTIONS, Commands, add_command, open_district
 from frontdesk.config import Settings
 from frontdesk.db.engine import Database
+
+WEB_SESSION = "web-session"
+"""The command ``frontdesk serve`` runs for each browser session."""
 
 
 def launch(database: Database, settings: Settings, start: str, notice: str = "") -> int:
@@ -25,6 +29,23 @@ def launch(database: Database, settings: Settings, start: str, notice: str = "")
     from screens.run import run_app
 
     return run_app(database, start=start, notice=notice, mail=settings.mail)
+
+
+def cmd_web_session(args: argparse.Namespace, settings: Settings) -> int:
+    """One browser session of ``frontdesk serve``: the parent screens over textual-serve's pipe.
+
+    Started by the server with this session's settings in the environment; not for people.
+    """
+    database = open_district(settings)
+    settings.log_file.parent.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(
+        filename=settings.log_file,
+        level=logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    from screens.run import run_web
+
+    return run_web(database, start=os.environ.get("FRONTDESK_WEB_START", ""))
 
 
 def cmd_open(args: argparse.Namespace, settings: Settings) -> int:
@@ -54,3 +75,6 @@ def register(commands: Commands) -> None:
         cmd_kiosk,
         "Open the parent kiosk (full screen; staff leave it with their PIN).",
     )
+    # Started by ``frontdesk serve`` for each browser session; hidden from --help.
+    session = commands.add_parser(WEB_SESSION, parents=[COMMON_OPTIONS], add_help=False)
+    session.set_defaults(func=cmd_web_session)

@@ -114,7 +114,8 @@ def password_reset(
     t = partial(gettext_in, language)
     greeting = t("Hello {name},").format(name=first_name) if first_name else t("Hello,")
     code_mark, token_mark = placeholder("code"), placeholder("token")
-    link = f"{portal_url.rstrip('/')}/reset?token={token_mark}"
+    # The page behind the link answers in the mail's language.
+    link = f"{portal_url.rstrip('/')}/reset?lang={language}&token={token_mark}"
     return _render(
         "password_reset",
         to,

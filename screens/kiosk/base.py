@@ -81,6 +81,12 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
     """The cursor starts on the body's first field or choice, never on the language bar (the
     first focusable widget matching is taken, in the order the screen shows them)."""
 
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-narrow"),
+        (80, "-wide"),
+    ]
+    """Under 80 columns (a phone in a browser) the screen takes the narrow layout (kiosk.tcss)."""
+
     # Screen's own ctrl+c copies screen text; a kiosk keeps only moving between fields.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "app.focus_next", show=False),

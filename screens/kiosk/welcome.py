@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual import on
+from rich.cells import cell_len
+from textual import events, on
 from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Static
@@ -22,6 +23,11 @@ def district_text(settings: DistrictSettings, key: TextKey, language: str) -> st
     return settings.district_text(key, language) or _(DEFAULT_TEXTS[key])
 
 
+COLUMN_WIDTH = 90
+COLUMN_PADDING = 2
+"""``.kiosk-column``'s width and side padding (kiosk.tcss): the room a logo has."""
+
+
 class WelcomeScreen(KioskScreen[None]):
     """Where every parent starts, and where the kiosk returns when idle."""
 
@@ -30,7 +36,14 @@ class WelcomeScreen(KioskScreen[None]):
         language = self.kiosk.language
         with Vertical(id="welcome", classes="kiosk-column"):
             if settings.logo:
-                yield Static(settings.logo, classes="logo", markup=False)
+                fits = self.logo_fits(self.app.size.width)
+                logo = Static(settings.logo, classes="logo", markup=False)
+                logo.display = fits
+                yield logo
+                # Where the text-art logo would wrap into a jumble (a phone), the name instead.
+                name = KioskLabel(settings.district_name, classes="title", id="district-name")
+                name.display = not fits
+                yield name
             yield KioskLabel(
                 district_text(settings, TextKey.WELCOME_TITLE, language), classes="title"
             )
@@ -48,6 +61,18 @@ class WelcomeScreen(KioskScreen[None]):
                     classes="choice",
                     variant="primary" if button_id == "new-account" else "default",
                 )
+
+    def logo_fits(self, columns: int) -> bool:
+        """Whether the district's logo fits, unwrapped, in a screen ``columns`` wide."""
+        widest = max((cell_len(line) for line in self.kiosk.district.logo.splitlines()), default=0)
+        return widest <= min(COLUMN_WIDTH, columns) - 2 * COLUMN_PADDING
+
+    def on_resize(self, event: events.Resize) -> None:
+        fits = self.logo_fits(event.size.width)
+        for logo in self.query(".logo"):
+            logo.display = fits
+        for name in self.query("#district-name"):
+            name.display = not fits
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()

@@ -48,7 +48,7 @@ from tests.mail.test_delivery import free_port, parts, smtp_settings
 EMAIL = "maria@example.org"
 NEW_PASSWORD = "a garden of purple lanterns"
 CODE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}")
-TOKEN = re.compile(r'href="[^"]*/reset\?token=([^"]+)"')
+TOKEN = re.compile(r'href="[^"]*/reset\?lang=[a-z]+&amp;token=([^"]+)"')
 
 
 # --- helpers ---------------------------------------------------------------------------------

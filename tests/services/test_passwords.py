@@ -87,7 +87,7 @@ def test_the_reset_mail_holds_a_code_and_a_link_that_work_once(database: Databas
     assert mail.language == "es"
     assert "Owl County School District" in mail.subject
     code, token = code_and_token(database, mail)
-    assert "http://localhost:8000/reset?token=" in mail.body_html
+    assert "http://localhost:8000/reset?lang=es&amp;token=" in mail.body_html
     with database.read() as uow:
         reset = uow.session.scalars(select(PasswordReset)).one()
         assert code.lower().replace("-", "") not in reset.code_digest

@@ -1,0 +1,85 @@
+"""``frontdesk serve``: the parent screens and the reset page in a browser (W1)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from frontdesk.cli.context import Commands, add_command, district_key, open_district
+from frontdesk.config import Settings
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve the parent portal until interrupted."""
+    # aiohttp and textual-serve load only for this command, not for every kiosk's start.
+    from frontdesk.web.server import PortalServer, WebSettings, default_max_sessions
+
+    settings = district_key(settings)
+    public_url = (args.public_url or f"http://{args.host}:{args.port}").rstrip("/")
+    # Reset mails sent from here link to this server.
+    settings = settings.model_copy(update={"portal_url": args.public_url or settings.portal_url})
+    database = open_district(settings)
+    settings.log_file.parent.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(
+        filename=settings.log_file,
+        level=logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    web_settings = WebSettings(
+        host=args.host,
+        port=args.port,
+        public_url=public_url,
+        max_sessions=args.max_sessions or default_max_sessions(),
+        lifetime=args.max_session_minutes * 60.0,
+        trusted_proxies=tuple(args.trusted_proxy or ("127.0.0.1", "::1")),
+        session_environment={
+            "FRONTDESK_DATABASE_URL": settings.database_url,
+            "FRONTDESK_KEY_FILE": str(settings.key_file),
+            "FRONTDESK_PORTAL_URL": settings.portal_url,
+        },
+    )
+    print(
+        f"frontdesk: serving the parent portal on {public_url} "
+        f"(at most {web_settings.max_sessions} sessions)",
+        flush=True,
+    )
+    PortalServer(database, web_settings, mail=settings.mail).serve()
+    return 0
+
+
+def register(commands: Commands) -> None:
+    """Add ``serve``."""
+    serve = add_command(
+        commands,
+        "serve",
+        cmd_serve,
+        "Serve the parent screens and the reset link's page to browsers.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address parents use (behind a TLS proxy: https://…); reset links start "
+        "with it, and the websocket accepts only pages from it",
+    )
+    serve.add_argument(
+        "--max-sessions",
+        type=int,
+        metavar="N",
+        help="browser sessions at once (default: as many as fit in memory, ~90 MiB each); "
+        "past it, a busy page",
+    )
+    serve.add_argument(
+        "--max-session-minutes",
+        type=float,
+        default=60.0,
+        metavar="MINUTES",
+        help="a session ends after this long, however busy (default 60)",
+    )
+    serve.add_argument(
+        "--trusted-proxy",
+        action="append",
+        metavar="ADDRESS",
+        help="a proxy whose X-Forwarded-For names the client (default: 127.0.0.1 and ::1)",
+    )

@@ -1,0 +1,71 @@
+"""Every parent screen on a phone (W1): about 43 columns in a browser. Nothing is wider than
+the screen (no row of buttons or label runs past its right edge, nothing scrolls sideways),
+and the welcome screen shows the district's name where its text-art logo would wrap."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from sqlalchemy import update
+from textual.widget import Widget
+
+from frontdesk.db.engine import Database
+from frontdesk.db.models import StudentPhoto
+from frontdesk.demo.district import _photo
+from screens.kiosk.welcome import WelcomeScreen
+from tests.factories import register, small_roster
+from tests.screens.kiosk.helpers import kiosk, settle
+from tests.screens.kiosk.test_snapshots_80x24 import SCREENS
+
+PHONE = (43, 40)
+
+
+def too_wide(screen: Widget, columns: int) -> list[str]:
+    """The shown widgets that run past the screen's right edge or scroll sideways."""
+    found = []
+    for widget in screen.walk_children(Widget):
+        if not widget.display or not widget.visible:
+            continue
+        if widget.region.width and widget.region.right > columns:
+            found.append(f"{widget!r} ends at column {widget.region.right}")
+        if widget.is_scrollable and widget.max_scroll_x > 0:
+            found.append(f"{widget!r} scrolls sideways by {widget.max_scroll_x}")
+    return found
+
+
+@pytest.mark.parametrize("name", [name for name in SCREENS if name != "staff_exit"])
+async def test_a_parent_screen_fits_a_phone(one_db: Database, name: str) -> None:
+    roster = small_roster(one_db)
+    with one_db.write() as uow:
+        uow.session.execute(
+            update(StudentPhoto)
+            .where(StudentPhoto.student_id == roster.students["jose"])
+            .values(data=_photo(random.Random(1)))
+        )
+    parent = register(one_db, language="en")
+    app = kiosk(one_db)
+    async with app.run_test(size=PHONE) as pilot:
+        await settle(pilot)
+        app.parent_session = parent
+        await SCREENS[name](app, parent, pilot)
+        await settle(pilot)
+        assert app.screen.has_class("-narrow")
+        assert too_wide(app.screen, PHONE[0]) == []
+
+
+async def test_the_welcome_shows_the_district_name_where_the_logo_would_wrap(
+    one_db: Database,
+) -> None:
+    app = kiosk(one_db)
+    async with app.run_test(size=PHONE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, WelcomeScreen)
+        assert not screen.query_one(".logo").display
+        name = screen.query_one("#district-name")
+        assert name.display and str(name.render()) == app.district.district_name
+        await pilot.resize_terminal(100, 40)  # the phone turned, or a laptop
+        await settle(pilot)
+        assert screen.query_one(".logo").display and not name.display
+        assert not screen.has_class("-narrow")
