@@ -25,6 +25,7 @@ SUITES = (
     "guards",
     "password_policy",
     "load",
+    "soak",
 )
 
 
