@@ -17,7 +17,7 @@ from bench.context import BenchContext, bench_parent, median, postgres_reachable
 from frontdesk.db.engine import Database, Runtime, open_database
 from frontdesk.errors import DomainError
 from frontdesk.security import Keyring
-from frontdesk.services.passwords import redeem_code, request_reset
+from frontdesk.services.password_reset import redeem_code, request_reset
 from frontdesk.services.signin import sign_in_parent
 
 KNOWN = "ana@example.org"

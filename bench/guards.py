@@ -23,11 +23,12 @@ from pathlib import Path
 from bench.context import BenchContext, bench_parent, median, postgres_reachable, postgres_schema
 from frontdesk.db.engine import Database, Runtime, open_database
 from frontdesk.db.models import School, Student
+from frontdesk.district_settings import RateLimits
 from frontdesk.errors import StudentNotMatched
 from frontdesk.names import search_key
 from frontdesk.security import HashParameters, Keyring, PasswordHasher
 from frontdesk.services.audit import Actor
-from frontdesk.services.district import RateLimits, save_settings
+from frontdesk.services.district import save_settings
 from frontdesk.services.linking import ChildIdentifiers, request_link
 from frontdesk.services.sessions import ParentSession
 from frontdesk.services.settings_file import parse_settings

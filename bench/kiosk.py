@@ -35,14 +35,15 @@ from textual.screen import Screen
 from bench.context import BenchContext, median, p95
 from frontdesk.db.engine import Database, Runtime, open_database
 from frontdesk.demo import families
+from frontdesk.district_settings import RateLimits
 from frontdesk.security import Keyring
 from frontdesk.services.audit import Actor
-from frontdesk.services.district import RateLimits, save_settings
+from frontdesk.services.district import save_settings
 from screens.kiosk.account import NewAccountScreen
 from screens.kiosk.add_child import AddChildScreen, ChildLinkedScreen
-from screens.kiosk.app import KioskApp
 from screens.kiosk.menu import ChildMenuScreen
 from screens.kiosk.welcome import WelcomeScreen
+from screens.kiosk_app import KioskApp
 from screens.textual_compat import observe_frames
 
 ROUNDS = 26
@@ -58,7 +59,7 @@ from pathlib import Path
 started = time.perf_counter()
 from frontdesk.db.engine import Runtime, open_database
 from frontdesk.security import Keyring
-from screens.kiosk.app import KioskApp
+from screens.kiosk_app import KioskApp
 from screens.kiosk.welcome import WelcomeScreen
 import asyncio
 

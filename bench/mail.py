@@ -20,7 +20,7 @@ from frontdesk.mail import messages
 from frontdesk.mail.delivery import Deliverer
 from frontdesk.mail.outbox import SEAL_PURPOSE
 from frontdesk.security import Keyring, PasswordHasher
-from frontdesk.services.passwords import request_reset
+from frontdesk.services.password_reset import request_reset
 
 ROWS = 2000
 

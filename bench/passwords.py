@@ -9,7 +9,7 @@ import time
 from bench.context import PASSWORD, BenchContext, bench_parent, median, p95, timings_ms
 from frontdesk.db.engine import Runtime, open_database
 from frontdesk.security import Keyring, PasswordHasher
-from frontdesk.services.passwords import request_reset
+from frontdesk.services.password_reset import request_reset
 from frontdesk.services.signin import sign_in_parent
 
 RUNS = 60

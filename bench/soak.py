@@ -60,11 +60,11 @@ from screens.desk.queue_table import QueueTable
 from screens.desk.request import RequestScreen
 from screens.kiosk.account import NewAccountScreen
 from screens.kiosk.add_child import AddChildScreen, ChildLinkedScreen
-from screens.kiosk.app import KioskApp
 from screens.kiosk.menu import ChildMenuScreen
 from screens.kiosk.portal import PortalScreen
 from screens.kiosk.signin import KioskSignInScreen
 from screens.kiosk.welcome import WelcomeScreen
+from screens.kiosk_app import KioskApp
 
 DIALOG_EVERY = 4
 """The reason dialog is opened on every fourth request: 500 of 2,000."""

@@ -3,7 +3,7 @@
 Read from ``FRONTDESK_*`` environment variables (nested with ``__``, e.g.
 ``FRONTDESK_MAIL__SMTP_HOST``) and from command-line options, which win. What the
 district decides (texts, rules, limits) is not here: it lives in the database
-(:mod:`frontdesk.services.district`), so every kiosk sees the same.
+(:mod:`frontdesk.district_settings`), so every kiosk sees the same.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
-"""FrontdeskApp: holds the database, the district settings, the language and who is signed in."""
+"""FrontdeskApp: holds the database, the district settings, the language and who is signed in,
+and knows the staff side's screens by name (``SCREEN_KINDS``)."""
 
 from __future__ import annotations
 
-import os
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from textual import events, on
 from textual.app import App
@@ -12,10 +13,21 @@ from textual.screen import Screen
 
 from frontdesk.config import MailSettings
 from frontdesk.db.engine import Database
+from frontdesk.district_settings import DistrictSettings
 from frontdesk.i18n import set_language
-from frontdesk.services.district import DistrictSettings
 from frontdesk.services.sessions import StaffSession
+from frontdesk.services.settings_form import read_settings
+from screens.admin.settings import SettingsScreen
+from screens.admin.staff import StaffAccountsScreen
+from screens.base import ScreenName
+from screens.desk.change_password import StaffPasswordScreen
+from screens.desk.history import HistoryScreen
+from screens.desk.home import StaffHomeScreen
+from screens.desk.queue import QueueScreen
+from screens.desk.signin import StaffSignInScreen
 from screens.heap import IDLE_SECONDS, Heap
+from screens.start import StartScreen
+from screens.support.desk import SupportDeskScreen
 from screens.widgets.language_bar import LanguageBar
 
 TOUCHES = (events.Key, events.MouseEvent, events.Paste)
@@ -32,6 +44,19 @@ class FrontdeskApp(App[int]):
 
     language: reactive[str] = reactive("en", init=False)
     """The language every screen is shown in; switching it re-renders the screen."""
+
+    SCREEN_KINDS: ClassVar[dict[ScreenName, Callable[..., Screen[Any]]]] = {
+        "start": StartScreen,
+        "staff-sign-in": StaffSignInScreen,
+        "staff-password": StaffPasswordScreen,
+        "staff-home": StaffHomeScreen,
+        "queue": QueueScreen,
+        "history": HistoryScreen,
+        "support": SupportDeskScreen,
+        "settings": SettingsScreen,
+        "staff-accounts": StaffAccountsScreen,
+    }
+    """Every staff-side screen by name: screens open one another through ``new_screen``."""
 
     MAIL_INTERVAL = 30.0
     """Seconds between two delivery passes of the outbox."""
@@ -52,8 +77,7 @@ class FrontdeskApp(App[int]):
         self.mail = mail
         self.start = start
         self.notice = notice
-        with database.read() as uow:
-            self.district: DistrictSettings = uow.settings
+        self.district: DistrictSettings = read_settings(database)
         self.staff: StaffSession | None = None
         self.heap = Heap(busy=self._serving)
         """When the garbage is collected: once nobody waits (``screens.heap``)."""
@@ -72,10 +96,11 @@ class FrontdeskApp(App[int]):
 
     def first_screen(self) -> Screen[Any]:
         """The screen the app opens on."""
-        from screens.desk.signin import StaffSignInScreen
-        from screens.start import StartScreen
+        return self.new_screen("staff-sign-in" if self.start == "desk" else "start")
 
-        return StaffSignInScreen() if self.start == "desk" else StartScreen()
+    def new_screen(self, name: ScreenName, *args: Any) -> Screen[Any]:
+        """A new screen of the kind registered as ``name``, made with ``args``."""
+        return self.SCREEN_KINDS[name](*args)
 
     def deliver_mail(self) -> None:
         """Run one delivery pass of the outbox in a thread (E1); errors stay in the outbox."""
@@ -117,32 +142,3 @@ class FrontdeskApp(App[int]):
     @on(LanguageBar.Chosen)
     def _language_chosen(self, event: LanguageBar.Chosen) -> None:
         self.language = event.language
-
-
-OPEN_KIOSK = 100
-"""What the start screen's "Parent kiosk" button exits with: run_app then starts the kiosk."""
-
-
-def run_app(
-    database: Database,
-    *,
-    start: str = "start",
-    notice: str = "",
-    mail: MailSettings | None = None,
-) -> int:
-    """Run the app until it quits; returns its exit code. With ``mail``, it delivers the outbox.
-
-    The kiosk is an app of its own (locked down, K1); started from the start screen, the
-    staff PIN that ends it brings the start screen back.
-    """
-    from screens.kiosk.app import KioskApp
-
-    # With this set, Textual turns ctrl+c and ctrl+z into signals that would leave the kiosk.
-    os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)
-    if start == "kiosk":
-        return KioskApp(database, mail=mail).run() or 0
-    while True:
-        result = FrontdeskApp(database, start=start, notice=notice, mail=mail).run()
-        if result != OPEN_KIOSK:
-            return result or 0
-        KioskApp(database, mail=mail).run()

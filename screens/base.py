@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Literal, Protocol, TypeVar, cast
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from textual import events, on
@@ -14,18 +14,59 @@ from textual.binding import ActiveBinding
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
+from frontdesk.config import MailSettings
+from frontdesk.db.engine import Database
+from frontdesk.district_settings import DistrictSettings
 from frontdesk.errors import DomainError, FieldErrors, StorageUnavailable, safe_description
 from frontdesk.i18n import _
+from frontdesk.services.sessions import StaffSession
 from screens import textual_compat
-
-if TYPE_CHECKING:
-    from screens.app import FrontdeskApp
 
 T = TypeVar("T")
 S = TypeVar("S", bound=Screen[None])
 R = TypeVar("R")
 V = TypeVar("V")
 log = logging.getLogger("frontdesk.screens")
+
+ScreenName = Literal[
+    "start",
+    "staff-sign-in",
+    "staff-password",
+    "staff-home",
+    "queue",
+    "history",
+    "support",
+    "settings",
+    "staff-accounts",
+    "forgot-password",
+    "forced-change",
+    "preferences",
+    "staff-exit",
+]
+"""The screens an app makes new each time it opens them (``Host.new_screen``), by the name its
+registry knows them by: the staff side's (``FrontdeskApp``) and the kiosk's (``KioskApp``)."""
+
+
+class Host(Protocol):
+    """What a screen may ask of the app it runs in.
+
+    Screens reach one another through the app by name (``open``), never by importing each
+    other: the app (``screens/app.py``) is the one module that knows every screen, so the
+    screens form no import cycle with it or among themselves.
+    """
+
+    database: Database
+    district: DistrictSettings
+    staff: StaffSession | None
+    mail: MailSettings | None
+    notice: str
+    language: str
+
+    def new_screen(self, name: ScreenName, *args: Any) -> Screen[Any]:
+        """A new screen of the kind registered as ``name``, made with ``args``."""
+        ...
+
+    def settle_heap(self) -> None: ...
 
 
 def installed_screen(app: App[Any], kind: type[S], name: str, *, mount: bool = False) -> S:
@@ -50,9 +91,10 @@ class BaseScreen(Screen[T]):
     time the footer asks for them, so a language switch shows at once.
     """
 
-    visit = 0
-    """Counts the times a kept screen was emptied for its next use: a service's answer is
-    shown only to the visit that asked for it."""
+    visit: object = None
+    """What the screen shows now, and for whom (a kept screen starts a new one each time it is
+    emptied for its next use): a service's answer is shown only to the visit that asked for
+    it, the same object."""
 
     _styled_with: textual_compat.CssState | None = None
     """The app's CSS this screen's widgets were last styled with."""
@@ -72,9 +114,9 @@ class BaseScreen(Screen[T]):
         textual_compat.forget_queries(self)
 
     @property
-    def frontdesk(self) -> FrontdeskApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
+    def frontdesk(self) -> Host:
+        """The app, as screens may use it."""
+        return cast(Host, self.app)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -112,7 +154,7 @@ class BaseScreen(Screen[T]):
 
         def still_shown(callback: Callable[[V], None]) -> Callable[[V], None]:
             def answer(value: V) -> None:
-                if self in self.app.screen_stack and self.visit == visit:
+                if self in self.app.screen_stack and self.visit is visit:
                     callback(value)
 
             return answer

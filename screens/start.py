@@ -12,6 +12,9 @@ from frontdesk.i18n import N_, _
 from screens.base import BaseScreen
 from screens.widgets.language_bar import LanguageBar
 
+OPEN_KIOSK = 100
+"""What the "Parent kiosk" button exits the app with: ``run_app`` then starts the kiosk."""
+
 
 class StartScreen(BaseScreen[None]):
     """Where a workstation starts: choose the staff desk."""
@@ -39,13 +42,9 @@ class StartScreen(BaseScreen[None]):
     @on(Button.Pressed, "#desk")
     def action_desk(self) -> None:
         """Go to the staff sign-in."""
-        from screens.desk.signin import StaffSignInScreen
-
-        self.app.push_screen(StaffSignInScreen())
+        self.app.push_screen(self.frontdesk.new_screen("staff-sign-in"))
 
     @on(Button.Pressed, "#kiosk")
     def action_kiosk(self) -> None:
         """Turn this workstation into a parent kiosk (left with a staff PIN)."""
-        from screens.app import OPEN_KIOSK
-
         self.app.exit(OPEN_KIOSK)

@@ -8,10 +8,11 @@ from typing import Any
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import Contact, OutboxMail, School, StaffRole, Student, StudentPhoto
+from frontdesk.district_settings import DistrictSettings
 from frontdesk.mail.outbox import opened_bodies
 from frontdesk.names import search_key
 from frontdesk.services.audit import Actor
-from frontdesk.services.district import DistrictSettings, save_settings
+from frontdesk.services.district import save_settings
 from frontdesk.services.linking import ChildIdentifiers
 from frontdesk.services.registration import AccountForm, create_parent_account
 from frontdesk.services.sessions import ParentSession, StaffSession, staff_session

@@ -8,7 +8,6 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -17,10 +16,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from frontdesk.clock import Clock, utc_now
-from frontdesk.db.uow import UnitOfWork
+from frontdesk.db.district import ensure_district
+from frontdesk.db.uow import Runtime, UnitOfWork
 from frontdesk.errors import DomainError, safe_description
-from frontdesk.security import Keyring, PasswordHasher
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -49,18 +47,6 @@ def _retryable(error: DBAPIError) -> bool:
 
 class DatabaseError(Exception):
     """The database cannot be used as it is; the message says what to do."""
-
-
-@dataclass
-class Runtime:
-    """What services need besides a session: the key, the hasher, the clock, the workstation."""
-
-    keyring: Keyring
-    hasher: PasswordHasher = field(default_factory=PasswordHasher)
-    workstation: str = "local"
-    clock: Clock = utc_now
-    portal_url: str = "http://localhost:8000"
-    """Where parents open the portal in a browser; reset links in mails start with it."""
 
 
 class Database:
@@ -264,10 +250,8 @@ def open_database(url: str, runtime: Runtime, *, upgrade_schema: bool | None = N
             )
         upgrade(engine)
     database = Database(engine, runtime)
-    from frontdesk.services.district import ensure_district  # avoids an import cycle
-
     with database.write() as uow:
-        ensure_district(uow)
+        ensure_district(uow.session, runtime.keyring.fingerprint, uow.now())
     return database
 
 

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-if TYPE_CHECKING:
-    from frontdesk.db.engine import Runtime
-    from frontdesk.services.district import DistrictSettings
+from frontdesk.clock import Clock, utc_now
+from frontdesk.db.district import read_settings
+from frontdesk.district_settings import DistrictSettings
+from frontdesk.security import Keyring, PasswordHasher
+
+
+@dataclass
+class Runtime:
+    """What services need besides a session: the key, the hasher, the clock, the workstation."""
+
+    keyring: Keyring
+    hasher: PasswordHasher = field(default_factory=PasswordHasher)
+    workstation: str = "local"
+    clock: Clock = utc_now
+    portal_url: str = "http://localhost:8000"
+    """Where parents open the portal in a browser; reset links in mails start with it."""
 
 
 class UnitOfWork:
@@ -36,6 +49,4 @@ class UnitOfWork:
     @cached_property
     def settings(self) -> DistrictSettings:
         """The district's settings as of this transaction."""
-        from frontdesk.services.district import load_settings
-
-        return load_settings(self)
+        return read_settings(self.session)

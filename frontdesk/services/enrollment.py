@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
@@ -12,7 +13,11 @@ from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import FieldErrors
 from frontdesk.i18n import Msg
 from frontdesk.services.audit import Actor, AuditAction, record
+from frontdesk.services.kiosk import date_problem, typed_date
 from frontdesk.services.sessions import ParentSession, current_parent
+
+if TYPE_CHECKING:
+    from frontdesk.db.engine import Database
 
 
 class EnrollmentForm(BaseModel):
@@ -68,3 +73,29 @@ def apply_for_enrollment(uow: UnitOfWork, session: ParentSession, form: Enrollme
         school_id=school.id,
     )
     return application.id
+
+
+class TypedApplication(BaseModel):
+    """The application as the parent typed it (the birthdate as text, in their language)."""
+
+    school_id: int | None = None
+    child_first_name: str = ""
+    child_last_name: str = ""
+    child_birthdate: str = ""
+    grade: str = ""
+    notes: str = ""
+
+
+def submit_application(
+    database: Database, session: ParentSession, typed: TypedApplication, language: str
+) -> int:
+    """The application sent at the kiosk: a birthdate that cannot be read is told beside its
+    field; otherwise it is recorded (:func:`apply_for_enrollment`) in one unit of work."""
+    if (problem := date_problem(typed.child_birthdate, language)) is not None:
+        raise FieldErrors({"child_birthdate": problem})
+    form = EnrollmentForm(
+        **typed.model_dump(exclude={"child_birthdate"}),
+        child_birthdate=typed_date(typed.child_birthdate, language),
+    )
+    with database.write() as uow:
+        return apply_for_enrollment(uow, session, form)

@@ -11,15 +11,18 @@ import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any, TextIO
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Select, select
 
 from frontdesk import text
+from frontdesk.db.engine import Database
 from frontdesk.db.models import ActorKind, AuditEvent, ParentAccount, Student, StudentLink
 from frontdesk.db.uow import UnitOfWork
-from frontdesk.errors import FieldErrors
+from frontdesk.errors import DomainError, FieldErrors
+from frontdesk.i18n import Msg
 from frontdesk.names import fold_name
 from frontdesk.services.audit import AuditAction
 
@@ -235,3 +238,31 @@ def write_history_csv(rows: Iterable[HistoryRow], out: TextIO) -> int:
         )
         count += 1
     return count
+
+
+def read_history(database: Database, filter: HistoryFilter) -> list[HistoryRow]:
+    """The newest events the filter wants (see :func:`desk_history`), in a read of its own."""
+    with database.read() as uow:
+        return desk_history(uow, filter)
+
+
+@dataclass(frozen=True)
+class Exported:
+    """A finished export: where it was written and how many events it holds."""
+
+    path: Path
+    rows: int
+
+
+def export_history(database: Database, filter: HistoryFilter, folder: Path) -> Exported:
+    """Write every event the filter wants to a new CSV file in ``folder``, named for the
+    moment of the export; says plainly when the file cannot be written there."""
+    stamp = database.runtime.clock().strftime("%Y%m%d-%H%M%S")
+    path = folder / f"desk-history-{stamp}.csv"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        out = path.open("w", newline="", encoding="utf-8")
+    except OSError as error:
+        raise DomainError(Msg("The file {path} cannot be written here.", path=str(path))) from error
+    with database.read() as uow, out:
+        return Exported(path, write_history_csv(iter_history(uow, filter), out))

@@ -1,5 +1,5 @@
-"""What the kiosk itself needs: the human check before a form is sent (R7) and the staff PIN
-that leaves kiosk mode (K1).
+"""What the kiosk itself needs: the human check before a form is sent (R7), dates typed as
+text, the district's settings kept fresh, and the staff PIN that leaves kiosk mode (K1).
 
 No check in a terminal stops a determined script; the human check only slows a careless one
 down. The rate limits in the services (accounts per kiosk, failed links per parent, student
@@ -11,17 +11,28 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from frontdesk.db.models import Staff
 from frontdesk.db.uow import UnitOfWork
+from frontdesk.district_settings import DistrictSettings
 from frontdesk.errors import DomainError
-from frontdesk.i18n import Msg
+from frontdesk.i18n import Msg, date_input_pattern, parse_date
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import ANONYMOUS, Actor, AuditAction, record
+from frontdesk.services.district import load_settings, settings_version
 from frontdesk.text import PIN
+
+if TYPE_CHECKING:
+    from frontdesk.db.engine import Database
+
+HUMAN_FIELD = "human_answer"
+"""The field a human check's message is told beside."""
+TYPED_DATE_LENGTH = 20
+"""The longest date a form takes as typed (no way of writing one is longer)."""
 
 PIN_FAILED = "kiosk_pin_failed"
 PIN_FREE_TRIES = 3
@@ -113,6 +124,80 @@ class HumanChallenge:
         return None
 
 
+@dataclass(frozen=True)
+class HumanAnswer:
+    """What a person did with a form's human check, as the form was sent."""
+
+    challenge: HumanChallenge
+    ticked: bool
+    answer: str
+    seconds_on_form: float
+    """From the form first shown to the button pressed."""
+    min_seconds: float
+    """The least time a person takes to fill the form (the kiosk's setting)."""
+
+    def problems(self) -> dict[str, Msg]:
+        """Why the check is not passed, under :data:`HUMAN_FIELD` (empty when it is)."""
+        problem = self.challenge.problem(
+            ticked=self.ticked,
+            answer=self.answer,
+            seconds_on_form=self.seconds_on_form,
+            min_seconds=self.min_seconds,
+        )
+        return {} if problem is None else {HUMAN_FIELD: problem}
+
+
+# --- dates typed as text ------------------------------------------------------------------------
+
+
+def date_example(language: str | None = None) -> str:
+    """December 31, 2015 written the way ``language`` (default: the current one) writes the
+    dates typed into forms."""
+    return (
+        date_input_pattern(language)
+        .replace("yyyy", "2015")
+        .replace("MM", "12")
+        .replace("M", "12")
+        .replace("dd", "31")
+        .replace("d", "31")
+    )
+
+
+def date_problem(typed: str, language: str) -> Msg | None:
+    """Why ``typed`` cannot be read as a date in ``language``, or ``None`` (empty is read:
+    whether a date is required is the form's rule)."""
+    if not typed.strip():
+        return None
+    try:
+        if len(typed) > TYPED_DATE_LENGTH:
+            raise ValueError("longer than any date")
+        parse_date(typed, language)
+    except ValueError:
+        return Msg("Enter the date like this: {example}.", example=date_example(language))
+    return None
+
+
+def typed_date(typed: str, language: str) -> date | None:
+    """The date in ``typed`` (already checked with :func:`date_problem`), ``None`` if empty."""
+    return parse_date(typed, language) if typed.strip() else None
+
+
+# --- the district's settings ----------------------------------------------------------------------
+
+
+def settings_if_changed(
+    database: Database, known_version: int
+) -> tuple[int, DistrictSettings | None]:
+    """The settings' version and, when it is not ``known_version``, the settings (an
+    administrator changed them since the kiosk last read them); in one unit of work."""
+    with database.read() as uow:
+        version = settings_version(uow)
+        return version, (load_settings(uow) if version != known_version else None)
+
+
+# --- the staff PIN (K1) ---------------------------------------------------------------------------
+
+
 def verify_staff_pin(uow: UnitOfWork, pin: str) -> str:
     """The user name of the active staff member whose kiosk PIN this is.
 
@@ -143,3 +228,10 @@ def verify_staff_pin(uow: UnitOfWork, pin: str) -> str:
     ratelimit.note(uow, PIN_FAILED, subject)
     record(uow, ANONYMOUS, AuditAction.KIOSK_EXIT_FAILED)
     raise WrongPin()
+
+
+def leave_kiosk(database: Database, pin: str) -> str:
+    """Staff leave kiosk mode with their PIN (:func:`verify_staff_pin`), in its own unit of
+    work; the user name of whose PIN it is."""
+    with database.write() as uow:
+        return verify_staff_pin(uow, pin)

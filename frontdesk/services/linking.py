@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from sqlalchemy import select
 from frontdesk import text
 from frontdesk.db.models import AccountStatus, LinkStatus, Student, StudentLink, StudentPhoto
 from frontdesk.db.uow import UnitOfWork
+from frontdesk.district_settings import Identifier
 from frontdesk.errors import (
     AccountNotApproved,
     FieldErrors,
@@ -32,10 +34,13 @@ from frontdesk.names import fold_name, names_match
 from frontdesk.security import digests_equal
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import Actor, AuditAction, record
-from frontdesk.services.district import Identifier
+from frontdesk.services.kiosk import HumanAnswer, date_problem, typed_date
 from frontdesk.services.passwords import CLOSED
 from frontdesk.services.ratelimit import AttemptKind, Limit
 from frontdesk.services.sessions import ParentSession, current_parent
+
+if TYPE_CHECKING:
+    from frontdesk.db.engine import Database
 
 DAY = timedelta(days=1)
 """The second, longer window of the per-student limit."""
@@ -301,3 +306,39 @@ def request_link(uow: UnitOfWork, session: ParentSession, given: ChildIdentifier
         status=link.status,
         photo=photo,
     )
+
+
+class TypedChild(BaseModel):
+    """The identifiers as the parent typed them (the birthdate as text, in their language)."""
+
+    first_name: str = ""
+    last_name: str = ""
+    student_id: str = ""
+    birthdate: str = ""
+    ssn_last4: str = ""
+
+
+def ask_for_child(
+    database: Database,
+    session: ParentSession,
+    typed: TypedChild,
+    language: str,
+    human: HumanAnswer,
+) -> LinkedStudent:
+    """The add-a-child form sent at the kiosk: a birthdate that cannot be read and a human
+    check not passed are told beside their fields, with nothing looked up; otherwise the link
+    is requested (:func:`request_link`) in one unit of work."""
+    problems = human.problems()
+    if (problem := date_problem(typed.birthdate, language)) is not None:
+        problems["birthdate"] = problem
+    if problems:
+        raise FieldErrors(problems)
+    given = ChildIdentifiers(
+        first_name=typed.first_name,
+        last_name=typed.last_name,
+        student_id=typed.student_id,
+        birthdate=typed_date(typed.birthdate, language),
+        ssn_last4=typed.ssn_last4,
+    )
+    with database.write() as uow:
+        return request_link(uow, session, given)

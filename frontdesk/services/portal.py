@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -15,6 +16,9 @@ from frontdesk.db.models import AccountStatus, LinkStatus, Student, StudentLink
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.services.passwords import CLOSED
 from frontdesk.services.sessions import ParentSession, current_parent
+
+if TYPE_CHECKING:
+    from frontdesk.db.engine import Database
 
 
 class Alert(StrEnum):
@@ -94,3 +98,9 @@ def portal_view(uow: UnitOfWork, session: ParentSession) -> PortalView:
         students=students,
         alerts=alerts,
     )
+
+
+def open_portal(database: Database, session: ParentSession) -> PortalView:
+    """The landing of the signed-in parent (:func:`portal_view`), in its own unit of work."""
+    with database.read() as uow:
+        return portal_view(uow, session)

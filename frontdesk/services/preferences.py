@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, ConfigDict
 
 from frontdesk import text
@@ -11,6 +13,9 @@ from frontdesk.i18n import Msg
 from frontdesk.services.audit import Actor, AuditAction, record
 from frontdesk.services.registration import is_email, normalize_email
 from frontdesk.services.sessions import ParentSession, current_parent
+
+if TYPE_CHECKING:
+    from frontdesk.db.engine import Database
 
 
 class NotificationPreferences(BaseModel):
@@ -30,6 +35,13 @@ def notification_preferences(uow: UnitOfWork, session: ParentSession) -> Notific
         email_notifications=parent.email_notifications,
         notification_email=parent.notification_email or parent.email,
     )
+
+
+def open_preferences(database: Database, session: ParentSession) -> NotificationPreferences:
+    """The parent's current choice (:func:`notification_preferences`), in its own unit of
+    work."""
+    with database.read() as uow:
+        return notification_preferences(uow, session)
 
 
 def save_notification_preferences(
@@ -57,3 +69,11 @@ def save_notification_preferences(
     return NotificationPreferences(
         email_notifications=parent.email_notifications, notification_email=address
     )
+
+
+def save_preferences(
+    database: Database, session: ParentSession, prefs: NotificationPreferences
+) -> NotificationPreferences:
+    """Store the parent's choice (:func:`save_notification_preferences`) in one unit of work."""
+    with database.write() as uow:
+        return save_notification_preferences(uow, session, prefs)

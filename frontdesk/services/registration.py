@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from sqlalchemy import exists, select
@@ -12,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from frontdesk import text
 from frontdesk.db.models import AccountStatus, Contact, ParentAccount, Student
 from frontdesk.db.uow import UnitOfWork
+from frontdesk.district_settings import AccountField, DistrictSettings
 from frontdesk.errors import (
     EmailAlreadyRegistered,
     EmailNotOnRecord,
@@ -23,11 +26,14 @@ from frontdesk.i18n import Msg
 from frontdesk.names import search_key
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import ANONYMOUS, Actor, AuditAction, record
-from frontdesk.services.district import AccountField, DistrictSettings
+from frontdesk.services.kiosk import HumanAnswer
 from frontdesk.services.password_policy import password_problem
 from frontdesk.services.ratelimit import AttemptKind, Limit
 from frontdesk.services.sessions import ParentSession, parent_session
 from frontdesk.services.signin import forget_failures, parent_subject
+
+if TYPE_CHECKING:
+    from frontdesk.db.engine import Database
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 _PHONE_DIGITS = re.compile(r"\d")
@@ -220,4 +226,15 @@ def create_parent_account(uow: UnitOfWork, form: AccountForm) -> ParentSession:
     # Guesses at this address before it had an account must not lock the new one.
     forget_failures(uow, parent_subject(uow, email))
     record(uow, Actor.parent(parent), AuditAction.PARENT_REGISTER, ("parent", parent.id))
-    return parent_session(parent)
+    return replace(parent_session(parent), new_account=True)
+
+
+def register_parent(database: Database, form: AccountForm, human: HumanAnswer) -> ParentSession:
+    """The new-account form sent at the kiosk, in one unit of work: every problem with the
+    fields (under the district's rules) and with the human check (R7) is told at once, beside
+    its field; a form with none becomes the account (:func:`create_parent_account`)."""
+    with database.write() as uow:
+        problems = {**field_problems(form, uow.settings), **human.problems()}
+        if problems:
+            raise FieldErrors(problems)
+        return create_parent_account(uow, form)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from sqlalchemy import exists, func, select
 
+from frontdesk.db.engine import Database
 from frontdesk.db.models import (
     AccountStatus,
     Attempt,
@@ -334,3 +335,18 @@ def open_request(
         checks=_checks(uow, parent.id),
         now=uow.now(),
     )
+
+
+def read_request(
+    database: Database, session: StaffSession, parent_id: int, *, disclose: bool
+) -> RequestView:
+    """The parent's request as the clerk sees it, in a unit of work of its own.
+
+    ``disclose``: the clerk is shown it now, which is recorded (see :func:`open_request`);
+    otherwise it is a re-read after a decision, or a read ahead of the clerk opening it.
+    """
+    if disclose:
+        with database.write() as uow:
+            return open_request(uow, session, parent_id)
+    with database.read() as uow:
+        return open_request(uow, session, parent_id, record_disclosure=False)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from frontdesk.db.models import School
 from frontdesk.db.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from frontdesk.db.engine import Database
 
 
 @dataclass(frozen=True)
@@ -26,3 +30,9 @@ def list_schools(uow: UnitOfWork, ids: Collection[int] | None = None) -> list[Sc
     if ids is not None:
         query = query.where(School.id.in_(list(ids)))
     return [SchoolView(s.id, s.code, s.name) for s in uow.session.scalars(query)]
+
+
+def school_choices(database: Database) -> list[SchoolView]:
+    """Every school, by SIS code, for a parent to choose from (in its own unit of work)."""
+    with database.read() as uow:
+        return list_schools(uow)

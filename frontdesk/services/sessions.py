@@ -16,6 +16,8 @@ class ParentSession:
     parent_id: int
     credentials_version: int
     must_change_password: bool = False
+    new_account: bool = False
+    """The account was made in this visit (the kiosk says it is ready)."""
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,11 @@ from pydantic import ValidationError
 
 from frontdesk import text as texts
 from frontdesk.db.uow import UnitOfWork
+from frontdesk.district_settings import DistrictSettings, settings_problems
 from frontdesk.errors import DomainError
 from frontdesk.i18n import Msg
 from frontdesk.services.audit import Actor
-from frontdesk.services.district import (
-    DistrictSettings,
-    load_settings,
-    save_settings,
-    settings_problems,
-)
+from frontdesk.services.district import load_settings, save_settings
 
 HEADER = (
     "# frontdesk district settings (Parent Registration, R19).\n"

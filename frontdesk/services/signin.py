@@ -10,11 +10,13 @@ the same writes.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import lazyload
 
 from frontdesk import text
+from frontdesk.db.engine import Database
 from frontdesk.db.models import ParentAccount, Staff
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import AccountLocked, FieldErrors, RateLimited, SignInFailed
@@ -22,6 +24,9 @@ from frontdesk.services import ratelimit
 from frontdesk.services.audit import ANONYMOUS, Actor, AuditAction, record
 from frontdesk.services.ratelimit import AttemptKind, Limit
 from frontdesk.services.sessions import ParentSession, StaffSession, parent_session, staff_session
+
+if TYPE_CHECKING:
+    from frontdesk.db.engine import Database
 
 FOREVER = timedelta(days=100 * 365)
 """How far back a lock mark counts: a lock lasts until support (or a reset) lifts it."""
@@ -158,6 +163,13 @@ def sign_in_parent(uow: UnitOfWork, email: str, password: str) -> ParentSession:
     return parent_session(parent)
 
 
+def parent_sign_in(database: Database, email: str, password: str) -> ParentSession:
+    """A parent signs in at the kiosk: :func:`sign_in_parent` in one unit of work (a failure
+    is recorded even so)."""
+    with database.write() as uow:
+        return sign_in_parent(uow, email, password)
+
+
 def sign_in_staff(uow: UnitOfWork, username: str, password: str) -> StaffSession:
     """Check a staff member's user name and password."""
     _check_typed("username", username)
@@ -179,3 +191,10 @@ def sign_in_staff(uow: UnitOfWork, username: str, password: str) -> StaffSession
     assert staff is not None
     record(uow, Actor.staff(staff), AuditAction.STAFF_SIGNIN, ("staff", staff.id))
     return staff_session(staff)
+
+
+def sign_in_at_desk(database: Database, username: str, password: str) -> StaffSession:
+    """A staff member signs in at the desk: :func:`sign_in_staff` in its own unit of work
+    (a failure is counted and recorded all the same)."""
+    with database.write() as uow:
+        return sign_in_staff(uow, username, password)

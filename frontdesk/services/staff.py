@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, func, select
 
 from frontdesk import text
+from frontdesk.db.engine import Database
 from frontdesk.db.models import ActorKind, School, Staff, StaffRole
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import DomainError, FieldErrors
@@ -320,3 +321,11 @@ def change_staff_password(
     staff.credentials_version += 1
     record(uow, Actor.staff(staff), AuditAction.PASSWORD_CHANGE, ("staff", staff.id))
     return staff_session(staff)
+
+
+def change_password_at_desk(
+    database: Database, session: StaffSession, form: PasswordChange
+) -> StaffSession:
+    """:func:`change_staff_password` in its own unit of work; the new session."""
+    with database.write() as uow:
+        return change_staff_password(uow, session, form)

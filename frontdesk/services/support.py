@@ -32,12 +32,8 @@ from frontdesk.i18n import Msg
 from frontdesk.mail.messages import PasswordEvent
 from frontdesk.names import fold_name
 from frontdesk.services.audit import Actor, AuditAction, record
-from frontdesk.services.passwords import (
-    CLOSED,
-    TemporaryCredentials,
-    issue_reset,
-    issue_temporary,
-)
+from frontdesk.services.password_reset import issue_reset
+from frontdesk.services.passwords import CLOSED, TemporaryCredentials, issue_temporary
 from frontdesk.services.sessions import StaffSession, current_staff
 from frontdesk.services.signin import forget_failures, parent_subject
 from frontdesk.services.verification import (

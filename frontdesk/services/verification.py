@@ -65,6 +65,16 @@ class CheckRequired(DomainError):
         super().__init__(Msg("Record the photo-ID check (with a matching name) before approving."))
 
 
+LAST4_PROBLEM = Msg("Enter the last 4 characters of the ID number.")
+
+
+def kept_last4(typed: str) -> str | None:
+    """The last 4 characters of an ID number as they are kept (spaces and dashes dropped,
+    upper case), or ``None`` when ``typed`` is not 4 letters or digits: the one rule."""
+    last4 = typed.strip().replace(" ", "").replace("-", "")
+    return last4.upper() if len(last4) == 4 and last4.isalnum() else None
+
+
 def record_identity_check(
     uow: UnitOfWork, session: StaffSession, parent_id: int, form: IdentityCheckForm
 ) -> int:
@@ -74,10 +84,10 @@ def record_identity_check(
     if parent is None:
         raise LinkNotFound()
     problems = text.field_problems({"notes": form.notes})
-    last4 = form.id_last4.replace(" ", "").replace("-", "")
-    if len(last4) != 4 or not last4.isalnum():
-        problems["id_last4"] = Msg("Enter the last 4 characters of the ID number.")
-    if problems:
+    last4 = kept_last4(form.id_last4)
+    if last4 is None:
+        problems["id_last4"] = LAST4_PROBLEM
+    if problems or last4 is None:
         raise FieldErrors(problems)
     if form.id_expires < uow.now().date():
         raise IdExpired()
@@ -85,7 +95,7 @@ def record_identity_check(
         parent_id=parent.id,
         staff_id=staff.id,
         id_type=form.id_type,
-        id_last4=last4.upper(),
+        id_last4=last4,
         id_expires=form.id_expires,
         name_matches=form.name_matches,
         notes=form.notes,

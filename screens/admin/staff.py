@@ -4,8 +4,10 @@ a password reset shown once, and the PIN that lets staff leave kiosk mode."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from functools import partial
+from typing import TypeVar
 
+from pydantic import SecretStr
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,28 +15,29 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Input, Select, SelectionList, Static
 
 from frontdesk import text
+from frontdesk.db.engine import Database
 from frontdesk.db.models import StaffRole
-from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import N_, _
-from frontdesk.services.audit import Actor
-from frontdesk.services.schools import SchoolView, list_schools
-from frontdesk.services.sessions import current_staff
-from frontdesk.services.staff import (
-    StaffView,
-    create_staff,
-    list_staff,
-    reset_staff_password,
-    set_staff_active,
-    set_staff_pin,
-    update_staff,
+from frontdesk.services.schools import SchoolView
+from frontdesk.services.sessions import StaffSession
+from frontdesk.services.staff import StaffView
+from frontdesk.services.staff_admin import (
+    StaffDirectory,
+    StaffForm,
+    issue_staff_password,
+    save_staff_account,
+    set_account_active,
+    set_kiosk_pin,
+    staff_directory,
 )
 from screens.base import BaseScreen
-from screens.desk.home import ROLE_NAMES
+from screens.labels import ROLE_NAMES
 from screens.widgets.field import Field
 from screens.widgets.password_input import PasswordInput
 
 FORM_FIELDS = ("username", "display_name", "role", "schools", "password", "pin")
+R = TypeVar("R")
 
 
 class StaffAccountsScreen(BaseScreen[None]):
@@ -105,12 +108,11 @@ class StaffAccountsScreen(BaseScreen[None]):
     # --- data ------------------------------------------------------------------------------
 
     def _reload(self, select_id: int | None = None) -> None:
-        def work() -> tuple[list[StaffView], list[SchoolView]]:
-            with self.frontdesk.database.read() as uow:
-                return list_staff(uow), list_schools(uow)
+        session = self.frontdesk.staff
+        assert session is not None
 
-        def done(result: tuple[list[StaffView], list[SchoolView]]) -> None:
-            self.accounts, self.schools = result
+        def done(directory: StaffDirectory) -> None:
+            self.accounts, self.schools = directory.accounts, directory.schools
             self._fill_table()
             index = next((i for i, a in enumerate(self.accounts) if a.id == select_id), 0)
             if self.accounts:
@@ -118,7 +120,7 @@ class StaffAccountsScreen(BaseScreen[None]):
                 # The table highlights its first row as it fills; this highlight comes last.
                 self.query_one("#staff-table", DataTable).move_cursor(row=index)
 
-        self.run_service(work, done)
+        self.run_service(partial(staff_directory, self.frontdesk.database, session), done)
 
     def _fill_table(self) -> None:
         table = self.query_one("#staff-table", DataTable)
@@ -181,43 +183,33 @@ class StaffAccountsScreen(BaseScreen[None]):
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         """Create the new account, or save the selected one's name, role and schools."""
-        username = self.query_one("#username", Input).value
-        name = self.query_one("#display_name", Input).value
-        role = StaffRole(str(self.query_one("#role", Select).value))
-        codes = list(self.query_one("#schools", SelectionList).selected)
-        password = self.query_one("#password", Input).value
-        pin = self.query_one("#pin", Input).value.strip() or None
-        selected = self.selected
-
-        def change(uow: UnitOfWork, actor: Actor) -> int:
-            if selected is None:
-                staff = create_staff(
-                    uow,
-                    actor,
-                    username=username,
-                    display_name=name,
-                    role=role,
-                    password=password,
-                    school_codes=codes,
-                    pin=pin,
-                )
-                return staff.id
-            return update_staff(
-                uow, actor, selected.id, display_name=name, role=role, school_codes=codes
-            ).id
-
-        self._write(change, lambda staff_id: self._saved(staff_id, _("Saved.")))
+        pin = self.query_one("#pin", Input).value.strip()
+        form = StaffForm(
+            username=self.query_one("#username", Input).value,
+            display_name=self.query_one("#display_name", Input).value,
+            role=StaffRole(str(self.query_one("#role", Select).value)),
+            school_codes=tuple(self.query_one("#schools", SelectionList).selected),
+            password=SecretStr(self.query_one("#password", Input).value),
+            pin=SecretStr(pin) if pin else None,
+        )
+        staff_id = self.selected.id if self.selected is not None else None
+        self._write(
+            lambda database, session: save_staff_account(database, session, staff_id, form),
+            lambda saved_id: self._saved(saved_id, _("Saved.")),
+        )
 
     @on(Button.Pressed, "#set-pin")
     def _set_pin(self) -> None:
         selected = self.selected
-        pin = self.query_one("#pin", Input).value.strip() or None
+        pin = self.query_one("#pin", Input).value.strip()
         if selected is None:
             return
         self._write(
-            lambda uow, actor: set_staff_pin(uow, actor, selected.id, pin).id,
-            lambda staff_id: self._saved(
-                staff_id,
+            lambda database, session: set_kiosk_pin(
+                database, session, selected.id, SecretStr(pin) if pin else None
+            ),
+            lambda staff: self._saved(
+                staff.id,
                 _("PIN set.") if pin else _("PIN removed: this person cannot leave kiosk mode."),
             ),
         )
@@ -228,9 +220,11 @@ class StaffAccountsScreen(BaseScreen[None]):
         if selected is None:
             return
         self._write(
-            lambda uow, actor: set_staff_active(uow, actor, selected.id, not selected.active).id,
-            lambda staff_id: self._saved(
-                staff_id, _("Account enabled.") if not selected.active else _("Account disabled.")
+            lambda database, session: set_account_active(
+                database, session, selected.id, not selected.active
+            ),
+            lambda staff: self._saved(
+                staff.id, _("Account enabled.") if staff.active else _("Account disabled.")
             ),
         )
 
@@ -252,7 +246,9 @@ class StaffAccountsScreen(BaseScreen[None]):
             self.query_one("#temporary").remove_class("-hidden")
             self._reload(selected.id)
 
-        self._write(lambda uow, actor: reset_staff_password(uow, actor, selected.id), shown)
+        self._write(
+            lambda database, session: issue_staff_password(database, session, selected.id), shown
+        )
 
     @on(Button.Pressed, "#hide-temporary")
     def _hide_temporary(self) -> None:
@@ -262,18 +258,13 @@ class StaffAccountsScreen(BaseScreen[None]):
     # --- helpers -----------------------------------------------------------------------------
 
     def _write(
-        self, change: Callable[[UnitOfWork, Actor], Any], done: Callable[[Any], None]
+        self, change: Callable[[Database, StaffSession], R], done: Callable[[R], None]
     ) -> None:
+        """Run one of the staff_admin services as the signed-in administrator."""
         session = self.frontdesk.staff
         assert session is not None
         self._clear_errors()
-
-        def work() -> Any:
-            with self.frontdesk.database.write() as uow:
-                admin = current_staff(uow, session, StaffRole.ADMIN)
-                return change(uow, Actor.staff(admin))
-
-        self.run_service(work, done, self._refused)
+        self.run_service(partial(change, self.frontdesk.database, session), done, self._refused)
 
     def _saved(self, staff_id: int, message: str) -> None:
         self.query_one("#password", Input).value = ""

@@ -10,9 +10,9 @@ from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.widgets import Static
 
+from frontdesk.district_settings import DistrictSettings, TextKey
 from frontdesk.i18n import gettext_in
-from frontdesk.services.district import DistrictSettings, TextKey
-from screens.kiosk.welcome import DEFAULT_TEXTS
+from screens.labels import DEFAULT_TEXTS
 
 BUTTONS = (TextKey.NEW_ACCOUNT_BUTTON, TextKey.ADD_CHILD_BUTTON, TextKey.FORGOT_PASSWORD_BUTTON)
 

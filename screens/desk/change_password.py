@@ -12,7 +12,7 @@ from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import _
 from frontdesk.services.passwords import PasswordChange
 from frontdesk.services.sessions import StaffSession
-from frontdesk.services.staff import change_staff_password
+from frontdesk.services.staff import change_password_at_desk
 from screens.base import BaseScreen
 from screens.widgets.field import Field
 from screens.widgets.key_footer import KeyFooter
@@ -51,21 +51,18 @@ class StaffPasswordScreen(BaseScreen[None]):
             return
         button.disabled = True
         values = {name: SecretStr(self.query_one(f"#{name}", Input).value) for name in FIELDS}
+        change = PasswordChange(**values)
         staff = self.frontdesk.staff
         assert staff is not None
-
-        def work() -> StaffSession:
-            with self.frontdesk.database.write() as uow:
-                return change_staff_password(uow, staff, PasswordChange(**values))
-
-        self.run_service(work, self._saved, self._refused)
+        database = self.frontdesk.database
+        self.run_service(
+            lambda: change_password_at_desk(database, staff, change), self._saved, self._refused
+        )
 
     def _saved(self, session: StaffSession) -> None:
-        from screens.desk.home import StaffHomeScreen
-
         self.frontdesk.staff = session
         self.notify(_("Your password is changed."))
-        self.app.switch_screen(StaffHomeScreen())
+        self.app.switch_screen(self.frontdesk.new_screen("staff-home"))
 
     def _refused(self, error: DomainError) -> None:
         self.query_one("#save", Button).disabled = False

@@ -6,7 +6,6 @@ wins); ``f5`` writes what the filters select to a CSV file and says where.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +19,6 @@ from frontdesk.config import data_home
 from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import (
     N_,
-    Msg,
     _,
     date_input_pattern,
     format_datetime,
@@ -29,11 +27,11 @@ from frontdesk.i18n import (
     parse_date,
 )
 from frontdesk.services.history import (
+    Exported,
     HistoryFilter,
     HistoryRow,
-    desk_history,
-    iter_history,
-    write_history_csv,
+    export_history,
+    read_history,
 )
 from frontdesk.text import SEARCH
 from screens.base import BaseScreen
@@ -54,14 +52,6 @@ ACTIONS = {
 def export_folder() -> Path:
     """Where the desk writes its exports."""
     return data_home() / "exports"
-
-
-@dataclass(frozen=True)
-class Exported:
-    """A finished export."""
-
-    path: Path
-    rows: int
 
 
 class HistoryScreen(BaseScreen[None]):
@@ -144,12 +134,13 @@ class HistoryScreen(BaseScreen[None]):
             return
         self._in_flight = True
         database = self.frontdesk.database
-
-        def work() -> tuple[HistoryFilter, list[HistoryRow]]:
-            with database.read() as uow:
-                return wanted, desk_history(uow, wanted)
-
-        self.run_service(work, self._show, self._failed, group="history-read", exclusive=True)
+        self.run_service(
+            lambda: (wanted, read_history(database, wanted)),
+            self._show,
+            self._failed,
+            group="history-read",
+            exclusive=True,
+        )
 
     def _failed(self, error: DomainError) -> None:
         self._in_flight = False
@@ -197,21 +188,9 @@ class HistoryScreen(BaseScreen[None]):
             return
         database = self.frontdesk.database
         folder = self.folder
-        stamp = database.runtime.clock().strftime("%Y%m%d-%H%M%S")
-        path = folder / f"desk-history-{stamp}.csv"
-
-        def work() -> Exported:
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                out = path.open("w", newline="", encoding="utf-8")
-            except OSError as error:
-                raise DomainError(
-                    Msg("The file {path} cannot be written here.", path=str(path))
-                ) from error
-            with database.read() as uow, out:
-                return Exported(path, write_history_csv(iter_history(uow, wanted), out))
-
-        self.run_service(work, self._exported, group="history-export")
+        self.run_service(
+            lambda: export_history(database, wanted, folder), self._exported, group="history-export"
+        )
 
     def _exported(self, result: Exported) -> None:
         message = ngettext(

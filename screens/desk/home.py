@@ -1,28 +1,28 @@
 """What a signed-in staff member sees first: who they are, what waits, and the desk's areas.
 
 Each area of the desk (the verification queue, the support desk, district settings…) is one
-entry of ``DESK_AREAS``: a key, a title, the roles that see it, and the screen it opens.
+entry of ``DESK_AREAS``: a key, a title, the roles that see it, and the name of the screen it
+opens (the app makes it: ``Host.new_screen``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from frontdesk.db.models import StaffRole
+from frontdesk.errors import DomainError
 from frontdesk.i18n import N_, _, format_number, ngettext
-from frontdesk.services.queue import count_pending_links, prepare_queue_search
-from frontdesk.services.schools import list_schools
-from screens.base import BaseScreen, installed_screen
+from frontdesk.services.desk_queue import DeskSummary, desk_summary, warm_queue
+from screens.base import BaseScreen, ScreenName, installed_screen
 from screens.desk.queue import QueuePage, QueueScreen, queue_school_ids, read_queue
 from screens.desk.request import RequestScreen
+from screens.labels import ROLE_NAMES
 from screens.widgets.key_footer import KeyFooter
 
 
@@ -35,64 +35,23 @@ class DeskArea:
     title: str
     """An English msgid (translated when shown)."""
     roles: frozenset[StaffRole]
-    open: Callable[[], Screen[None]]
-
-
-def _support_desk() -> Screen[None]:
-    from screens.support.desk import SupportDeskScreen
-
-    return SupportDeskScreen()
-
-
-def _open_queue() -> Screen[None]:
-    return QueueScreen()
-
-
-def _open_history() -> Screen[None]:
-    from screens.desk.history import HistoryScreen
-
-    return HistoryScreen()
+    screen: ScreenName
 
 
 DECIDERS = frozenset({StaffRole.CLERK, StaffRole.ADMIN})
 
-
-def _district_settings() -> Screen[None]:
-    from screens.admin.settings import SettingsScreen
-
-    return SettingsScreen()
-
-
-def _staff_accounts() -> Screen[None]:
-    from screens.admin.staff import StaffAccountsScreen
-
-    return StaffAccountsScreen()
-
-
 DESK_AREAS: list[DeskArea] = [
-    DeskArea("queue", N_("Verification queue"), DECIDERS, _open_queue),
-    DeskArea("history", N_("Desk history"), DECIDERS, _open_history),
+    DeskArea("queue", N_("Verification queue"), DECIDERS, "queue"),
+    DeskArea("history", N_("Desk history"), DECIDERS, "history"),
     DeskArea(
-        "support",
-        N_("Support desk"),
-        frozenset({StaffRole.SUPPORT, StaffRole.ADMIN}),
-        _support_desk,
+        "support", N_("Support desk"), frozenset({StaffRole.SUPPORT, StaffRole.ADMIN}), "support"
     ),
     DeskArea(
-        "settings",
-        N_("Parent Registration settings"),
-        frozenset({StaffRole.ADMIN}),
-        _district_settings,
+        "settings", N_("Parent Registration settings"), frozenset({StaffRole.ADMIN}), "settings"
     ),
-    DeskArea("staff", N_("Staff accounts"), frozenset({StaffRole.ADMIN}), _staff_accounts),
+    DeskArea("staff", N_("Staff accounts"), frozenset({StaffRole.ADMIN}), "staff-accounts"),
 ]
-"""The desk's areas, in menu order: one entry an area, importing its screen lazily in ``open``."""
-
-ROLE_NAMES = {
-    StaffRole.CLERK: N_("clerk"),
-    StaffRole.SUPPORT: N_("support"),
-    StaffRole.ADMIN: N_("administrator"),
-}
+"""The desk's areas, in menu order."""
 
 
 class StaffHomeScreen(BaseScreen[None]):
@@ -128,13 +87,8 @@ class StaffHomeScreen(BaseScreen[None]):
         staff = self.frontdesk.staff
         assert staff is not None
         school_ids = staff.school_ids if staff.role is StaffRole.CLERK else None
-
-        def work() -> tuple[list[str], int]:
-            with self.frontdesk.database.read() as uow:
-                names = [s.name for s in list_schools(uow, school_ids)]
-                return names, count_pending_links(uow, school_ids)
-
-        self.run_service(work, self._show)
+        database = self.frontdesk.database
+        self.run_service(lambda: desk_summary(database, school_ids), self._show)
         if staff.role in DECIDERS:
             self._warm_queue_search()
         else:
@@ -146,11 +100,6 @@ class StaffHomeScreen(BaseScreen[None]):
         database = self.frontdesk.database
         school_ids = self._queue_school_ids()
 
-        def work() -> QueuePage:
-            with database.read() as uow:
-                prepare_queue_search(uow, school_ids)
-            return read_queue(database, school_ids)
-
         def warmed(page: QueuePage) -> None:
             self._queue_page = page
             # Built now, while the clerk reads this screen: the first request at the counter
@@ -161,7 +110,12 @@ class StaffHomeScreen(BaseScreen[None]):
             installed_screen(self.app, RequestScreen, RequestScreen.INSTALLED_NAME, mount=True)
             self.frontdesk.settle_heap()
 
-        self.run_service(work, warmed, lambda _error: None, group="queue-warm")
+        self.run_service(
+            lambda: warm_queue(database, school_ids),
+            warmed,
+            lambda _error: None,
+            group="queue-warm",
+        )
 
     def _queue_school_ids(self) -> frozenset[int] | None:
         staff = self.frontdesk.staff
@@ -184,7 +138,7 @@ class StaffHomeScreen(BaseScreen[None]):
             if page.waiting is not None:
                 self._show_waiting(page.waiting)  # decided meanwhile: the count follows
 
-        def failed(_error: object) -> None:
+        def failed(_error: DomainError) -> None:
             self._reading_ahead = False  # the queue reads again when it opens, and says so
 
         self.call_after_refresh(
@@ -201,12 +155,12 @@ class StaffHomeScreen(BaseScreen[None]):
         screen.prepare(self._queue_page)
         self.app.push_screen(screen)
 
-    def _show(self, result: tuple[list[str], int]) -> None:
-        names, waiting = result
+    def _show(self, summary: DeskSummary) -> None:
         staff = self.frontdesk.staff
-        label = ", ".join(names) if staff and staff.role is StaffRole.CLERK else _("All schools")
+        clerk = staff is not None and staff.role is StaffRole.CLERK
+        label = ", ".join(summary.school_names) if clerk else _("All schools")
         self.query_one("#schools", Static).update(_("Schools: {names}").format(names=label))
-        self._show_waiting(waiting)
+        self._show_waiting(summary.waiting)
 
     def _show_waiting(self, waiting: int) -> None:
         self.query_one("#waiting", Static).update(
@@ -224,11 +178,9 @@ class StaffHomeScreen(BaseScreen[None]):
             self._open_queue()  # kept installed: it opens on every request at the counter
             return
         area = next(a for a in DESK_AREAS if a.key == key)
-        self.app.push_screen(area.open())
+        self.app.push_screen(self.frontdesk.new_screen(area.screen))
 
     def action_sign_out(self) -> None:
         """Sign out and return to the sign-in screen."""
-        from screens.desk.signin import StaffSignInScreen
-
         self.frontdesk.staff = None
-        self.app.switch_screen(StaffSignInScreen())
+        self.app.switch_screen(self.frontdesk.new_screen("staff-sign-in"))

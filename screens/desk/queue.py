@@ -8,56 +8,25 @@ ever runs the newest text (each keystroke waits for the read in flight, then the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
-from frontdesk.db.engine import Database
 from frontdesk.db.models import StaffRole
+from frontdesk.errors import DomainError
 from frontdesk.i18n import N_, _, format_number, format_timedelta, ngettext
-from frontdesk.services.queue import QueueRow, count_pending_links, waiting_requests
-from frontdesk.services.schools import list_schools
+
+# Named here too (explicitly): the staff home reads the queue ahead with them.
+from frontdesk.services.desk_queue import QueuePage as QueuePage
+from frontdesk.services.desk_queue import read_queue as read_queue
+from frontdesk.services.queue import QueueRow
 from frontdesk.services.sessions import StaffSession
 from frontdesk.text import SEARCH
 from screens.base import BaseScreen, installed_screen
 from screens.desk.queue_table import QueueTable
 from screens.desk.request import LoadedRequest, RequestScreen, read_request
 from screens.widgets.key_footer import KeyFooter
-
-
-@dataclass(frozen=True)
-class QueuePage:
-    """What one read of the queue brings back."""
-
-    text: str
-    newest_first: bool
-    rows: list[QueueRow]
-    waiting: int | None
-    """How many links wait in all (read with the unfiltered queue, and when asked for)."""
-    schools: dict[int, str] | None
-    """School names by id (read once)."""
-    now: datetime
-
-
-def read_queue(
-    database: Database,
-    school_ids: frozenset[int] | None,
-    text: str = "",
-    newest_first: bool = False,
-    need_schools: bool = True,
-    count: bool = False,
-) -> QueuePage:
-    """One read of the queue, in a worker thread; with ``count`` (or no filter), the number
-    of links waiting too (not each keystroke's: the filter does not change it)."""
-    with database.read() as uow:
-        rows = waiting_requests(uow, school_ids, text, newest_first=newest_first)
-        waiting = count_pending_links(uow, school_ids) if count or not text.strip() else None
-        schools = {s.id: s.name for s in list_schools(uow, school_ids)} if need_schools else None
-        return QueuePage(text, newest_first, rows, waiting, schools, uow.now())
 
 
 def queue_school_ids(staff: StaffSession) -> frozenset[int] | None:
@@ -200,9 +169,9 @@ class QueueScreen(BaseScreen[None]):
             exclusive=True,
         )
 
-    def _failed(self, error: object) -> None:
+    def _failed(self, error: DomainError) -> None:
         self._in_flight = False
-        self.show_error(error)  # type: ignore[arg-type]
+        self.show_error(error)
 
     def _show(self, page: QueuePage) -> None:
         self._in_flight = False
@@ -286,7 +255,7 @@ class QueueScreen(BaseScreen[None]):
             self._ahead = loaded
             self._read_ahead()  # the cursor may have moved on meanwhile
 
-        def failed(_error: object) -> None:
+        def failed(_error: DomainError) -> None:
             self._reading_ahead = False  # opening it reads it again and tells what went wrong
 
         self.run_service(
@@ -300,10 +269,9 @@ class QueueScreen(BaseScreen[None]):
     def _row_selected(self, event: QueueTable.Selected) -> None:
         self.open_request(event.key)
 
-    def on_key(self, event: object) -> None:
-        key = getattr(event, "key", "")
+    def on_key(self, event: events.Key) -> None:
         filter_box = self.query_one("#filter", Input)
-        if key == "down" and filter_box.has_focus:
+        if event.key == "down" and filter_box.has_focus:
             self.query_one("#queue", QueueTable).focus()
 
     def open_request(self, key: str | None) -> None:

@@ -12,7 +12,7 @@ from frontdesk import text
 from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import N_, _
 from frontdesk.services.sessions import StaffSession
-from frontdesk.services.signin import sign_in_staff
+from frontdesk.services.signin import sign_in_at_desk
 from screens.base import BaseScreen
 from screens.widgets.field import Field
 from screens.widgets.key_footer import KeyFooter
@@ -51,20 +51,18 @@ class StaffSignInScreen(BaseScreen[None]):
         for field in self.query(Field):
             field.show_error("")
 
-        def work() -> StaffSession:
-            with self.frontdesk.database.write() as uow:
-                return sign_in_staff(uow, username, password)
-
-        self.run_service(work, self._signed_in, self._refused)
+        database = self.frontdesk.database
+        self.run_service(
+            lambda: sign_in_at_desk(database, username, password), self._signed_in, self._refused
+        )
 
     def _signed_in(self, session: StaffSession) -> None:
-        from screens.desk.change_password import StaffPasswordScreen
-        from screens.desk.home import StaffHomeScreen
-
         self.frontdesk.staff = session
         self.query_one("#password", Input).value = ""
         forced = session.must_change_password
-        self.app.switch_screen(StaffPasswordScreen() if forced else StaffHomeScreen())
+        self.app.switch_screen(
+            self.frontdesk.new_screen("staff-password" if forced else "staff-home")
+        )
 
     def _refused(self, error: DomainError) -> None:
         self.query_one("#sign-in", Button).disabled = False

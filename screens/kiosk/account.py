@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from textual import on
 from textual.binding import Binding
@@ -10,12 +11,13 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input
 
+from frontdesk.district_settings import AccountField
 from frontdesk.errors import DomainError
-from frontdesk.i18n import N_, Msg, _
-from frontdesk.services.district import AccountField
-from frontdesk.services.registration import AccountForm, create_parent_account, field_problems
+from frontdesk.i18n import N_, _
+from frontdesk.services.registration import AccountForm, register_parent
 from frontdesk.services.sessions import ParentSession
-from screens.kiosk.base import EXTRA_MAX_LENGTH, HumanDraft, KioskLabel, KioskScreen
+from screens.kiosk.base import EXTRA_MAX_LENGTH, KioskLabel, KioskScreen
+from screens.kiosk.visit import HumanDraft, Visit
 from screens.widgets.password_input import PasswordInput
 
 
@@ -30,19 +32,27 @@ class AccountDraft(AccountForm, HumanDraft):
         return AccountForm(**{**typed, "language": language})
 
 
+@dataclass(eq=False)
+class AccountVisit(Visit):
+    """A parent's visit of the new-account form."""
+
+    draft: AccountDraft = field(default_factory=AccountDraft)
+
+
 class NewAccountScreen(KioskScreen[None]):
     """Step 4–5 of the district's document: the parent's own details, then Submit."""
 
     BINDINGS = [Binding("escape", "back", N_("Back"))]
-    draft: AccountDraft
+    visit: AccountVisit
 
-    def new_draft(self) -> AccountDraft:
-        return AccountDraft(extra={})
+    def new_visit(self) -> AccountVisit:
+        return AccountVisit()
 
     def compose_body(self) -> Iterable[Widget]:
         settings = self.kiosk.district
         required = settings.required_account_fields
         language = self.kiosk.language
+        draft = self.visit.draft
         with Vertical(classes="kiosk-column form-column"):
             yield KioskLabel(_("Create your parent account"), classes="title")
             yield KioskLabel(_("Fields marked * must be filled in."), classes="hint")
@@ -69,12 +79,12 @@ class NewAccountScreen(KioskScreen[None]):
                     label + (" *" if extra.required else ""),
                     f"extra-{extra.key}",
                     Input(
-                        self.draft.extra.get(extra.key, ""),
+                        draft.extra.get(extra.key, ""),
                         id=f"extra-{extra.key}",
                         max_length=EXTRA_MAX_LENGTH,
                     ),
                 )
-            hidden = not self.draft.show_password
+            hidden = not draft.show_password
             yield self.field(
                 _("Password") + " *",
                 "password",
@@ -87,7 +97,7 @@ class NewAccountScreen(KioskScreen[None]):
                     value=self.value("password_confirm"), id="password_confirm", password=hidden
                 ),
             )
-            yield Checkbox(_("Show password"), self.draft.show_password, id="show_password")
+            yield Checkbox(_("Show password"), draft.show_password, id="show_password")
             yield KioskLabel(
                 _(
                     "Use at least {n} characters; a few words you will remember work well. "
@@ -108,35 +118,22 @@ class NewAccountScreen(KioskScreen[None]):
 
     @on(Button.Pressed, "#submit")
     def submit(self) -> None:
-        """Check the form here first, then make the account in a worker."""
+        """Send the form (in a worker): the service checks it and the human check, and makes
+        the account."""
         button = self.query_one("#submit", Button)
         if button.disabled:
             return
-        problems = field_problems(self.draft.form(self.kiosk.language), self.kiosk.district)
-        human = self.human_problem()
-        if human is not None:
-            problems["human_answer"] = human
-        if problems:
-            self.show_notice(Msg("Please correct the fields marked in red."))
-            self.show_field_errors(problems)
-            return
         button.disabled = True
-        form = self.draft.form(self.kiosk.language)
-
-        def work() -> ParentSession:
-            with self.kiosk.database.write() as uow:
-                return create_parent_account(uow, form)
-
-        self.run_service(work, self._created, self._refused)
+        database, form = self.kiosk.database, self.visit.draft.form(self.kiosk.language)
+        human = self.human_answer()
+        self.run_service(
+            lambda: register_parent(database, form, human), self._created, self._refused
+        )
 
     def _created(self, session: ParentSession) -> None:
-        from screens.kiosk.menu import ChildMenuScreen
-
         self.kiosk.parent_session = session
-        menu = self.kiosk.step(ChildMenuScreen)
-        menu.greet_new_account()
         # Replaced, this screen forgets the form (the password leaves memory with it).
-        self.app.switch_screen(menu)
+        self.app.switch_screen(self.kiosk.step("menu"))
 
     def _refused(self, error: DomainError) -> None:
         self.query_one("#submit", Button).disabled = False

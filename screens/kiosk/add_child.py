@@ -4,6 +4,7 @@ the student's name and photo and where the request stands."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from textual import on
 from textual.binding import Binding
@@ -12,12 +13,13 @@ from textual.widget import Widget
 from textual.widgets import Button
 
 from frontdesk.db.models import LinkStatus
+from frontdesk.district_settings import Identifier
 from frontdesk.errors import DomainError
-from frontdesk.i18n import N_, Msg, _
-from frontdesk.services.district import Identifier
-from frontdesk.services.linking import ChildIdentifiers, LinkedStudent, request_link
-from screens.kiosk.base import HumanDraft, KioskLabel, KioskScreen, typed_date
+from frontdesk.i18n import N_, _
+from frontdesk.services.linking import LinkedStudent, TypedChild, ask_for_child
+from screens.kiosk.base import KioskLabel, KioskScreen
 from screens.kiosk.common import link_status
+from screens.kiosk.visit import HumanDraft, Visit
 from screens.widgets.password_input import PasswordInput
 from screens.widgets.photo import StudentPhoto
 
@@ -33,24 +35,29 @@ PHOTO_ROWS = 11
 smallest kiosk terminal (80×24) without scrolling the name away."""
 
 
-class ChildDraft(HumanDraft):
+class ChildDraft(TypedChild, HumanDraft):
     """The identifiers as typed (the birthdate as text, read in the parent's language)."""
 
-    first_name: str = ""
-    last_name: str = ""
-    student_id: str = ""
-    birthdate: str = ""
-    ssn_last4: str = ""
+    def typed(self) -> TypedChild:
+        """What the linking service takes."""
+        return TypedChild(**self.model_dump(exclude={"human_ticked", "human_answer"}))
+
+
+@dataclass(eq=False)
+class ChildVisit(Visit):
+    """A parent's visit of the add-a-child form."""
+
+    draft: ChildDraft = field(default_factory=ChildDraft)
 
 
 class AddChildScreen(KioskScreen[None]):
     """Steps 7–8 of the district's document."""
 
     BINDINGS = [Binding("escape", "back", N_("Return to the student listing"))]
-    draft: ChildDraft
+    visit: ChildVisit
 
-    def new_draft(self) -> ChildDraft:
-        return ChildDraft()
+    def new_visit(self) -> ChildVisit:
+        return ChildVisit()
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(classes="kiosk-column form-column"):
@@ -77,39 +84,24 @@ class AddChildScreen(KioskScreen[None]):
 
     @on(Button.Pressed, "#add-student")
     def submit(self) -> None:
-        """Ask the school for this child (in a worker)."""
+        """Ask the school for this child (in a worker): the service reads the birthdate and
+        judges the human check first."""
         button = self.query_one("#add-student", Button)
-        if button.disabled or self.kiosk.parent_session is None:
-            return
-        problems: dict[str, Msg] = {}
-        date_problem = self.date_problem("birthdate")
-        if date_problem is not None:
-            problems["birthdate"] = date_problem
-        human = self.human_problem()
-        if human is not None:
-            problems["human_answer"] = human
-        if problems:
-            self.show_notice(None)
-            self.show_field_errors(problems)
-            return
-        given = ChildIdentifiers(
-            first_name=self.draft.first_name,
-            last_name=self.draft.last_name,
-            student_id=self.draft.student_id,
-            birthdate=typed_date(self.draft.birthdate),
-            ssn_last4=self.draft.ssn_last4,
-        )
         session = self.kiosk.parent_session
+        if button.disabled or session is None:
+            return
         button.disabled = True
-
-        def work() -> LinkedStudent:
-            with self.kiosk.database.write() as uow:
-                return request_link(uow, session, given)
-
-        self.run_service(work, self._linked, self._refused)
+        database, typed = self.kiosk.database, self.visit.draft.typed()
+        language, human = self.kiosk.language, self.human_answer()
+        self.run_service(
+            lambda: ask_for_child(database, session, typed, language, human),
+            self._linked,
+            self._refused,
+        )
 
     def _linked(self, linked: LinkedStudent) -> None:
-        screen = self.kiosk.step(ChildLinkedScreen)
+        screen = self.kiosk.step("child-linked")
+        assert isinstance(screen, ChildLinkedScreen)
         screen.show_student(linked)
         self.app.switch_screen(screen)
 
@@ -125,20 +117,29 @@ class AddChildScreen(KioskScreen[None]):
         self.app.pop_screen()
 
 
+@dataclass(eq=False)
+class LinkedVisit(Visit):
+    """A parent's visit of the child-added screen."""
+
+    linked: LinkedStudent | None = None
+    """The child just linked (``None``: nobody)."""
+
+
 class ChildLinkedScreen(KioskScreen[None]):
     """The child just linked: name, photo, and whether the school still has to verify."""
 
     BINDINGS = [Binding("escape", "back", N_("Return to the student listing"))]
+    visit: LinkedVisit
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.linked: LinkedStudent | None = None
+    def new_visit(self) -> LinkedVisit:
+        return LinkedVisit()
 
     def compose_body(self) -> Iterable[Widget]:
+        linked = self.visit.linked
         with Vertical(classes="kiosk-column"):
             yield KioskLabel(_("Student added"), classes="title")
             with Horizontal(classes="student-card"):
-                yield StudentPhoto(self.linked.photo if self.linked else None, height=PHOTO_ROWS)
+                yield StudentPhoto(linked.photo if linked else None, height=PHOTO_ROWS)
                 with Vertical(classes="student-facts"):
                     for name, text in self.facts().items():
                         style = "subtitle" if name == "name" else ""
@@ -157,7 +158,7 @@ class ChildLinkedScreen(KioskScreen[None]):
 
     def facts(self) -> dict[str, str]:
         """The lines about the student, by widget id (empty between two visits)."""
-        linked = self.linked
+        linked = self.visit.linked
         if linked is None:
             return dict.fromkeys(("name", "school", "grade", "link-status"), "")
         return {
@@ -170,21 +171,26 @@ class ChildLinkedScreen(KioskScreen[None]):
     @property
     def pending(self) -> bool:
         """Whether the school still has to verify the link."""
-        return self.linked is not None and self.linked.status is LinkStatus.PENDING
+        linked = self.visit.linked
+        return linked is not None and linked.status is LinkStatus.PENDING
 
-    def show_student(self, linked: LinkedStudent | None) -> None:
-        """Show ``linked`` (``None``: nobody)."""
-        self.linked = linked
-        if not self.composed:
-            return
+    def show_student(self, linked: LinkedStudent) -> None:
+        """Show ``linked``, the child this visit is about."""
+        self.visit.linked = linked
+        if self.composed:
+            self.show_linked()
+
+    def show_draft(self) -> None:
+        super().show_draft()
+        self.show_linked()
+
+    def show_linked(self) -> None:
+        """Put the visit's child (or nobody) into the photo and the lines about them."""
+        linked = self.visit.linked
         self.query_one(StudentPhoto).show_photo(linked.photo if linked else None)
         for name, text in self.facts().items():
             self.query_one(f"#{name}", KioskLabel).update(text)
         self.query_one("#pending-hint").display = self.pending
-
-    def reset(self) -> None:
-        super().reset()
-        self.show_student(None)
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:

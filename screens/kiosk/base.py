@@ -3,16 +3,18 @@ in plain data so a language switch (a recompose) loses nothing typed (R2).
 
 The kiosk keeps one of each screen on the registration path (``KioskApp.step``): building a
 screen of some eighty widgets is most of the wait between two steps, so a screen is built
-once and emptied instead (``reset``) when it leaves the stack or the kiosk is wiped."""
+once and emptied instead when it leaves the stack or the kiosk is wiped. Everything a person
+typed or was shown there lives in one ``Visit``, which ``reset`` replaces whole: the widgets
+stay, and only what differs from the new, empty visit is touched (``show_draft``)."""
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Iterable
-from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Literal, Protocol, TypeVar, cast, final
 
-from pydantic import BaseModel, SecretStr
+from pydantic import SecretStr
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,37 +24,57 @@ from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from frontdesk import text
 from frontdesk.errors import DomainError, FieldErrors
-from frontdesk.i18n import Msg, _, current_language, date_input_pattern, parse_date
-from frontdesk.services.kiosk import HumanChallenge
-from screens.base import BaseScreen
+from frontdesk.i18n import Msg, _, current_language
+from frontdesk.services.kiosk import (
+    HUMAN_FIELD,
+    TYPED_DATE_LENGTH,
+    HumanAnswer,
+    HumanChallenge,
+    date_example,
+)
+from frontdesk.services.sessions import ParentSession
+from screens.base import BaseScreen, Host
+from screens.kiosk.visit import HumanDraft, Visit
 from screens.widgets.countdown import IdleCountdown
 from screens.widgets.field import Field
 from screens.widgets.key_footer import KeyFooter
 from screens.widgets.language_bar import LanguageBar
 
-if TYPE_CHECKING:
-    from screens.kiosk.app import KioskApp
-
 T = TypeVar("T")
+
+KioskStep = Literal[
+    "welcome", "new-account", "sign-in", "menu", "add-child", "child-linked", "enrollment", "portal"
+]
+"""The registration path's screens, by the name the kiosk keeps them under (``KioskHost.step``)."""
+
+
+class KioskHost(Host, Protocol):
+    """What a kiosk screen may ask of the kiosk (``screens/kiosk_app.py``, which knows every
+    kiosk screen: the screens reach one another through it by name)."""
+
+    rng: random.Random
+    human_seconds: float
+    parent_session: ParentSession | None
+    settings_version: int
+
+    def step(self, step: KioskStep, *, ahead: bool = False) -> KioskScreen[Any]:
+        """The kept screen of ``step``, empty for a new visit."""
+        ...
+
+    def wipe(self) -> None:
+        """Forget the parent and show the welcome screen afresh."""
+        ...
 
 
 # The lengths the services accept (mostly the database's column sizes): an input stops there.
-MAX_LENGTH = {**text.MAX_LENGTH, "human_answer": 4}
+MAX_LENGTH = {**text.MAX_LENGTH, HUMAN_FIELD: 4}
 EXTRA_MAX_LENGTH = text.EXTRA_ANSWER
-
-
-class HumanDraft(BaseModel):
-    """The human check's part of a form (R7)."""
-
-    human_ticked: bool = False
-    human_answer: str = ""
 
 
 class KioskScreen(BaseScreen[T], inherit_bindings=False):
     """A parent's screen: language bar on top, body, idle countdown and key hints below.
 
-    ``draft`` (a pydantic model) holds what the parent typed; inputs whose id names one of its
-    fields write into it as they change, and ``compose_body`` reads from it.
+    ``visit`` holds what the parent typed and was shown; the widgets show it.
     """
 
     AUTO_FOCUS = ".kiosk-body *"
@@ -65,35 +87,30 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
         Binding("shift+tab", "app.focus_previous", show=False),
     ]
 
-    draft: BaseModel | None
-    errors: dict[str, Msg]
-    notice: Msg | None = None
-    """A message about the whole form (a neutral miss, a rate limit), shown above it."""
+    visit: Visit
 
-    def __init__(self) -> None:
+    def __init__(self, visit: Visit | None = None) -> None:
         super().__init__()
-        self.draft = self.new_draft()
-        self.errors = {}
+        self.visit = visit if visit is not None else self.new_visit()
         self.composed_language = ""
-        self.shown_at: float | None = None
-        """When this visit's form was first shown (the human check's minimum time, R7)."""
-        self._challenge: HumanChallenge | None = None
+        """The language the widgets were built in ("" before they are)."""
 
-    def new_draft(self) -> BaseModel | None:
-        """An empty form (screens with a form say which)."""
-        return None
+    def new_visit(self) -> Visit:
+        """A visit with nothing typed or shown yet (each screen makes its own kind)."""
+        return Visit()
 
     @property
-    def kiosk(self) -> KioskApp:
-        """The kiosk app, typed."""
-        return self.app  # type: ignore[return-value]
+    def kiosk(self) -> KioskHost:
+        """The kiosk, as its screens may use it."""
+        return cast(KioskHost, self.app)
 
     def compose(self) -> ComposeResult:
         self.composed_language = current_language()
         yield LanguageBar(self.kiosk.district.languages, self.kiosk.language)
         with KioskBody(classes="kiosk-body"):
-            notice = KioskLabel(str(self.notice) if self.notice else "", id="form-notice")
-            notice.display = self.notice is not None
+            message = self.visit.notice
+            notice = KioskLabel(str(message) if message else "", id="form-notice")
+            notice.display = message is not None
             yield notice
             yield from self.compose_body()
         yield IdleCountdown()
@@ -122,8 +139,8 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
             self.focus_start()
 
     def on_screen_resume(self) -> None:
-        if self.shown_at is None:
-            self.shown_at = time.monotonic()
+        if self.visit.shown_at is None:
+            self.visit.shown_at = time.monotonic()
         if not self.follow_language():
             self.call_next(self.paint_now)  # the parent is waiting for this step
 
@@ -148,23 +165,24 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
         a parent typed or saw stays in memory for the next one; covered by the next step, it
         keeps it."""
         if (
-            self.shown_at is not None
+            self.visit.shown_at is not None
             and self.app.is_screen_installed(self)
             and self not in self.app.screen_stack
         ):
             self.reset()
 
+    @final
     def reset(self) -> None:
-        """Forget the last visit: a fresh draft, no messages, a new human check, buttons
-        enabled again; the widgets show the empty screen (screens holding more extend this)."""
-        self.visit += 1
-        self.draft = self.new_draft()
-        self.errors = {}
-        self.notice = None
-        self._challenge = None
-        self.shown_at = None
+        """End the visit and make the widgets show the next, empty one (``show_draft``)."""
+        self.end_visit()
         if self.composed:
             self.show_draft()
+
+    @final
+    def end_visit(self) -> None:
+        """End the visit: a new, empty one replaces it whole, and what the last person typed
+        and saw leaves memory with the old one (the widgets still show it)."""
+        self.visit = self.new_visit()
 
     @property
     def composed(self) -> bool:
@@ -172,21 +190,23 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
         return bool(self.composed_language) and self.is_mounted
 
     def show_draft(self) -> None:
-        """Put the draft into the form's widgets, with no message showing and the cursor where
-        the screen starts.
+        """Make the widgets show the visit, a new one: its draft in the form's widgets, no
+        message, the buttons enabled, the cursor where the screen starts (screens that show
+        more extend this).
 
         Only what differs is touched: every change restyles or re-lays out a widget, and this
         runs while the next step is being drawn."""
+        draft = self.visit.draft
         for control in self.query(Input):
             typed = self.value(control.id or "")
             if control.value != typed:
                 control.value = typed
         for box in self.query(Checkbox):
-            ticked = bool(getattr(self.draft, box.id or "", False))
+            ticked = bool(getattr(draft, box.id or "", False))
             if box.value != ticked:
                 box.value = ticked
         for select in self.query(Select):
-            chosen = getattr(self.draft, select.id or "", None)
+            chosen = getattr(draft, select.id or "", None)
             select.value = Select.NULL if chosen is None else chosen
         for button in self.query(Button):
             if button.disabled:
@@ -200,9 +220,16 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
 
     # --- form state ---------------------------------------------------------------------------
 
+    def fill(self, name: str, value: str) -> None:
+        """Fill in draft field ``name`` on the empty form ``KioskHost.step`` gives (what the
+        step before knows, such as the email a password was just reset for)."""
+        setattr(self.visit.draft, name, value)
+        if self.composed:
+            self.query_one(f"#{name}", Input).value = value
+
     def value(self, name: str) -> str:
         """What the draft holds for ``name`` (secrets included), as text."""
-        value: Any = getattr(self.draft, name, "")
+        value: Any = getattr(self.visit.draft, name, "")
         if isinstance(value, SecretStr):
             return value.get_secret_value()
         return "" if value is None else str(value)
@@ -210,27 +237,31 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
     def field(self, label: str, name: str, control: Widget | None = None) -> Field:
         """A labelled input for draft field ``name``, with its error beside it."""
         widget = control or Input(self.value(name), id=name, max_length=MAX_LENGTH.get(name, 0))
-        error = self.errors.get(name)
+        error = self.visit.errors.get(name)
         return Field(label, widget, name=name, error=str(error) if error else "")
 
     def date_field(self, label: str, name: str) -> Field:
         """A date input with the chosen language's way of writing dates as its hint."""
         hint = _("for example {date}").format(date=date_example())
         return self.field(
-            f"{label} ({hint})", name, Input(self.value(name), id=name, max_length=20)
+            f"{label} ({hint})",
+            name,
+            Input(self.value(name), id=name, max_length=TYPED_DATE_LENGTH),
         )
 
     @on(Input.Changed)
     def _keep_typed(self, event: Input.Changed) -> None:
         name = event.input.id or ""
-        if self.draft is None:
+        draft = self.visit.draft
+        if draft is None:
             return
-        if name.startswith("extra-") and isinstance(getattr(self.draft, "extra", None), dict):
-            self.draft.extra[name.removeprefix("extra-")] = event.value  # type: ignore[attr-defined]
-        elif name in type(self.draft).model_fields:
-            current = getattr(self.draft, name)
+        extra = getattr(draft, "extra", None)
+        if name.startswith("extra-") and isinstance(extra, dict):
+            extra[name.removeprefix("extra-")] = event.value
+        elif name in type(draft).model_fields:
+            current = getattr(draft, name)
             setattr(
-                self.draft,
+                draft,
                 name,
                 SecretStr(event.value) if isinstance(current, SecretStr) else event.value,
             )
@@ -238,13 +269,17 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
         # Enter moves to the next field, as a parent expects; the last one sends the form.
-        if event.input.id == self.submit_on:
+        if self.sends_form(event.input.id or ""):
             self.submit()
         else:
             self.focus_next()
 
-    submit_on = "human_answer"
+    submit_on = HUMAN_FIELD
     """The input whose Enter sends the form."""
+
+    def sends_form(self, input_id: str) -> bool:
+        """Whether Enter in input ``input_id`` sends the form (else the cursor moves on)."""
+        return input_id == self.submit_on
 
     def submit(self) -> None:
         """Send the form (screens with a form override this)."""
@@ -252,38 +287,43 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
     @on(Checkbox.Changed)
     def _keep_ticked(self, event: Checkbox.Changed) -> None:
         name = event.checkbox.id or ""
-        if self.draft is not None and name in type(self.draft).model_fields:
-            setattr(self.draft, name, event.value)
+        draft = self.visit.draft
+        if draft is not None and name in type(draft).model_fields:
+            setattr(draft, name, event.value)
 
     # --- errors ------------------------------------------------------------------------------
 
     def show_field_errors(self, errors: dict[str, Msg]) -> None:
         """Put each message beside its field (and clear the others), keeping what was typed."""
         # Services name extra fields "extra.<key>"; widget ids cannot hold a dot.
-        self.errors = {name.replace(".", "-"): message for name, message in errors.items()}
-        for field in self.query(Field):
-            message = self.errors.get(field.field_name)
-            field.show_error(str(message) if message else "")
-        first = next((f for f in self.query(Field) if f.field_name in self.errors), None)
+        shown = {name.replace(".", "-"): message for name, message in errors.items()}
+        self.visit.errors = shown
+        for widget in self.query(Field):
+            message = shown.get(widget.field_name)
+            widget.show_error(str(message) if message else "")
+        first = next((f for f in self.query(Field) if f.field_name in shown), None)
         if first is not None:
             # Once the messages are laid out (a region measured now would be stale): after
             # the notice's scroll, so this one wins.
             self.call_after_refresh(self._go_to_error, first, self.visit)
 
-    def _go_to_error(self, field: Field, visit: int) -> None:
-        """The cursor into ``field`` and the field in view, at once: the parent looks there."""
-        if not field.is_attached or visit != self.visit:
+    def _go_to_error(self, widget: Field, visit: Visit) -> None:
+        """The cursor into ``widget``'s control and the field in view, at once: the parent
+        looks there."""
+        if not widget.is_attached or visit is not self.visit:
             return
-        control = field.control
-        if field.field_name == "human_answer" and not getattr(self.draft, "human_ticked", True):
+        control = widget.control
+        draft = self.visit.draft
+        unticked = isinstance(draft, HumanDraft) and not draft.human_ticked
+        if widget.field_name == HUMAN_FIELD and unticked:
             control = self.query_one("#human_ticked")  # "tick the box" is what to do first
         if control.focusable:
             self.set_focus(control, scroll_visible=False)
-        field.scroll_visible(animate=False, immediate=True)
+        widget.scroll_visible(animate=False, immediate=True)
 
     def show_notice(self, message: Msg | None) -> None:
         """Show (or clear) the message about the whole form."""
-        self.notice = message
+        self.visit.notice = message
         label = self.query_one("#form-notice", KioskLabel)
         label.update(str(message) if message else "")
         label.display = message is not None
@@ -299,7 +339,7 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
         """A service said no: beside the fields when it names them, else above the form."""
         if isinstance(error, FieldErrors):
             # A field this step does not show (the email, at the code step) says so above.
-            shown = {field.field_name for field in self.query(Field)}
+            shown = {widget.field_name for widget in self.query(Field)}
             elsewhere = [m for n, m in error.fields.items() if n.replace(".", "-") not in shown]
             self.show_notice(elsewhere[0] if elsewhere else error.message)
             self.show_field_errors(error.fields)
@@ -307,65 +347,40 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
             self.show_field_errors({})
             self.show_notice(error.message)
 
-    def date_problem(self, name: str) -> Msg | None:
-        """Why the date typed in draft field ``name`` cannot be read, or ``None``."""
-        text = self.value(name).strip()
-        if not text:
-            return None
-        try:
-            parse_date(text)
-        except ValueError:
-            return Msg("Enter the date like this: {example}.", example=date_example())
-        return None
-
     # --- the human check (R7) -------------------------------------------------------------------
 
     @property
     def challenge(self) -> HumanChallenge:
-        """This form's human-check question, drawn once and kept across language switches."""
-        if self._challenge is None:
-            self._challenge = HumanChallenge.new(self.kiosk.rng)
-        return self._challenge
+        """This visit's human-check question, drawn once and kept across language switches."""
+        if self.visit.challenge is None:
+            self.visit.challenge = HumanChallenge.new(self.kiosk.rng)
+        return self.visit.challenge
 
     def compose_human_check(self) -> Iterable[Widget]:
         """The "I'm not a robot" box and its question."""
         challenge = self.challenge
-        ticked = bool(getattr(self.draft, "human_ticked", False))
+        draft = self.visit.draft
+        ticked = isinstance(draft, HumanDraft) and draft.human_ticked
         box = Checkbox(_("I'm not a robot"), ticked, id="human_ticked")
         yield Horizontal(box, classes="human-check")
-        yield self.field(str(challenge.question()), "human_answer")
+        yield self.field(str(challenge.question()), HUMAN_FIELD)
 
     def show_human_question(self) -> None:
-        """Put this form's human-check question beside its answer field."""
-        for field in self.query("#field-human_answer").results(Field):
-            field.relabel(str(self.challenge.question()))
+        """Put this visit's human-check question beside its answer field."""
+        for widget in self.query(f"#field-{HUMAN_FIELD}").results(Field):
+            widget.relabel(str(self.challenge.question()))
 
-    def human_problem(self) -> Msg | None:
-        """Why the human check is not passed yet, or ``None``."""
-        shown_at = self.shown_at or time.monotonic()
-        return self.challenge.problem(
-            ticked=bool(getattr(self.draft, "human_ticked", False)),
-            answer=str(getattr(self.draft, "human_answer", "")),
+    def human_answer(self) -> HumanAnswer:
+        """The human check as the person left it, for the service that judges it."""
+        draft = self.visit.draft
+        shown_at = self.visit.shown_at or time.monotonic()
+        return HumanAnswer(
+            challenge=self.challenge,
+            ticked=isinstance(draft, HumanDraft) and draft.human_ticked,
+            answer=draft.human_answer if isinstance(draft, HumanDraft) else "",
             seconds_on_form=time.monotonic() - shown_at,
             min_seconds=self.kiosk.human_seconds,
         )
-
-
-def date_example() -> str:
-    """December 31, 2015 written the way the current language's date fields expect."""
-    return (
-        date_input_pattern()
-        .replace("yyyy", "2015")
-        .replace("MM", "12")
-        .replace("M", "12")
-        .replace("dd", "31")
-        .replace("d", "31")
-    )
-
-
-def typed_date(text: str) -> date | None:
-    """The date in ``text`` (already checked with ``date_problem``), or ``None`` if empty."""
-    return parse_date(text) if text.strip() else None
 
 
 class KioskBody(VerticalScroll, can_focus=False):

@@ -6,6 +6,7 @@ Nothing else is reachable from here: no Back, no Escape; the language bar still 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from textual import on
 from textual.containers import Horizontal, Vertical
@@ -14,21 +15,33 @@ from textual.widgets import Button
 
 from frontdesk.errors import AccountLocked, DomainError, FieldErrors, SessionEnded
 from frontdesk.i18n import _
-from frontdesk.services.passwords import change_password
+from frontdesk.services.passwords import set_new_password
 from frontdesk.services.sessions import ParentSession
 from screens.kiosk.base import KioskLabel, KioskScreen
 from screens.kiosk.password_fields import PasswordDraft, compose_password_fields, screen_errors
+from screens.kiosk.visit import Visit
+
+
+@dataclass(eq=False)
+class ForcedChangeVisit(Visit):
+    """The parent who must choose a password, and what they typed."""
+
+    session: ParentSession | None = None
+    """Whose password it is (``None`` once the visit is over: nobody's)."""
+    draft: PasswordDraft = field(default_factory=PasswordDraft)
 
 
 class ForcedChangeScreen(KioskScreen[None]):
     """The generated password, the new one, the new one again; Save."""
 
     submit_on = "confirm_password"
+    visit: ForcedChangeVisit
 
     def __init__(self, session: ParentSession) -> None:
-        super().__init__()
-        self.session = session
-        self.draft: PasswordDraft = PasswordDraft()
+        super().__init__(ForcedChangeVisit(session=session))
+
+    def new_visit(self) -> ForcedChangeVisit:
+        return ForcedChangeVisit()
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(classes="kiosk-column form-column"):
@@ -37,7 +50,7 @@ class ForcedChangeScreen(KioskScreen[None]):
                 _("You signed in with a temporary password. Choose your own password to continue."),
                 classes="message",
             )
-            yield from compose_password_fields(self, self.draft, _("Temporary password"))
+            yield from compose_password_fields(self, self.visit.draft, _("Temporary password"))
             with Horizontal(classes="buttons"):
                 yield Button(_("Save"), id="save", variant="primary")
 
@@ -48,24 +61,19 @@ class ForcedChangeScreen(KioskScreen[None]):
     def submit(self) -> None:
         """Change the password in a worker; then the parent goes on to their children."""
         button = self.query_one("#save", Button)
-        if button.disabled:
+        session = self.visit.session
+        if button.disabled or session is None:
             return
         button.disabled = True
-        change = self.draft.change()
-        session = self.session
-
-        def work() -> ParentSession:
-            with self.kiosk.database.write() as uow:
-                return change_password(uow, session, change)
-
-        self.run_service(work, self._saved, self._refused)
+        database, change = self.kiosk.database, self.visit.draft.change()
+        self.run_service(
+            lambda: set_new_password(database, session, change), self._saved, self._refused
+        )
 
     def _saved(self, session: ParentSession) -> None:
-        from screens.kiosk.menu import ChildMenuScreen
-
-        self.draft = PasswordDraft()
+        self.end_visit()  # the passwords typed leave memory now
         self.kiosk.parent_session = session
-        self.app.switch_screen(self.kiosk.step(ChildMenuScreen))
+        self.app.switch_screen(self.kiosk.step("menu"))
         self.app.notify(_("Your new password is saved."))
 
     def _refused(self, error: DomainError) -> None:

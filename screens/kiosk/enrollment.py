@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from pydantic import BaseModel
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -13,20 +13,19 @@ from textual.widgets import Button, Select
 
 from frontdesk.errors import DomainError
 from frontdesk.i18n import N_, _
-from frontdesk.services.enrollment import EnrollmentForm, apply_for_enrollment
-from frontdesk.services.schools import SchoolView, list_schools
-from screens.kiosk.base import KioskLabel, KioskScreen, typed_date
+from frontdesk.services.enrollment import TypedApplication, submit_application
+from frontdesk.services.schools import SchoolView, school_choices
+from screens.kiosk.base import KioskLabel, KioskScreen
+from screens.kiosk.visit import Visit
 
 
-class EnrollmentDraft(BaseModel):
-    """The application as typed."""
+@dataclass(eq=False)
+class EnrollmentVisit(Visit):
+    """A parent's visit of the application form."""
 
-    school_id: int | None = None
-    child_first_name: str = ""
-    child_last_name: str = ""
-    child_birthdate: str = ""
-    grade: str = ""
-    notes: str = ""
+    draft: TypedApplication = field(default_factory=TypedApplication)
+    schools: list[SchoolView] = field(default_factory=list)
+    """The schools to choose from (none until they are loaded)."""
 
 
 class EnrollmentScreen(KioskScreen[None]):
@@ -34,24 +33,21 @@ class EnrollmentScreen(KioskScreen[None]):
 
     BINDINGS = [Binding("escape", "back", N_("Back"))]
     submit_on = "notes"
-    draft: EnrollmentDraft
+    visit: EnrollmentVisit
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.schools: list[SchoolView] = []
-
-    def new_draft(self) -> EnrollmentDraft:
-        return EnrollmentDraft()
+    def new_visit(self) -> EnrollmentVisit:
+        return EnrollmentVisit()
 
     def compose_body(self) -> Iterable[Widget]:
+        chosen = self.visit.draft.school_id
         with Vertical(classes="kiosk-column form-column"):
             yield KioskLabel(_("Apply to enroll a new child"), classes="title")
             yield self.field(
                 _("School") + " *",
                 "school_id",
                 Select(
-                    [(school.name, school.id) for school in self.schools],
-                    value=self.draft.school_id if self.draft.school_id else Select.NULL,
+                    self.school_options(),
+                    value=chosen if chosen else Select.NULL,
                     prompt=_("Choose a school"),
                     id="school_id",
                 ),
@@ -65,47 +61,45 @@ class EnrollmentScreen(KioskScreen[None]):
                 yield Button(_("Submit application"), id="submit", variant="primary")
                 yield Button(_("Back"), id="back")
 
-    def on_mount(self) -> None:
-        def work() -> list[SchoolView]:
-            with self.kiosk.database.read() as uow:
-                return list_schools(uow)
+    def school_options(self) -> list[tuple[str, int]]:
+        """The visit's schools, as the school list's choices."""
+        return [(school.name, school.id) for school in self.visit.schools]
 
-        self.run_service(work, self._schools_loaded)
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        if not self.visit.schools:
+            database = self.kiosk.database
+            self.run_service(lambda: school_choices(database), self._schools_loaded)
 
     def _schools_loaded(self, schools: list[SchoolView]) -> None:
-        self.schools = schools
-        self.refresh(recompose=True)
+        self.visit.schools = schools
+        select = self.query_one("#school_id", Select)
+        chosen = self.visit.draft.school_id
+        # Only the list changes (the draft follows the list's Changed messages); a school
+        # already chosen from the list shown meanwhile stays chosen if it is still there.
+        select.set_options(self.school_options())
+        if chosen in {school.id for school in schools}:
+            select.value = chosen
 
     @on(Select.Changed, "#school_id")
     def _school_chosen(self, event: Select.Changed) -> None:
-        self.draft.school_id = event.value if isinstance(event.value, int) else None
+        self.visit.draft.school_id = event.value if isinstance(event.value, int) else None
 
     @on(Button.Pressed, "#submit")
     def submit(self) -> None:
-        """Save the application (in a worker)."""
+        """Save the application (in a worker): the service reads the birthdate first."""
         button = self.query_one("#submit", Button)
-        if button.disabled or self.kiosk.parent_session is None:
-            return
-        problem = self.date_problem("child_birthdate")
-        if problem is not None:
-            self.show_field_errors({"child_birthdate": problem})
-            return
-        form = EnrollmentForm(
-            school_id=self.draft.school_id,
-            child_first_name=self.draft.child_first_name,
-            child_last_name=self.draft.child_last_name,
-            child_birthdate=typed_date(self.draft.child_birthdate),
-            grade=self.draft.grade,
-            notes=self.draft.notes,
-        )
         session = self.kiosk.parent_session
+        if button.disabled or session is None:
+            return
         button.disabled = True
-
-        def work() -> int:
-            with self.kiosk.database.write() as uow:
-                return apply_for_enrollment(uow, session, form)
-
-        self.run_service(work, self._saved, self._refused)
+        database, typed = self.kiosk.database, self.visit.draft.model_copy()
+        language = self.kiosk.language
+        self.run_service(
+            lambda: submit_application(database, session, typed, language),
+            self._saved,
+            self._refused,
+        )
 
     def _saved(self, _application_id: int) -> None:
         self.app.pop_screen()

@@ -8,6 +8,7 @@ password, shown once behind "View your new credentials", with the way to sign in
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from pydantic import BaseModel
@@ -19,8 +20,10 @@ from textual.widgets import Button, Static
 
 from frontdesk.errors import DomainError
 from frontdesk.i18n import N_, _
-from frontdesk.services.passwords import TemporaryCredentials, redeem_code, request_reset
+from frontdesk.services.password_reset import send_reset_mail, use_reset_code
+from frontdesk.services.passwords import TemporaryCredentials
 from screens.kiosk.base import KioskLabel, KioskScreen
+from screens.kiosk.visit import Visit
 
 
 class Step(StrEnum):
@@ -38,29 +41,38 @@ class ForgotDraft(BaseModel):
     code: str = ""
 
 
+@dataclass(eq=False)
+class ForgotVisit(Visit):
+    """Where a parent is in the forgot-password path, and what they typed and got."""
+
+    draft: ForgotDraft = field(default_factory=ForgotDraft)
+    step: Step = Step.EMAIL
+    credentials: TemporaryCredentials | None = None
+    """The temporary password, once the code was right (until the parent leaves)."""
+    revealed: bool = False
+    """Whether the parent asked to see the temporary password."""
+
+
 class ForgotPasswordScreen(KioskScreen[None]):
     """Enter the email, then the code from the mail; get a temporary password once."""
 
     CSS_PATH = "passwords.tcss"
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
+    visit: ForgotVisit
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.draft: ForgotDraft = ForgotDraft()
-        self.step = Step.EMAIL
-        self.credentials: TemporaryCredentials | None = None
-        self.revealed = False
+    def new_visit(self) -> ForgotVisit:
+        return ForgotVisit()
 
-    @property
-    def submit_on(self) -> str:  # type: ignore[override]
+    def sends_form(self, input_id: str) -> bool:
         """Enter in the step's one field sends it."""
-        return "code" if self.step is Step.CODE else "email"
+        return input_id == ("code" if self.visit.step is Step.CODE else "email")
 
     def compose_body(self) -> Iterable[Widget]:
+        step = self.visit.step
         with Vertical(classes="kiosk-column form-column"):
-            if self.step is Step.EMAIL:
+            if step is Step.EMAIL:
                 yield from self._compose_email()
-            elif self.step is Step.CODE:
+            elif step is Step.CODE:
                 yield from self._compose_code()
             else:
                 yield from self._compose_done()
@@ -86,7 +98,7 @@ class ForgotPasswordScreen(KioskScreen[None]):
             _(
                 "If an account uses {email}, we have sent it a mail with a code. The code "
                 "works once, for {minutes} minutes."
-            ).format(email=self.draft.email, minutes=self.kiosk.district.reset_link_minutes),
+            ).format(email=self.visit.draft.email, minutes=self.kiosk.district.reset_link_minutes),
             classes="message",
             id="sent-message",
         )
@@ -97,7 +109,7 @@ class ForgotPasswordScreen(KioskScreen[None]):
             yield Button(_("Cancel"), id="cancel")
 
     def _compose_done(self) -> Iterable[Widget]:
-        credentials = self.credentials
+        credentials = self.visit.credentials
         assert credentials is not None
         yield KioskLabel(_("Your password has been reset"), classes="title")
         yield KioskLabel(
@@ -107,7 +119,7 @@ class ForgotPasswordScreen(KioskScreen[None]):
             ),
             classes="message",
         )
-        if not self.revealed:
+        if not self.visit.revealed:
             yield Button(_("View your new credentials"), id="view", variant="primary")
             return
         yield KioskLabel(_("Email: {email}").format(email=credentials.email), classes="subtitle")
@@ -120,15 +132,15 @@ class ForgotPasswordScreen(KioskScreen[None]):
         self._focus_step()
 
     def _focus_step(self) -> None:
-        target = {Step.EMAIL: "#email", Step.CODE: "#code"}.get(self.step)
+        target = {Step.EMAIL: "#email", Step.CODE: "#code"}.get(self.visit.step)
         if target is None:
-            target = "#sign-in" if self.revealed else "#view"
+            target = "#sign-in" if self.visit.revealed else "#view"
         self.query_one(target).focus()
 
     def _go(self, step: Step) -> None:
-        self.step = step
-        self.errors = {}
-        self.notice = None
+        self.visit.step = step
+        self.visit.errors = {}
+        self.visit.notice = None
         self.call_later(self._rebuild)
 
     async def _rebuild(self) -> None:
@@ -139,9 +151,9 @@ class ForgotPasswordScreen(KioskScreen[None]):
 
     def submit(self) -> None:
         """Enter in the step's field: send the email, or the code."""
-        if self.step is Step.EMAIL:
+        if self.visit.step is Step.EMAIL:
             self.send_mail()
-        elif self.step is Step.CODE:
+        elif self.visit.step is Step.CODE:
             self.redeem()
 
     @on(Button.Pressed, "#submit")
@@ -151,17 +163,13 @@ class ForgotPasswordScreen(KioskScreen[None]):
         if button.disabled:
             return
         button.disabled = True
-        email = self.draft.email
-        language = self.kiosk.language
-
-        def work() -> None:
-            with self.kiosk.database.write() as uow:
-                request_reset(uow, email, language)
-
-        self.run_service(work, self._mail_sent, self._refused)
+        database, email, language = self.kiosk.database, self.visit.draft.email, self.kiosk.language
+        self.run_service(
+            lambda: send_reset_mail(database, email, language), self._mail_sent, self._refused
+        )
 
     def _mail_sent(self, _result: None) -> None:
-        self.draft.code = ""
+        self.visit.draft.code = ""
         self._go(Step.CODE)
 
     # --- step 2: the code ---------------------------------------------------------------------
@@ -173,17 +181,14 @@ class ForgotPasswordScreen(KioskScreen[None]):
         if button.disabled:
             return
         button.disabled = True
-        email, code = self.draft.email, self.draft.code
-
-        def work() -> TemporaryCredentials:
-            with self.kiosk.database.write() as uow:
-                return redeem_code(uow, email, code)
-
-        self.run_service(work, self._redeemed, self._refused)
+        database, email, code = self.kiosk.database, self.visit.draft.email, self.visit.draft.code
+        self.run_service(
+            lambda: use_reset_code(database, email, code), self._redeemed, self._refused
+        )
 
     def _redeemed(self, credentials: TemporaryCredentials) -> None:
-        self.credentials = credentials
-        self.draft.code = ""
+        self.visit.credentials = credentials
+        self.visit.draft.code = ""
         self._go(Step.DONE)
 
     @on(Button.Pressed, "#again")
@@ -196,19 +201,18 @@ class ForgotPasswordScreen(KioskScreen[None]):
     @on(Button.Pressed, "#view")
     def view(self) -> None:
         """Show the temporary password (only on this screen, only now)."""
-        self.revealed = True
+        self.visit.revealed = True
         self.call_later(self._rebuild)
 
     @on(Button.Pressed, "#sign-in")
     def sign_in(self) -> None:
         """Forget the temporary password and go to the sign-in, the email filled in."""
-        from screens.kiosk.signin import KioskSignInScreen
-
-        email = self.credentials.email if self.credentials else self.draft.email
-        self.credentials = None
+        credentials = self.visit.credentials
+        email = credentials.email if credentials else self.visit.draft.email
+        self.end_visit()  # the temporary password leaves memory now
         self._back_to_welcome()
-        signin = self.kiosk.step(KioskSignInScreen)
-        signin.fill_email(email)
+        signin = self.kiosk.step("sign-in")
+        signin.fill("email", email)
         self.app.push_screen(signin)
 
     # --- leaving ------------------------------------------------------------------------------
@@ -221,19 +225,16 @@ class ForgotPasswordScreen(KioskScreen[None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         """Back to where the parent came from (the welcome or the sign-in screen)."""
-        self.credentials = None
+        self.end_visit()  # the temporary password leaves memory now
         self.app.pop_screen()
 
     @on(Button.Pressed, "#registration")
     def registration(self) -> None:
         """Back to the Parent Portal Registration (welcome) screen."""
-        self.credentials = None
+        self.end_visit()  # the temporary password leaves memory now
         self._back_to_welcome()
 
     def _back_to_welcome(self) -> None:
-        from screens.kiosk.welcome import WelcomeScreen
-
-        stack = self.app.screen_stack
-        while len(stack) > 2 and not isinstance(stack[-1], WelcomeScreen):
+        # The welcome screen is the kiosk's first (above Textual's own default screen).
+        while len(self.app.screen_stack) > 2:
             self.app.pop_screen()
-            stack = self.app.screen_stack

@@ -4,6 +4,7 @@ enrollment, or finish and see the portal. It lists the children added so far."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from textual import on
 from textual.containers import Vertical
@@ -11,24 +12,32 @@ from textual.widget import Widget
 from textual.widgets import Button
 
 from frontdesk.i18n import _
-from frontdesk.services.portal import PortalView, portal_view
+from frontdesk.services.portal import PortalView, open_portal
 from screens.kiosk.base import KioskLabel, KioskScreen
 from screens.kiosk.common import student_line
+from screens.kiosk.visit import Visit
+
+
+@dataclass(eq=False)
+class MenuVisit(Visit):
+    """A parent's visit of the menu."""
+
+    view: PortalView | None = None
+    """The parent's students (``None`` until they are loaded)."""
 
 
 class ChildMenuScreen(KioskScreen[None]):
     """Step 6 of the district's document: the student listing and three choices."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.first_visit = False
-        """Whether the parent has just made the account (the screen says it is ready)."""
-        self.view: PortalView | None = None
+    visit: MenuVisit
+
+    def new_visit(self) -> MenuVisit:
+        return MenuVisit()
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(classes="kiosk-column"):
             ready = KioskLabel(_("Your account is ready."), classes="title", id="ready")
-            ready.display = self.first_visit
+            ready.display = self.greets
             yield ready
             yield KioskLabel(_("Your students"), classes="subtitle")
             with Vertical(id="listing"):
@@ -52,28 +61,33 @@ class ChildMenuScreen(KioskScreen[None]):
 
     def listing(self) -> list[Widget]:
         """The students linked so far (nothing until they are loaded)."""
-        if self.view is None:
+        view = self.visit.view
+        if view is None:
             return []
-        if not self.view.students:
+        if not view.students:
             return [KioskLabel(_("No students are linked to your account yet."), id="no-students")]
-        return [KioskLabel(student_line(s), classes="student-line") for s in self.view.students]
+        return [KioskLabel(student_line(s), classes="student-line") for s in view.students]
 
-    def greet_new_account(self) -> None:
-        """Say the account is ready (the first visit after making it)."""
-        self.first_visit = True
-        if self.composed:
-            self.query_one("#ready").display = True
+    @property
+    def greets(self) -> bool:
+        """Whether the parent has just made the account (the screen says it is ready)."""
+        session = self.kiosk.parent_session
+        return session is not None and session.new_account
 
-    def reset(self) -> None:
-        super().reset()
-        self.first_visit = False
-        self.view = None
-        if self.composed:
-            self.query_one("#ready").display = False
-            self.query_one("#listing", Vertical).remove_children()
+    def show_draft(self) -> None:
+        super().show_draft()
+        ready = self.query_one("#ready")
+        if ready.display:
+            ready.display = False
+        listing = self.query_one("#listing", Vertical)
+        if listing.children:
+            listing.remove_children()
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
+        ready = self.query_one("#ready")
+        if ready.display != self.greets:
+            ready.display = self.greets
         # After the screen is painted: a worker's Python would hold the lock painting needs.
         self.call_after_refresh(self.load)
 
@@ -82,16 +96,12 @@ class ChildMenuScreen(KioskScreen[None]):
         session = self.kiosk.parent_session
         if session is None:
             return
-
-        def work() -> PortalView:
-            with self.kiosk.database.read() as uow:
-                return portal_view(uow, session)
-
-        self.run_service(work, self._loaded)
+        database = self.kiosk.database
+        self.run_service(lambda: open_portal(database, session), self._loaded)
 
     def _loaded(self, view: PortalView) -> None:
         # Only the listing changes: re-rendering the whole screen would double the wait.
-        self.view = view
+        self.visit.view = view
         listing = self.query_one("#listing", Vertical)
         listing.remove_children()
         listing.mount_all(self.listing())
@@ -99,20 +109,14 @@ class ChildMenuScreen(KioskScreen[None]):
     @on(Button.Pressed, "#add-child")
     def add_child(self) -> None:
         """Step 7: identify a child already enrolled."""
-        from screens.kiosk.add_child import AddChildScreen
-
-        self.app.push_screen(self.kiosk.step(AddChildScreen))
+        self.app.push_screen(self.kiosk.step("add-child"))
 
     @on(Button.Pressed, "#apply")
     def apply(self) -> None:
         """R12: apply to enroll a new child."""
-        from screens.kiosk.enrollment import EnrollmentScreen
-
-        self.app.push_screen(self.kiosk.step(EnrollmentScreen))
+        self.app.push_screen(self.kiosk.step("enrollment"))
 
     @on(Button.Pressed, "#finished")
     def finished(self) -> None:
         """Step 9: the portal."""
-        from screens.kiosk.portal import PortalScreen
-
-        self.app.switch_screen(self.kiosk.step(PortalScreen))
+        self.app.switch_screen(self.kiosk.step("portal"))

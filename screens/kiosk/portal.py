@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from textual import on
 from textual.containers import Horizontal, Vertical
@@ -10,20 +11,30 @@ from textual.widget import Widget
 from textual.widgets import Button
 
 from frontdesk.i18n import _
-from frontdesk.services.portal import Alert, PortalView, portal_view
+from frontdesk.services.portal import Alert, PortalView, open_portal
 from screens.kiosk.base import KioskLabel, KioskScreen
 from screens.kiosk.common import student_line
+from screens.kiosk.visit import Visit
+
+
+@dataclass(eq=False)
+class PortalVisit(Visit):
+    """A parent's visit of the portal."""
+
+    view: PortalView | None = None
+    """The parent's students and alerts (``None`` until they are loaded)."""
 
 
 class PortalScreen(KioskScreen[None]):
     """Step 9–10 of the district's document."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.view: PortalView | None = None
+    visit: PortalVisit
+
+    def new_visit(self) -> PortalVisit:
+        return PortalVisit()
 
     def compose_body(self) -> Iterable[Widget]:
-        view = self.view
+        view = self.visit.view
         with Vertical(classes="kiosk-column"):
             yield KioskLabel(_("Parent Portal"), classes="title")
             if view is None:
@@ -66,11 +77,10 @@ class PortalScreen(KioskScreen[None]):
                     id="alert-email",
                 )
 
-    def reset(self) -> None:
-        super().reset()
-        if self.view is not None:
+    def show_draft(self) -> None:
+        super().show_draft()
+        if self.query("#sign-out"):  # only a loaded portal has its buttons
             # A parent's students and alerts must not wait on screen for the next parent.
-            self.view = None
             self.refresh(recompose=True)
 
     def on_screen_resume(self) -> None:
@@ -78,32 +88,24 @@ class PortalScreen(KioskScreen[None]):
         session = self.kiosk.parent_session
         if session is None:
             return
-
-        def work() -> PortalView:
-            with self.kiosk.database.read() as uow:
-                return portal_view(uow, session)
-
-        self.run_service(work, self._loaded)
+        database = self.kiosk.database
+        self.run_service(lambda: open_portal(database, session), self._loaded)
 
     def _loaded(self, view: PortalView) -> None:
-        self.view = view
+        self.visit.view = view
         self.refresh(recompose=True)
 
     @on(Button.Pressed, "#alert-email")
     @on(Button.Pressed, "#preferences")
     def preferences(self) -> None:
         """R14: notification preferences."""
-        from screens.kiosk.preferences import PreferencesScreen
-
         if self.kiosk.parent_session is not None:
-            self.app.push_screen(PreferencesScreen(self.kiosk.parent_session))
+            self.app.push_screen(self.kiosk.new_screen("preferences", self.kiosk.parent_session))
 
     @on(Button.Pressed, "#add-child")
     def add_child(self) -> None:
         """R11: add another child from the portal."""
-        from screens.kiosk.add_child import AddChildScreen
-
-        self.app.push_screen(self.kiosk.step(AddChildScreen))
+        self.app.push_screen(self.kiosk.step("add-child"))
 
     @on(Button.Pressed, "#sign-out")
     def sign_out(self) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from pydantic import SecretStr
 from textual import on
@@ -14,15 +15,30 @@ from textual.widgets import Button, Checkbox, Input
 
 from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import N_, _
-from frontdesk.services.passwords import change_password
+from frontdesk.services.passwords import set_new_password
 from frontdesk.services.preferences import (
     NotificationPreferences,
-    notification_preferences,
-    save_notification_preferences,
+    open_preferences,
+    save_preferences,
 )
 from frontdesk.services.sessions import ParentSession
 from screens.kiosk.base import KioskLabel, KioskScreen
 from screens.kiosk.password_fields import PasswordDraft, compose_password_fields, screen_errors
+from screens.kiosk.visit import Visit
+
+
+@dataclass(eq=False)
+class PreferencesVisit(Visit):
+    """A parent's visit of the preferences: whose, where the cursor starts, and both forms."""
+
+    session: ParentSession | None = None
+    """Whose preferences (``None`` once the visit is over: nobody's)."""
+    section: str = "notifications"
+    """Where the cursor starts: ``notifications`` or ``password``."""
+    draft: NotificationPreferences | None = None
+    """The Notifications section as typed (``None`` until the preferences are loaded)."""
+    password_draft: PasswordDraft = field(default_factory=PasswordDraft)
+    """The Password section as typed."""
 
 
 class PreferencesScreen(KioskScreen[None]):
@@ -34,13 +50,13 @@ class PreferencesScreen(KioskScreen[None]):
     # (see ``KioskScreen.recompose``).
     AUTO_FOCUS = "#email_notifications"
     submit_on = "notification_email"
+    visit: PreferencesVisit
 
     def __init__(self, session: ParentSession, section: str = "notifications") -> None:
-        super().__init__()
-        self.session = session
-        self.section = section
-        self.draft: NotificationPreferences | None = None
-        self.password_draft = PasswordDraft()
+        super().__init__(PreferencesVisit(session=session, section=section))
+
+    def new_visit(self) -> PreferencesVisit:
+        return PreferencesVisit()
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(classes="kiosk-column form-column"):
@@ -52,12 +68,13 @@ class PreferencesScreen(KioskScreen[None]):
 
     def compose_notifications(self) -> Iterable[Widget]:
         """The Notifications section."""
-        if self.draft is None:
+        draft = self.visit.draft
+        if draft is None:
             yield KioskLabel(_("Loading…"), classes="hint")
             return
         yield Checkbox(
             _("Send me email notifications"),
-            self.draft.email_notifications,
+            draft.email_notifications,
             id="email_notifications",
         )
         yield self.field(_("Send them to this address"), "notification_email")
@@ -67,42 +84,38 @@ class PreferencesScreen(KioskScreen[None]):
 
     def compose_password(self) -> Iterable[Widget]:
         """The Password section (R18)."""
-        yield from compose_password_fields(self, self.password_draft, _("Current password"))
+        yield from compose_password_fields(self, self.visit.password_draft, _("Current password"))
         with Horizontal(classes="buttons"):
             yield Button(_("Save"), id="save-password", variant="primary")
             yield Button(_("Back"), id="back-password")
 
     def on_mount(self) -> None:
-        if self.section == "password":
+        if self.visit.section == "password":
             self.query_one("#current_password").focus()  # and kept there when the rest arrives
-
-        def work() -> NotificationPreferences:
-            with self.kiosk.database.read() as uow:
-                return notification_preferences(uow, self.session)
-
-        self.run_service(work, self._loaded)
+        session = self.visit.session
+        if session is not None:
+            database = self.kiosk.database
+            self.run_service(lambda: open_preferences(database, session), self._loaded)
 
     def _loaded(self, prefs: NotificationPreferences) -> None:
-        self.draft = prefs
+        self.visit.draft = prefs
         self.refresh(recompose=True)
 
     @on(Button.Pressed, "#save")
     def submit(self) -> None:
         """Store the choice (in a worker)."""
         button = self.query_one("#save", Button)
-        if button.disabled or self.draft is None:
+        session, draft = self.visit.session, self.visit.draft
+        if button.disabled or session is None or draft is None:
             return
-        prefs = self.draft.model_copy()
         button.disabled = True
-
-        def work() -> NotificationPreferences:
-            with self.kiosk.database.write() as uow:
-                return save_notification_preferences(uow, self.session, prefs)
-
-        self.run_service(work, self._saved, self._refused)
+        database, prefs = self.kiosk.database, draft.model_copy()
+        self.run_service(
+            lambda: save_preferences(database, session, prefs), self._saved, self._refused
+        )
 
     def _saved(self, prefs: NotificationPreferences) -> None:
-        self.draft = prefs
+        self.visit.draft = prefs
         self.app.pop_screen()
         self.app.notify(_("Your preferences are saved."))
 
@@ -115,28 +128,26 @@ class PreferencesScreen(KioskScreen[None]):
     @on(Input.Changed, "#current_password, #new_password, #confirm_password")
     def _keep_password(self, event: Input.Changed) -> None:
         assert event.input.id is not None
-        setattr(self.password_draft, event.input.id, SecretStr(event.value))
+        setattr(self.visit.password_draft, event.input.id, SecretStr(event.value))
 
     @on(Input.Submitted, "#confirm_password")
     @on(Button.Pressed, "#save-password")
     def save_password(self) -> None:
         """Change the password (in a worker); this kiosk stays signed in, other sessions end."""
         button = self.query_one("#save-password", Button)
-        if button.disabled:
+        session = self.visit.session
+        if button.disabled or session is None:
             return
         button.disabled = True
-        change = self.password_draft.change()
-        session = self.session
-
-        def work() -> ParentSession:
-            with self.kiosk.database.write() as uow:
-                return change_password(uow, session, change)
-
-        self.run_service(work, self._password_saved, self._password_refused)
+        database, change = self.kiosk.database, self.visit.password_draft.change()
+        self.run_service(
+            lambda: set_new_password(database, session, change),
+            self._password_saved,
+            self._password_refused,
+        )
 
     def _password_saved(self, session: ParentSession) -> None:
-        self.password_draft = PasswordDraft()
-        self.session = session
+        self.end_visit()  # the passwords typed leave memory now
         self.kiosk.parent_session = session
         self.app.pop_screen()
         self.app.notify(_("Your new password is saved."))

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel, SecretStr
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Button, Input
+from textual.widgets import Button
 
 from frontdesk.errors import DomainError
 from frontdesk.i18n import N_, _
 from frontdesk.services.sessions import ParentSession
-from frontdesk.services.signin import sign_in_parent
+from frontdesk.services.signin import parent_sign_in
 from screens.kiosk.base import KioskLabel, KioskScreen
+from screens.kiosk.visit import Visit
 from screens.widgets.password_input import PasswordInput
 
 
@@ -26,22 +28,22 @@ class SignInDraft(BaseModel):
     password: SecretStr = SecretStr("")
 
 
+@dataclass(eq=False)
+class SignInVisit(Visit):
+    """A parent's visit of the sign-in form."""
+
+    draft: SignInDraft = field(default_factory=SignInDraft)
+
+
 class KioskSignInScreen(KioskScreen[None]):
     """A parent with an account signs in."""
 
     BINDINGS = [Binding("escape", "back", N_("Back"))]
     submit_on = "password"
-    draft: SignInDraft
+    visit: SignInVisit
 
-    def new_draft(self) -> SignInDraft:
-        return SignInDraft()
-
-    def fill_email(self, email: str) -> None:
-        """Fill in ``email`` (after a password reset) on the empty form ``KioskApp.step``
-        gives."""
-        self.draft.email = email
-        if self.composed:
-            self.query_one("#email", Input).value = email
+    def new_visit(self) -> SignInVisit:
+        return SignInVisit()
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(classes="kiosk-column form-column"):
@@ -63,33 +65,24 @@ class KioskSignInScreen(KioskScreen[None]):
         button = self.query_one("#sign-in", Button)
         if button.disabled:
             return
-        email = self.draft.email
-        password = self.draft.password.get_secret_value()
+        database, email = self.kiosk.database, self.visit.draft.email
+        password = self.visit.draft.password.get_secret_value()
         button.disabled = True
-
-        def work() -> ParentSession:
-            with self.kiosk.database.write() as uow:
-                return sign_in_parent(uow, email, password)
-
-        self.run_service(work, self._signed_in, self._refused)
+        self.run_service(
+            lambda: parent_sign_in(database, email, password), self._signed_in, self._refused
+        )
 
     def _signed_in(self, session: ParentSession) -> None:
         self.kiosk.parent_session = session
         if session.must_change_password:
             # R17: the password helper's screen (issue 6) makes the parent choose a new one.
-            from screens.kiosk.change_password import (
-                ForcedChangeScreen,
-            )
-
-            self.app.switch_screen(ForcedChangeScreen(session))
+            self.app.switch_screen(self.kiosk.new_screen("forced-change", session))
             return
-        from screens.kiosk.menu import ChildMenuScreen
-
-        self.app.switch_screen(self.kiosk.step(ChildMenuScreen))
+        self.app.switch_screen(self.kiosk.step("menu"))
 
     def _refused(self, error: DomainError) -> None:
         self.query_one("#sign-in", Button).disabled = False
-        self.draft.password = SecretStr("")
+        self.visit.draft.password = SecretStr("")
         password = self.query_one("#password", PasswordInput)
         password.value = ""
         password.focus()
@@ -98,11 +91,7 @@ class KioskSignInScreen(KioskScreen[None]):
     @on(Button.Pressed, "#forgot-password")
     def forgot_password(self) -> None:
         """R15: the password helper's screen (issue 6)."""
-        from screens.kiosk.forgot_password import (
-            ForgotPasswordScreen,
-        )
-
-        self.app.push_screen(ForgotPasswordScreen())
+        self.app.push_screen(self.kiosk.new_screen("forgot-password"))
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:

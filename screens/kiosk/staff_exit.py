@@ -11,7 +11,7 @@ from textual.widgets import Input, Label
 
 from frontdesk.errors import DomainError
 from frontdesk.i18n import _
-from frontdesk.services.kiosk import verify_staff_pin
+from frontdesk.services.kiosk import leave_kiosk
 from screens.base import BaseScreen
 from screens.widgets.password_input import PasswordInput
 
@@ -23,26 +23,22 @@ class StaffExitScreen(BaseScreen[None], ModalScreen[None], inherit_bindings=Fals
     DEFAULT_CSS = """
     StaffExitScreen { align: center middle; }
     StaffExitScreen > Vertical { width: 40; height: auto; border: thick $warning; padding: 1 2; }
+    StaffExitScreen #pin-prompt { width: 1fr; }
     StaffExitScreen .error { color: $error; height: auto; }
     """
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(_("Staff PIN to leave kiosk mode"))
+            yield Label(_("Staff PIN to leave kiosk mode"), id="pin-prompt")  # wraps in es, ht
             yield PasswordInput(id="pin", max_length=12)
             yield Label("", classes="error", id="pin-error")
 
     @on(Input.Submitted, "#pin")
     def check(self, event: Input.Submitted) -> None:
         """Check the PIN in a worker."""
-        pin = event.value
+        database, pin = self.frontdesk.database, event.value
         event.input.value = ""
-
-        def work() -> str:
-            with self.frontdesk.database.write() as uow:
-                return verify_staff_pin(uow, pin)
-
-        self.run_service(work, self._accepted, self._refused)
+        self.run_service(lambda: leave_kiosk(database, pin), self._accepted, self._refused)
 
     def _accepted(self, _username: str) -> None:
         self.app.exit(0)

@@ -9,27 +9,11 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from frontdesk.i18n import N_, _
-from frontdesk.services.district import DistrictSettings, TextKey, load_settings, settings_version
+from frontdesk.district_settings import DistrictSettings, TextKey
+from frontdesk.i18n import _
+from frontdesk.services.kiosk import settings_if_changed
 from screens.kiosk.base import KioskLabel, KioskScreen
-
-# frontdesk's own wording, used where the district has none for the language (R1).
-DEFAULT_TEXTS: dict[TextKey, str] = {
-    TextKey.WELCOME_TITLE: N_("Parent Portal Registration"),
-    TextKey.WELCOME_MESSAGE: N_(
-        "Welcome! Here you can make a parent portal account, add your children to it, and "
-        "apply to enroll a new child. Choose the button that fits you."
-    ),
-    TextKey.NEW_ACCOUNT_BUTTON: N_(
-        "I DO NOT have an Account Registered on the Parent Portal but my child is Actively Enrolled"
-    ),
-    TextKey.ADD_CHILD_BUTTON: N_(
-        "I have an Account Registered on the Parent Portal but would like to ADD A CHILD"
-    ),
-    TextKey.FORGOT_PASSWORD_BUTTON: N_(
-        "I have Forgotten My Password and would like to generate a new one"
-    ),
-}
+from screens.labels import DEFAULT_TEXTS
 
 
 def district_text(settings: DistrictSettings, key: TextKey, language: str) -> str:
@@ -71,14 +55,13 @@ class WelcomeScreen(KioskScreen[None]):
 
     def check_settings(self) -> None:
         """Reload the district's settings if an administrator changed them meanwhile."""
-        known = self.kiosk.settings_version
-
-        def work() -> tuple[int, DistrictSettings | None]:
-            with self.kiosk.database.read() as uow:
-                version = settings_version(uow)
-                return version, (load_settings(uow) if version != known else None)
-
-        self.run_service(work, self._settings_checked, lambda _error: None, group="settings")
+        database, known = self.kiosk.database, self.kiosk.settings_version
+        self.run_service(
+            lambda: settings_if_changed(database, known),
+            self._settings_checked,
+            lambda _error: None,
+            group="settings",
+        )
 
     def _settings_checked(self, result: tuple[int, DistrictSettings | None]) -> None:
         version, settings = result
@@ -95,20 +78,14 @@ class WelcomeScreen(KioskScreen[None]):
     @on(Button.Pressed, "#new-account")
     def new_account(self) -> None:
         """R3a: make an account."""
-        from screens.kiosk.account import NewAccountScreen
-
-        self.app.push_screen(self.kiosk.step(NewAccountScreen))
+        self.app.push_screen(self.kiosk.step("new-account"))
 
     @on(Button.Pressed, "#add-child")
     def sign_in(self) -> None:
         """R3b: sign in, then add a child."""
-        from screens.kiosk.signin import KioskSignInScreen
-
-        self.app.push_screen(self.kiosk.step(KioskSignInScreen))
+        self.app.push_screen(self.kiosk.step("sign-in"))
 
     @on(Button.Pressed, "#forgot-password")
     def forgot_password(self) -> None:
         """R3c: the password helper's screen (issue 6)."""
-        from screens.kiosk.forgot_password import ForgotPasswordScreen
-
-        self.app.push_screen(ForgotPasswordScreen())
+        self.app.push_screen(self.kiosk.new_screen("forgot-password"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,24 +12,22 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Input, Static
 
-from frontdesk.db.uow import UnitOfWork
+from frontdesk.db.engine import Database
 from frontdesk.i18n import N_, _, format_datetime, language_name
 from frontdesk.services.passwords import TemporaryCredentials
-from frontdesk.services.support import (
-    ParentDetails,
-    ParentSummary,
-    ResetLine,
-    StaffReason,
-    find_parents,
-    issue_temporary_password,
-    parent_details,
-    resend_reset_mail,
-    unlock_parent,
+from frontdesk.services.sessions import StaffSession
+from frontdesk.services.support import ParentDetails, ParentSummary, ResetLine
+from frontdesk.services.support_desk import (
+    give_temporary_password,
+    read_parent,
+    search_parents,
+    send_new_reset_mail,
+    unlock_account,
 )
 from frontdesk.text import SEARCH
 from screens.base import BaseScreen
-from screens.desk.labels import ACCOUNT_STATUSES, LINK_STATUSES
-from screens.support.dialogs import ReasonDialog, ShownOnceDialog
+from screens.labels import ACCOUNT_STATUSES, LINK_STATUSES
+from screens.support.dialogs import ActionTaken, ReasonDialog, ShownOnceDialog
 
 EVENTS = {
     "parent.signin_failed": N_("failed sign-in"),
@@ -148,12 +147,7 @@ class SupportDeskScreen(BaseScreen[None]):
         text = self.query_one("#query", Input).value
         staff = self.frontdesk.staff
         assert staff is not None
-
-        def work() -> list[ParentSummary]:
-            with self.frontdesk.database.read() as uow:
-                return find_parents(uow, staff, text)
-
-        self.run_service(work, self._found)
+        self.run_service(partial(search_parents, self.frontdesk.database, staff, text), self._found)
 
     def _found(self, results: list[ParentSummary]) -> None:
         self.results = results
@@ -185,12 +179,11 @@ class SupportDeskScreen(BaseScreen[None]):
     def _load(self, parent_id: int) -> None:
         staff = self.frontdesk.staff
         assert staff is not None
-
-        def work() -> ParentDetails:
-            with self.frontdesk.database.read() as uow:
-                return parent_details(uow, staff, parent_id)
-
-        self.run_service(work, self._show, group="details")
+        self.run_service(
+            partial(read_parent, self.frontdesk.database, staff, parent_id),
+            self._show,
+            group="details",
+        )
 
     def _show(self, details: ParentDetails | None) -> None:
         self.details = details
@@ -207,42 +200,35 @@ class SupportDeskScreen(BaseScreen[None]):
     def _act(
         self,
         title: str,
-        action: Callable[[UnitOfWork, int, StaffReason], TemporaryCredentials | None],
+        action: Callable[[Database, StaffSession, int, str], TemporaryCredentials | None],
         done_message: str,
     ) -> None:
+        """Ask for the reason; the dialog takes ``action`` with it and says when it is done."""
         details = self.details
         staff = self.frontdesk.staff
         if details is None or staff is None:
             return
         s = details.summary
         subject = f"{s.first_name} {s.last_name} <{s.email}>"
+        act = partial(action, self.frontdesk.database, staff, s.parent_id)
 
-        def confirmed(reason: str | None) -> None:
-            if reason is None:
+        def confirmed(taken: ActionTaken | None) -> None:
+            if taken is None:
                 return
+            self.notify(done_message, timeout=5)
+            result = taken.credentials
+            if result is not None:
+                self.app.push_screen(ShownOnceDialog(result.email, result.password))
+            self._load(s.parent_id)
 
-            def work() -> TemporaryCredentials | None:
-                with self.frontdesk.database.write() as uow:
-                    return action(uow, s.parent_id, StaffReason(reason=reason))
-
-            def done(result: TemporaryCredentials | None) -> None:
-                self.notify(done_message, timeout=5)
-                if result is not None:
-                    self.app.push_screen(ShownOnceDialog(result.email, result.password))
-                self._load(s.parent_id)
-
-            self.run_service(work, done)
-
-        self.app.push_screen(ReasonDialog(title, subject), confirmed)
+        self.app.push_screen(ReasonDialog(title, subject, act), confirmed)
 
     @on(Button.Pressed, "#temporary")
     def action_temporary(self) -> None:
         """Issue a temporary password, shown once here (after a reason)."""
-        staff = self.frontdesk.staff
-        assert staff is not None
         self._act(
             _("Issue a temporary password"),
-            lambda uow, pid, why: issue_temporary_password(uow, staff, pid, why),
+            give_temporary_password,
             _("Temporary password issued."),
         )
 
@@ -251,22 +237,14 @@ class SupportDeskScreen(BaseScreen[None]):
         """Unlock the account (after a reason)."""
         if self.details is None or not self.details.summary.locked:
             return
-        staff = self.frontdesk.staff
-        assert staff is not None
-        self._act(
-            _("Unlock the account"),
-            lambda uow, pid, why: unlock_parent(uow, staff, pid, why),
-            _("The account is unlocked."),
-        )
+        self._act(_("Unlock the account"), unlock_account, _("The account is unlocked."))
 
     @on(Button.Pressed, "#resend")
     def action_resend(self) -> None:
         """Send a new reset mail (after a reason); older codes stop working."""
-        staff = self.frontdesk.staff
-        assert staff is not None
         self._act(
             _("Resend the reset mail"),
-            lambda uow, pid, why: resend_reset_mail(uow, staff, pid, why),
+            send_new_reset_mail,
             _("A new reset mail is on its way."),
         )
 

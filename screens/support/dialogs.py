@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,20 +13,38 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from frontdesk import text
+from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import _
+from frontdesk.services.passwords import TemporaryCredentials
+from screens.base import BaseScreen
 from screens.widgets.field import Field
 
+SupportAction = Callable[[str], TemporaryCredentials | None]
+"""A support action on one account, given the reason typed (one service call)."""
 
-class ReasonDialog(ModalScreen[str | None]):
-    """Asks why a support action is taken (it goes in the audit trail); ``None`` cancels."""
+
+@dataclass(frozen=True)
+class ActionTaken:
+    """The action went through; ``credentials`` when it made a temporary password."""
+
+    credentials: TemporaryCredentials | None = None
+
+
+class ReasonDialog(BaseScreen[ActionTaken | None], ModalScreen[ActionTaken | None]):
+    """Asks why a support action is taken (it goes in the audit trail), then takes it.
+
+    The service checks the reason: what it refuses is shown beside the field and the dialog
+    stays. Closes with :class:`ActionTaken` once done; ``None`` when cancelled.
+    """
 
     CSS_PATH = "support.tcss"
     BINDINGS = [Binding("escape", "cancel", show=False)]
 
-    def __init__(self, title: str, subject: str) -> None:
+    def __init__(self, title: str, subject: str, action: SupportAction) -> None:
         super().__init__()
         self.title_text = title
         self.subject = subject
+        self.action = action
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -41,18 +62,30 @@ class ReasonDialog(ModalScreen[str | None]):
     @on(Input.Submitted, "#reason")
     @on(Button.Pressed, "#confirm")
     def _confirm(self) -> None:
-        reason = self.query_one("#reason", Input).value.strip()
-        if not reason:
-            self.query_one("#field-reason", Field).show_error(
-                _("Say why (it goes in the audit trail).")
-            )
+        confirm = self.query_one("#confirm", Button)
+        if confirm.disabled:  # already under way: once is what was asked
             return
-        self.dismiss(reason)
+        confirm.disabled = True
+        reason = self.query_one("#reason", Input).value
+        self.query_one("#field-reason", Field).show_error("")
+        self.run_service(lambda: self.action(reason), self._taken, self._refused)
+
+    def _taken(self, credentials: TemporaryCredentials | None) -> None:
+        self.dismiss(ActionTaken(credentials))
+
+    def _refused(self, error: DomainError) -> None:
+        self.query_one("#confirm", Button).disabled = False
+        if isinstance(error, FieldErrors) and "reason" in error.fields:
+            self.query_one("#field-reason", Field).show_error(str(error.fields["reason"]))
+        else:
+            self.show_error(error)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        """Close without doing anything."""
-        self.dismiss(None)
+        """Close without doing anything (not while the action is under way: it may be done
+        already, and a temporary password must reach the screen)."""
+        if not self.query_one("#confirm", Button).disabled:
+            self.dismiss(None)
 
 
 class ShownOnceDialog(ModalScreen[None]):

@@ -12,7 +12,7 @@ from frontdesk.db.engine import Database
 from frontdesk.db.models import Contact, LinkStatus, Student, StudentLink
 from frontdesk.demo import DEMO_PARENT_PASSWORD, DEMO_STAFF, DemoOptions, build, export_roster
 from frontdesk.names import fold_name
-from frontdesk.roster import CONTACTS_COLUMNS, SCHOOLS_COLUMNS, STUDENTS_COLUMNS
+from frontdesk.roster.files import CONTACTS_COLUMNS, SCHOOLS_COLUMNS, STUDENTS_COLUMNS
 from frontdesk.services.linking import ChildIdentifiers, find_student
 from frontdesk.services.signin import sign_in_parent, sign_in_staff
 

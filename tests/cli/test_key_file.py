@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import frontdesk.cli
+import frontdesk.cli.app
 from frontdesk.cli import main
 from frontdesk.db.engine import Database
 
@@ -31,7 +31,7 @@ def launched(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         database.dispose()
         return 0
 
-    monkeypatch.setattr(frontdesk.cli, "_launch", launch)
+    monkeypatch.setattr(frontdesk.cli.app, "launch", launch)
     return started
 
 

@@ -10,7 +10,7 @@ import pytest
 from frontdesk.cli import build_parser, main
 from frontdesk.db.engine import Runtime, open_database
 from frontdesk.security import Keyring
-from frontdesk.services.passwords import request_reset
+from frontdesk.services.password_reset import request_reset
 from tests.factories import register
 
 

@@ -21,7 +21,7 @@ from frontdesk.config import MailSettings, SmtpSecurity
 from frontdesk.db.engine import Database
 from frontdesk.db.models import MailStatus, OutboxMail
 from frontdesk.mail.delivery import SCRUBBED, Deliverer, backoff, outbox_status
-from frontdesk.services.passwords import redeem_code, redeem_link, request_reset
+from frontdesk.services.password_reset import redeem_code, redeem_link, request_reset
 from frontdesk.services.signin import sign_in_parent
 from tests.conftest import FakeClock
 from tests.factories import register
@@ -113,7 +113,7 @@ def test_the_reset_mail_arrives_by_smtp_and_its_code_and_link_work_once(
         temporary = redeem_code(uow, "maria@example.org", code.group(0)).password
     with database.write() as uow:
         assert sign_in_parent(uow, "maria@example.org", temporary).must_change_password
-    from frontdesk.services.passwords import ResetUsed
+    from frontdesk.services.password_reset import ResetUsed
 
     with database.write() as uow, pytest.raises(ResetUsed):
         redeem_link(uow, token.group(1))

@@ -10,17 +10,11 @@ from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEvent, StaffRole
+from frontdesk.district_settings import AccountField, Identifier, RateLimits, TextKey
 from frontdesk.services.audit import Actor
-from frontdesk.services.district import (
-    AccountField,
-    Identifier,
-    RateLimits,
-    TextKey,
-    load_settings,
-    save_settings,
-    settings_version,
-)
-from screens.admin.settings import RATE_LIMIT_LABELS, SettingsScreen
+from frontdesk.services.district import load_settings, save_settings, settings_version
+from screens.admin.settings import SettingsScreen
+from screens.admin.settings_tabs.limits import RATE_LIMIT_LABELS
 from screens.admin.welcome_preview import WelcomePreview, welcome_text
 from screens.app import FrontdeskApp
 from screens.desk.home import StaffHomeScreen
@@ -267,3 +261,51 @@ async def test_the_daily_link_limit_is_edited_checked_and_warned_about(database:
         await pilot.pause()
     with database.read() as uow:
         assert load_settings(uow).rate_limits.link_failures_per_student_per_day == 50
+
+
+async def test_questions_come_and_go_and_an_untouched_form_saves_nothing(
+    database: Database,
+) -> None:
+    app = FrontdeskApp(database, start="desk")
+    async with app.run_test(size=(110, 45)) as pilot:
+        screen = await open_settings(app, pilot, database)
+        await pilot.press("ctrl+s")  # as read: nothing to store, nothing audited
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert text_of(app, "#form-error") == ""
+        screen.query_one("#tabs").active = "tab-account"  # type: ignore[attr-defined]
+        await pilot.pause()
+        for _ in range(2):
+            screen.query_one("#xf-add").scroll_visible(animate=False, immediate=True)
+            await pilot.pause()
+            await pilot.click("#xf-add")
+            await pilot.pause()
+        screen.query_one("#xf-0-key", Input).value = "lunch"
+        screen.query_one("#xf-1-key", Input).value = "Bus Route"
+        screen.query_one("#xf-1-label-en", Input).value = "Bus route"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        error = "#field-extra_fields-1-key .field-error"
+        assert str(screen.query_one(error, Label).render()).startswith("Use lower-case letters")
+        # The first goes: the second moves up with what was typed, and no stale message.
+        screen.query_one("#xf-0-remove").scroll_visible(animate=False, immediate=True)
+        await pilot.pause()
+        await pilot.click("#xf-0-remove")
+        await pilot.pause()
+        assert not screen.query("#xf-1")
+        assert screen.query_one("#xf-0-key", Input).value == "Bus Route"
+        assert str(screen.query_one("#field-extra_fields-0-key .field-error", Label).render()) == ""
+        screen.query_one("#xf-0-key", Input).value = "bus_route"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    with database.read() as uow:
+        settings = load_settings(uow)
+        changes = uow.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "settings.change")
+        ).all()
+    assert [(f.key, f.labels) for f in settings.extra_fields] == [
+        ("bus_route", {"en": "Bus route"})
+    ]
+    assert [list(c.details["changes"]) for c in changes] == [["extra_fields"]]

@@ -7,6 +7,8 @@ import csv
 from pathlib import Path
 
 from sqlalchemy import select
+from textual import events
+from textual.widgets import Input
 
 from frontdesk.db.engine import Database, Runtime, open_database
 from frontdesk.db.models import (
@@ -249,6 +251,28 @@ async def test_deny_asks_a_reason_the_parent_sees(database, clock) -> None:
         assert (link.status, link.reason) == (LinkStatus.DENIED, "Not on the student's record.")
         mail = uow.session.scalars(select(OutboxMail)).one()
         assert "Not on the student's record." in mail.body_text
+
+
+async def test_a_reason_that_cannot_be_kept_is_told_and_nothing_is_denied(database, clock) -> None:
+    world = desk_world(database, clock)
+    app = desk(database, world.north)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.push_screen(RequestScreen(world.maria.parent_id))
+        await settle(app, pilot)
+        # A reason pasted with a right-to-left override in it: no field on this screen for it.
+        await pilot.press("f6")
+        await pilot.pause()
+        app.screen.query_one("#reason", Input).post_message(events.Paste("Not him\u202eer"))
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert text_of(app, "#decision-message") == (
+            "This contains characters that cannot be used here, such as control characters. "
+            "Please type it again."
+        )
+        assert rows(app, "#children")[0][3] == "waiting"
+    with database.read() as uow:
+        assert uow.session.get_one(StudentLink, world.links["jose"]).status is LinkStatus.PENDING
 
 
 async def test_revoke_takes_back_an_approved_link_with_a_reason(database, clock) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from frontdesk.config import MailSettings
 from frontdesk.db.engine import Database
 from frontdesk.db.models import MailStatus, OutboxMail
-from frontdesk.services.passwords import request_reset
+from frontdesk.services.password_reset import request_reset
 from screens.app import FrontdeskApp
 from tests.factories import register
 

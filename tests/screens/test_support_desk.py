@@ -52,7 +52,10 @@ async def test_support_finds_unlocks_and_resets_from_the_keyboard(
 
         await pilot.press("f6")
         assert isinstance(app.screen, ReasonDialog)
-        await pilot.press("enter")  # no reason: refused beside the field
+        await pilot.press("enter")  # no reason: the service refuses it, beside the field
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonDialog)
         assert "Say why" in str(app.screen.query_one(".field-error", Static).render())
         await pilot.press(*"called from work, verified", "enter")
         for _ in range(2):

@@ -32,6 +32,7 @@ from frontdesk.db.models import (
 )
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import AlreadyDecided, DomainError
+from frontdesk.services.decisions import Approve, check_and_decide
 from frontdesk.services.sessions import StaffSession
 from frontdesk.services.support import StaffReason, disable_parent
 from frontdesk.services.verification import (
@@ -40,7 +41,6 @@ from frontdesk.services.verification import (
     approve_link,
     deny_account,
     deny_link,
-    record_identity_check,
     revoke_link,
 )
 from tests.factories import Roster, staff_member
@@ -131,11 +131,11 @@ class Pair:
 
 
 def _check_and_approve(clerk: StaffSession, parent_id: int, link_id: int) -> Action:
-    """What the desk does when the check form is filled in: record it, approve, one step."""
+    """What the desk does when the check form is filled in: record it, approve, one step (the
+    transaction of ``decisions.decide``)."""
 
     def work(uow: UnitOfWork) -> None:
-        record_identity_check(uow, clerk, parent_id, PHOTO_ID)
-        approve_link(uow, clerk, link_id)
+        check_and_decide(uow, clerk, parent_id, Approve(link_id), PHOTO_ID)
 
     return work
 

@@ -25,9 +25,10 @@ from frontdesk.db.models import (
     StaffRole,
 )
 from frontdesk.db.uow import UnitOfWork
+from frontdesk.district_settings import RateLimits
 from frontdesk.services.audit import Actor, AuditAction
-from frontdesk.services.district import RateLimits, load_settings
-from frontdesk.services.passwords import redeem_code, request_reset
+from frontdesk.services.district import load_settings
+from frontdesk.services.password_reset import redeem_code, request_reset
 from frontdesk.services.ratelimit import AttemptKind
 from frontdesk.services.registration import create_parent_account
 from frontdesk.services.settings_file import export_settings, import_settings

@@ -36,32 +36,22 @@ from frontdesk.db.models import (
     StudentLink,
 )
 from frontdesk.db.uow import UnitOfWork
+from frontdesk.district_settings import DistrictSettings, ExtraField, RateLimits, settings_problems
 from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import set_language
+from frontdesk.roster.importer import run_import
 from frontdesk.security import HashParameters, PasswordHasher
 from frontdesk.services.audit import Actor
-from frontdesk.services.district import (
-    DistrictSettings,
-    ExtraField,
-    RateLimits,
-    save_settings,
-    settings_problems,
-)
+from frontdesk.services.district import save_settings
 from frontdesk.services.enrollment import EnrollmentForm, apply_for_enrollment
 from frontdesk.services.history import HistoryFilter, desk_history, iter_history
 from frontdesk.services.kiosk import verify_staff_pin
 from frontdesk.services.linking import ChildIdentifiers, request_link
-from frontdesk.services.passwords import (
-    PasswordChange,
-    change_password,
-    redeem_code,
-    redeem_link,
-    request_reset,
-)
+from frontdesk.services.password_reset import redeem_code, redeem_link, request_reset
+from frontdesk.services.passwords import PasswordChange, change_password
 from frontdesk.services.preferences import NotificationPreferences, save_notification_preferences
 from frontdesk.services.queue import waiting_requests
 from frontdesk.services.registration import AccountForm, create_parent_account
-from frontdesk.services.roster_import import run_import
 from frontdesk.services.settings_file import import_settings
 from frontdesk.services.signin import sign_in_parent, sign_in_staff
 from frontdesk.services.staff import (

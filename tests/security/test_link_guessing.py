@@ -19,14 +19,9 @@ from sqlalchemy import func, select
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import Attempt, AuditEvent, StaffRole
+from frontdesk.district_settings import DistrictSettings, Identifier, RateLimits, settings_problems
 from frontdesk.errors import RateLimited, StudentNotMatched
 from frontdesk.security import HashParameters, PasswordHasher
-from frontdesk.services.district import (
-    DistrictSettings,
-    Identifier,
-    RateLimits,
-    settings_problems,
-)
 from frontdesk.services.linking import ChildIdentifiers, LinkedStudent, request_link
 from frontdesk.services.review import open_request
 from frontdesk.services.sessions import ParentSession

@@ -37,13 +37,8 @@ from frontdesk.mail import messages
 from frontdesk.mail.delivery import SCRUBBED, UNSEALABLE, Deliverer
 from frontdesk.mail.outbox import outbox_row
 from frontdesk.security import Keyring, SealBroken
-from frontdesk.services.passwords import (
-    PasswordChange,
-    change_password,
-    redeem_code,
-    redeem_link,
-    request_reset,
-)
+from frontdesk.services.password_reset import redeem_code, redeem_link, request_reset
+from frontdesk.services.passwords import PasswordChange, change_password
 from frontdesk.services.signin import sign_in_parent
 from frontdesk.services.support import StaffReason, issue_temporary_password
 from tests.conftest import FakeClock

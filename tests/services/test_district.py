@@ -6,18 +6,13 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from frontdesk.db.district import KeyMismatch
 from frontdesk.db.engine import Database, Runtime, open_database
 from frontdesk.db.models import AuditEvent
+from frontdesk.district_settings import DistrictSettings, Identifier, TextKey
 from frontdesk.security import Keyring
 from frontdesk.services.audit import Actor
-from frontdesk.services.district import (
-    DistrictSettings,
-    Identifier,
-    KeyMismatch,
-    TextKey,
-    save_settings,
-    settings_version,
-)
+from frontdesk.services.district import save_settings, settings_version
 
 
 def test_a_new_district_has_the_defaults(database: Database) -> None:

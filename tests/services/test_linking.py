@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import Attempt, AuditEvent, LinkStatus, StudentLink
+from frontdesk.district_settings import Identifier
 from frontdesk.errors import FieldErrors, LinkAlreadyExists, RateLimited, StudentNotMatched
-from frontdesk.services.district import Identifier
 from frontdesk.services.linking import ChildIdentifiers, request_link
 from tests.factories import change_settings, register, small_roster
 

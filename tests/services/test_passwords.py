@@ -10,23 +10,25 @@ from sqlalchemy import select
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEvent, OutboxMail, ParentAccount, PasswordReset
+from frontdesk.district_settings import RateLimits
 from frontdesk.errors import AccountLocked, FieldErrors, RateLimited, SessionEnded, SignInFailed
-from frontdesk.services.district import RateLimits
-from frontdesk.services.passwords import (
-    ALPHABET,
+from frontdesk.services.password_reset import (
     LinkInvalid,
-    PasswordChange,
     ResetCodeWrong,
     ResetExpired,
     ResetSuperseded,
     ResetTooManyAttempts,
     ResetUsed,
-    WrongCurrentPassword,
-    change_password,
     normalize_code,
     redeem_code,
     redeem_link,
     request_reset,
+)
+from frontdesk.services.passwords import (
+    ALPHABET,
+    PasswordChange,
+    WrongCurrentPassword,
+    change_password,
     temporary_password,
 )
 from frontdesk.services.sessions import ParentSession, current_parent

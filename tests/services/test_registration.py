@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AccountStatus, AuditEvent, ParentAccount
+from frontdesk.district_settings import AccountField, ExtraField
 from frontdesk.errors import EmailAlreadyRegistered, EmailNotOnRecord, FieldErrors, RateLimited
-from frontdesk.services.district import AccountField, ExtraField
 from tests.factories import PASSWORD, account_form, change_settings, register, small_roster
 
 
@@ -138,7 +138,7 @@ def test_bypass_makes_the_account_active(database: Database) -> None:
 
 
 def test_accounts_per_kiosk_are_limited_and_the_hit_is_audited(database: Database) -> None:
-    from frontdesk.services.district import RateLimits
+    from frontdesk.district_settings import RateLimits
 
     change_settings(database, rate_limits=RateLimits(accounts_per_workstation=2))
     register(database, email="a@example.org")

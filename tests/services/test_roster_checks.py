@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from frontdesk.services.roster_checks import (
+from frontdesk.roster.checks import (
     CONTACT_CHECKS,
     STUDENT_CHECKS,
     Column,

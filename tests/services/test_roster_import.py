@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEvent, Contact, School, Student, StudentPhoto
 from frontdesk.names import search_key
-from frontdesk.roster import RosterWriter
+from frontdesk.roster.files import RosterWriter
+from frontdesk.roster.importer import run_import
+from frontdesk.roster.report import ImportReport
 from frontdesk.services.audit import Actor
 from frontdesk.services.linking import request_link
 from frontdesk.services.portal import portal_view
-from frontdesk.services.roster_import import ImportReport, run_import
 from tests.factories import JOSE, register
 
 ADMIN = Actor.system("test")

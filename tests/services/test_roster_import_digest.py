@@ -11,8 +11,8 @@ from sqlalchemy import event, select, update
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import Contact, Student
+from frontdesk.roster.importer import run_import
 from frontdesk.security import Keyring
-from frontdesk.services.roster_import import run_import
 from tests.services.test_roster_import import ADMIN, CONTACTS, SCHOOLS, STUDENTS, write_roster
 
 NOTHING = (

@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEvent
+from frontdesk.district_settings import TextKey
 from frontdesk.services.audit import Actor
-from frontdesk.services.district import TextKey, load_settings
+from frontdesk.services.district import load_settings
 from frontdesk.services.settings_file import (
     SettingsFileInvalid,
     export_settings,

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEvent, ParentAccount, Staff, StaffRole
+from frontdesk.district_settings import RateLimits
 from frontdesk.errors import AccountLocked, RateLimited, SessionEnded, SignInFailed
 from frontdesk.security import HashParameters, PasswordHasher
-from frontdesk.services.district import RateLimits
 from frontdesk.services.sessions import current_parent
 from frontdesk.services.signin import sign_in_parent, sign_in_staff
 from tests.factories import PASSWORD, STAFF_PASSWORD, change_settings, register, staff_member

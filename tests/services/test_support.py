@@ -11,7 +11,7 @@ from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEvent, OutboxMail, StaffRole
 from frontdesk.errors import AccountLocked, FieldErrors, NotAllowed, SignInFailed
 from frontdesk.services.linking import ChildIdentifiers, request_link
-from frontdesk.services.passwords import request_reset
+from frontdesk.services.password_reset import request_reset
 from frontdesk.services.signin import sign_in_parent
 from frontdesk.services.support import (
     StaffReason,

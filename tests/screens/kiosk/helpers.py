@@ -9,8 +9,8 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from frontdesk.db.engine import Database
-from screens.kiosk.app import KioskApp
 from screens.kiosk.base import KioskScreen
+from screens.kiosk_app import KioskApp
 
 
 def kiosk(database: Database, *, human_seconds: float = 0.0) -> KioskApp:

@@ -10,10 +10,10 @@ from textual.widget import Widget
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import StudentPhoto
-from frontdesk.demo import _photo
+from frontdesk.demo.district import _photo
 from frontdesk.services.linking import LinkedStudent, request_link
 from screens.kiosk.add_child import ChildLinkedScreen
-from screens.kiosk.app import KioskApp
+from screens.kiosk_app import KioskApp
 from screens.widgets.photo import StudentPhoto as PhotoWidget
 from tests.factories import JOSE, register, small_roster
 from tests.screens.kiosk.helpers import kiosk, settle
@@ -48,7 +48,8 @@ async def test_the_name_school_and_grade_stand_beside_the_photo(one_db: Database
     app = kiosk(one_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        screen = app.step(ChildLinkedScreen)
+        screen = app.step("child-linked")
+        assert isinstance(screen, ChildLinkedScreen)
         screen.show_student(linked)
         await app.push_screen(screen)
         await settle(pilot)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from frontdesk.db.engine import Database
 from screens.kiosk.account import NewAccountScreen
-from screens.kiosk.app import KioskApp
 from screens.kiosk.welcome import WelcomeScreen
+from screens.kiosk_app import KioskApp
 from screens.widgets.countdown import IdleCountdown
 from tests.screens.kiosk.helpers import kiosk, settle
 
@@ -56,7 +56,7 @@ async def test_the_countdown_shows_for_the_last_20_seconds_and_a_key_stays(
         await pilot.press("x")
         await pilot.pause()
         assert countdown_seen(app) == ""
-        assert form.draft.first_name == "Zoë"
+        assert form.visit.draft.first_name == "Zoë"
         await idle(app, pilot, 120)
         await settle(pilot)
         assert isinstance(app.screen, WelcomeScreen)
@@ -64,5 +64,5 @@ async def test_the_countdown_shows_for_the_last_20_seconds_and_a_key_stays(
         # The next parent's key is theirs: it presses the first choice.
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen is form and form.draft.first_name == ""
+        assert app.screen is form and form.visit.draft.first_name == ""
         assert countdown_seen(app) == ""

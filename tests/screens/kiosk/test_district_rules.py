@@ -11,13 +11,14 @@ from sqlalchemy import select, update
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import LinkStatus, ParentAccount, StudentLink, StudentPhoto
-from frontdesk.demo import _photo
-from frontdesk.services.district import AccountField, ExtraField, TextKey
+from frontdesk.demo.district import _photo
+from frontdesk.district_settings import AccountField, ExtraField, TextKey
 from frontdesk.services.linking import request_link
-from screens.app import OPEN_KIOSK, FrontdeskApp
+from screens.app import FrontdeskApp
 from screens.kiosk.add_child import ChildLinkedScreen
 from screens.kiosk.menu import ChildMenuScreen
 from screens.kiosk.portal import PortalScreen
+from screens.start import OPEN_KIOSK
 from screens.widgets.photo import StudentPhoto as PhotoWidget
 from tests.factories import JOSE, PASSWORD, change_settings, register, small_roster
 from tests.screens.kiosk.helpers import (
@@ -126,7 +127,7 @@ async def test_the_linked_student_photo_is_drawn_in_the_terminal(database: Datab
         photo = app.screen.query_one(PhotoWidget)
         assert photo.has_picture
         # The account is still pending, so even with bypass the link waits for the school.
-        assert app.screen.linked.status is LinkStatus.PENDING
+        assert app.screen.visit.linked.status is LinkStatus.PENDING
 
 
 async def test_a_revoked_link_shows_no_student_data_on_the_portal(database: Database) -> None:

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from frontdesk.db.engine import Database, Runtime, make_engine
 from frontdesk.db.models import Attempt, AuditEvent, ParentAccount, StudentLink
+from frontdesk.district_settings import RateLimits
 from frontdesk.services.audit import AuditAction
-from frontdesk.services.district import RateLimits
 from screens.kiosk.account import NewAccountScreen
 from screens.kiosk.add_child import AddChildScreen
 from screens.kiosk.menu import ChildMenuScreen

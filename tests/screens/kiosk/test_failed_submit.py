@@ -8,8 +8,8 @@ from textual.widget import Widget
 from frontdesk.db.engine import Database
 from screens.kiosk.account import NewAccountScreen
 from screens.kiosk.add_child import AddChildScreen
-from screens.kiosk.app import KioskApp
 from screens.kiosk.base import KioskBody, KioskScreen
+from screens.kiosk_app import KioskApp
 from screens.widgets.field import Field
 from tests.factories import register, small_roster
 from tests.screens.kiosk.helpers import field_error, kiosk, settle
@@ -53,7 +53,7 @@ async def test_the_cursor_goes_to_the_first_field_in_error(one_db: Database) -> 
         assert form.focused is form.query_one("#last_name")
         assert in_view(app, form.query_one("#field-last_name", Field))
         # The right answer and its question are kept: fixing the name is all that is left.
-        assert form.draft.human_ticked and form.draft.human_answer
+        assert form.visit.draft.human_ticked and form.visit.draft.human_answer
         assert str(form.challenge.question()) == question
         assert field_error(app, "human_answer") == ""
 
@@ -67,7 +67,7 @@ async def test_a_refused_child_keeps_the_human_check_and_shows_the_field(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.parent_session = session
-        await app.push_screen(app.step(AddChildScreen))
+        await app.push_screen(app.step("add-child"))
         await settle(pilot)
         form = app.screen
         assert isinstance(form, AddChildScreen)
@@ -79,7 +79,7 @@ async def test_a_refused_child_keeps_the_human_check_and_shows_the_field(
         assert field_error(app, "ssn_last4") == "This field is required."
         assert form.focused is form.query_one("#ssn_last4")
         assert in_view(app, form.query_one("#field-ssn_last4", Field))
-        assert form.draft.human_ticked and form.draft.human_answer
+        assert form.visit.draft.human_ticked and form.visit.draft.human_answer
         assert str(form.challenge.question()) == question
         # The parent types the digits where the cursor is and sends again: the child is added.
         await pilot.press(*"1234", "tab", "tab", "tab", "enter")

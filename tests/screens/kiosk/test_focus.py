@@ -7,10 +7,9 @@ from __future__ import annotations
 from textual.widget import Widget
 
 from frontdesk.db.engine import Database
-from frontdesk.services.passwords import request_reset
+from frontdesk.services.password_reset import request_reset
 from screens.kiosk.account import NewAccountScreen
 from screens.kiosk.add_child import AddChildScreen, ChildLinkedScreen
-from screens.kiosk.app import KioskApp
 from screens.kiosk.base import KioskScreen
 from screens.kiosk.change_password import ForcedChangeScreen
 from screens.kiosk.enrollment import EnrollmentScreen
@@ -21,6 +20,7 @@ from screens.kiosk.preferences import PreferencesScreen
 from screens.kiosk.signin import KioskSignInScreen
 from screens.kiosk.staff_exit import StaffExitScreen
 from screens.kiosk.welcome import WelcomeScreen
+from screens.kiosk_app import KioskApp
 from tests.factories import PASSWORD, register, small_roster
 from tests.screens.kiosk.helpers import kiosk, settle
 
@@ -65,8 +65,9 @@ async def test_the_registration_path_typed_without_moving_the_cursor(one_db: Dat
             await type_text(pilot, text)
         await type_text(pilot, PASSWORD)
         await pilot.press(*PASSWORD, "tab", "tab")  # past "Show password"
-        assert (form.draft.first_name, form.draft.email) == ("María", "maria@example.org")
-        assert form.draft.password_confirm.get_secret_value() == PASSWORD
+        draft = form.visit.draft
+        assert (draft.first_name, draft.email) == ("María", "maria@example.org")
+        assert draft.password_confirm.get_secret_value() == PASSWORD
         await answer_human_check(pilot)
 
         # The menu after Submit: the first Enter adds a child (it once switched the language).
@@ -93,8 +94,8 @@ async def test_the_registration_path_typed_without_moving_the_cursor(one_db: Dat
         await pilot.press("enter", "down", "enter", "tab")
         await pilot.pause()
         await type_text(pilot, "Lucía")
-        assert enrollment.draft.school_id is not None
-        assert enrollment.draft.child_first_name == "Lucía"
+        assert enrollment.visit.draft.school_id is not None
+        assert enrollment.visit.draft.child_first_name == "Lucía"
         await pilot.press("escape")
         await settle(pilot)
         assert focused(app) == "apply"  # where the parent left the menu
@@ -108,7 +109,7 @@ async def test_the_registration_path_typed_without_moving_the_cursor(one_db: Dat
         assert isinstance(preferences, PreferencesScreen)
         assert focused(app) == "email_notifications"  # once the preferences have arrived
         await pilot.press("space")
-        assert preferences.draft is not None and preferences.draft.email_notifications
+        assert preferences.visit.draft is not None and preferences.visit.draft.email_notifications
 
 
 async def test_sign_in_forgot_password_and_staff_pin_start_in_their_field(
@@ -123,7 +124,7 @@ async def test_sign_in_forgot_password_and_staff_pin_start_in_their_field(
         signin = app.screen
         assert isinstance(signin, KioskSignInScreen)
         await type_text(pilot, "maria@example.org")
-        assert signin.draft.email == "maria@example.org"
+        assert signin.visit.draft.email == "maria@example.org"
         assert focused(app) == "password"
         await pilot.press("escape")
         await settle(pilot)
@@ -133,7 +134,7 @@ async def test_sign_in_forgot_password_and_staff_pin_start_in_their_field(
         forgot = app.screen
         assert isinstance(forgot, ForgotPasswordScreen)
         await pilot.press(*"maria")
-        assert forgot.draft.email == "maria"
+        assert forgot.visit.draft.email == "maria"
         await pilot.press("f12")
         await settle(pilot)
         assert isinstance(app.screen, StaffExitScreen)
@@ -153,7 +154,7 @@ async def test_the_forced_change_starts_in_the_temporary_password(one_db: Databa
         await pilot.press(*"abc")
         screen = app.screen
         assert isinstance(screen, ForcedChangeScreen)
-        assert screen.draft.current_password.get_secret_value() == "abc"
+        assert screen.visit.draft.current_password.get_secret_value() == "abc"
 
 
 async def test_the_language_bar_is_one_tab_stop_away_and_never_the_start(
@@ -178,7 +179,7 @@ async def test_the_language_bar_is_one_tab_stop_away_and_never_the_start(
         await pilot.press(*"Ana")
         form = app.screen
         assert isinstance(form, NewAccountScreen)
-        assert form.draft.first_name == "Ana"
+        assert form.visit.draft.first_name == "Ana"
 
 
 async def test_preferences_opened_on_the_password_start_in_the_current_password(
@@ -194,4 +195,4 @@ async def test_preferences_opened_on_the_password_start_in_the_current_password(
         await pilot.press(*"abc")
         screen = app.screen
         assert isinstance(screen, PreferencesScreen)
-        assert screen.password_draft.current_password.get_secret_value() == "abc"
+        assert screen.visit.password_draft.current_password.get_secret_value() == "abc"

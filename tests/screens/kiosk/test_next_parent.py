@@ -12,11 +12,11 @@ from textual.widgets import Checkbox
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import ParentAccount
-from frontdesk.db.uow import UnitOfWork
-from frontdesk.services.registration import AccountForm, create_parent_account
+from frontdesk.services.kiosk import HumanAnswer
+from frontdesk.services.registration import AccountForm, register_parent
 from frontdesk.services.sessions import ParentSession
 from screens.kiosk.account import NewAccountScreen
-from screens.kiosk.add_child import AddChildScreen, ChildLinkedScreen
+from screens.kiosk.add_child import ChildLinkedScreen
 from screens.kiosk.base import KioskScreen
 from screens.kiosk.menu import ChildMenuScreen
 from screens.kiosk.welcome import WelcomeScreen
@@ -85,7 +85,8 @@ async def test_the_next_parent_finds_every_screen_empty(database: Database) -> N
         assert not any(typed_values(app))
         assert field_error(app, "email") == ""
         assert form.query_one("#password").password  # type: ignore[attr-defined]
-        assert form.draft.first_name == "" and form.draft.password.get_secret_value() == ""
+        draft = form.visit.draft
+        assert draft.first_name == "" and draft.password.get_secret_value() == ""
         await pilot.press("escape")
         await settle(pilot)
         await sign_in(pilot, "ana@example.org")
@@ -94,7 +95,7 @@ async def test_the_next_parent_finds_every_screen_empty(database: Database) -> N
         await settle(pilot)
         assert "No students are linked to your account yet." in text_on(app)
         assert "Your account is ready." not in text_on(app)
-        for kind in (ChildMenuScreen, AddChildScreen, ChildLinkedScreen, NewAccountScreen):
+        for kind in ("menu", "add-child", "child-linked", "new-account"):
             kept = app.step(kind)
             assert "José" not in everything_shown(kept), kind
             assert "O'Brien" not in everything_shown(kept), kind
@@ -108,11 +109,11 @@ async def test_an_answer_for_an_earlier_visit_of_a_screen_is_dropped(
     # The account is made only once the next parent has the form on screen again.
     next_parent_is_here = threading.Event()
 
-    def held(uow: UnitOfWork, form: AccountForm) -> ParentSession:
+    def held(database: Database, form: AccountForm, human: HumanAnswer) -> ParentSession:
         next_parent_is_here.wait(timeout=10)
-        return create_parent_account(uow, form)
+        return register_parent(database, form, human)
 
-    monkeypatch.setattr("screens.kiosk.account.create_parent_account", held)
+    monkeypatch.setattr("screens.kiosk.account.register_parent", held)
     app = kiosk(database)
     async with app.run_test(size=(110, 50)) as pilot:
         await settle(pilot)

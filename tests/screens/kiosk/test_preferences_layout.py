@@ -6,7 +6,6 @@ from __future__ import annotations
 from textual.geometry import Region
 
 from frontdesk.db.engine import Database
-from screens.kiosk.account import NewAccountScreen
 from screens.kiosk.change_password import ForcedChangeScreen
 from screens.kiosk.preferences import PreferencesScreen
 from tests.factories import register
@@ -22,7 +21,7 @@ async def test_preferences_stand_in_the_kiosk_column(one_db: Database) -> None:
     app = kiosk(one_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await app.push_screen(app.step(NewAccountScreen))
+        await app.push_screen(app.step("new-account"))
         await settle(pilot)
         form_column = column(app)
         app.pop_screen()

@@ -84,3 +84,15 @@ def test_portal_landing(snap_compare, snap_db: Database, language: str) -> None:
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_staff_exit_after_a_wrong_pin(snap_compare, snap_db: Database, language: str) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[object]) -> None:
+        await in_language(language)(pilot)
+        await pilot.press("f12")
+        await settle(pilot)
+        await pilot.press(*"1234", "enter")
+        await settle(pilot)
+
+    assert snap_compare(kiosk(snap_db), terminal_size=SIZE, run_before=run_before)

@@ -5,28 +5,26 @@ Fixed data, fixed seed, one backend."""
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from textual.pilot import Pilot
 
 from frontdesk.db.engine import Database
-from frontdesk.db.models import StudentPhoto
-from frontdesk.demo import _photo
+from frontdesk.db.models import OutboxMail, StudentPhoto
+from frontdesk.demo.district import _photo
 from frontdesk.services.linking import request_link
 from frontdesk.services.sessions import ParentSession
-from screens.kiosk.account import NewAccountScreen
-from screens.kiosk.add_child import AddChildScreen, ChildLinkedScreen
-from screens.kiosk.app import KioskApp
+from screens.kiosk.add_child import ChildLinkedScreen
 from screens.kiosk.change_password import ForcedChangeScreen
-from screens.kiosk.enrollment import EnrollmentScreen
 from screens.kiosk.forgot_password import ForgotPasswordScreen
-from screens.kiosk.menu import ChildMenuScreen
 from screens.kiosk.portal import PortalScreen
 from screens.kiosk.preferences import PreferencesScreen
-from screens.kiosk.signin import KioskSignInScreen
-from tests.factories import JOSE, register, small_roster
+from screens.kiosk_app import KioskApp
+from tests.factories import JOSE, delivered_text, register, small_roster
 from tests.screens.kiosk.helpers import kiosk, settle
 
 SIZE = (80, 24)
@@ -34,37 +32,57 @@ Show = Callable[[KioskApp, ParentSession, Pilot[object]], Awaitable[object]]
 
 
 async def new_account(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
-    return await app.push_screen(app.step(NewAccountScreen))
+    return await app.push_screen(app.step("new-account"))
 
 
 async def sign_in(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
-    return await app.push_screen(app.step(KioskSignInScreen))
+    return await app.push_screen(app.step("sign-in"))
 
 
 async def forgot_password(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
     return await app.push_screen(ForgotPasswordScreen())
 
 
+async def forgot_password_code(
+    app: KioskApp, parent: ParentSession, pilot: Pilot[object]
+) -> object:
+    await forgot_password(app, parent, pilot)
+    await settle(pilot)
+    return await pilot.press(*"maria@example.org", "enter")
+
+
+async def forgot_password_done(
+    app: KioskApp, parent: ParentSession, pilot: Pilot[object]
+) -> object:
+    await forgot_password_code(app, parent, pilot)
+    await settle(pilot)
+    with app.database.read() as uow:
+        mail = uow.session.scalars(select(OutboxMail)).one()
+    code = re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}", delivered_text(app.database, mail))
+    assert code is not None
+    return await pilot.press(*code.group(), "enter")
+
+
 async def child_menu(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
-    menu = app.step(ChildMenuScreen)
-    menu.greet_new_account()
-    return await app.push_screen(menu)
+    app.parent_session = replace(parent, new_account=True)
+    return await app.push_screen(app.step("menu"))
 
 
 async def add_child(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
-    return await app.push_screen(app.step(AddChildScreen))
+    return await app.push_screen(app.step("add-child"))
 
 
 async def child_added(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
     with app.database.write() as uow:
         linked = request_link(uow, parent, JOSE)
-    screen = app.step(ChildLinkedScreen)
+    screen = app.step("child-linked")
+    assert isinstance(screen, ChildLinkedScreen)
     screen.show_student(linked)
     return await app.push_screen(screen)
 
 
 async def enrollment(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
-    return await app.push_screen(app.step(EnrollmentScreen))
+    return await app.push_screen(app.step("enrollment"))
 
 
 async def portal(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
@@ -103,6 +121,8 @@ SCREENS: dict[str, Show] = {
     "new_account": new_account,
     "sign_in": sign_in,
     "forgot_password": forgot_password,
+    "forgot_password_code": forgot_password_code,
+    "forgot_password_done": forgot_password_done,
     "child_menu": child_menu,
     "add_child": add_child,
     "child_added_with_photo": child_added,

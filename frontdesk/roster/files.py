@@ -32,6 +32,11 @@ CONTACTS_COLUMNS: Final = (
     "portal_access",
 )
 
+# Where each column sits in a row as the import hands it on (the order above, whatever the
+# order of the file's header).
+S_ID, S_SCHOOL, S_FIRST, S_LAST, S_BORN, S_GRADE, S_STATUS, S_SSN, S_PHOTO = range(9)
+C_STUDENT, C_FIRST, C_LAST, C_RELATIONSHIP, C_EMAIL, C_PHONE, C_ACCESS = range(7)
+
 FILES: Final = {
     "schools.csv": SCHOOLS_COLUMNS,
     "students.csv": STUDENTS_COLUMNS,

@@ -10,8 +10,9 @@ comes back in the default language. Staff leave with their PIN (F12).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
@@ -22,13 +23,20 @@ from frontdesk.db.engine import Database
 from frontdesk.i18n import set_language
 from frontdesk.services.sessions import ParentSession
 from screens.app import FrontdeskApp
-from screens.base import installed_screen
+from screens.base import ScreenName, installed_screen
+from screens.kiosk.account import NewAccountScreen
+from screens.kiosk.add_child import AddChildScreen, ChildLinkedScreen
+from screens.kiosk.base import KioskScreen, KioskStep
+from screens.kiosk.change_password import ForcedChangeScreen
+from screens.kiosk.enrollment import EnrollmentScreen
+from screens.kiosk.forgot_password import ForgotPasswordScreen
+from screens.kiosk.menu import ChildMenuScreen
+from screens.kiosk.portal import PortalScreen
+from screens.kiosk.preferences import PreferencesScreen
+from screens.kiosk.signin import KioskSignInScreen
+from screens.kiosk.staff_exit import StaffExitScreen
+from screens.kiosk.welcome import WelcomeScreen
 from screens.widgets.countdown import IdleCountdown
-
-if TYPE_CHECKING:
-    from screens.kiosk.base import KioskScreen
-
-S = TypeVar("S", bound="KioskScreen[Any]")
 
 COUNTDOWN_SECONDS = 20
 """How long before the wipe the countdown shows (half the idle time when that is shorter)."""
@@ -43,7 +51,27 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
         Binding("f12", "staff_exit", show=False, priority=True),
     ]
     ENABLE_COMMAND_PALETTE = False
-    CSS_PATH = [Path(__file__).parent.parent / "app.tcss", "kiosk.tcss"]  # type: ignore[assignment]
+    CSS_PATH = [Path(__file__).parent / "app.tcss", Path(__file__).parent / "kiosk/kiosk.tcss"]  # type: ignore[assignment]
+
+    STEPS: ClassVar[dict[KioskStep, type[KioskScreen[Any]]]] = {
+        "welcome": WelcomeScreen,
+        "new-account": NewAccountScreen,
+        "sign-in": KioskSignInScreen,
+        "menu": ChildMenuScreen,
+        "add-child": AddChildScreen,
+        "child-linked": ChildLinkedScreen,
+        "enrollment": EnrollmentScreen,
+        "portal": PortalScreen,
+    }
+    """The registration path's screens by name: kept and emptied after each visit (``step``)."""
+
+    SCREEN_KINDS: ClassVar[dict[ScreenName, Callable[..., Screen[Any]]]] = {
+        "forgot-password": ForgotPasswordScreen,
+        "forced-change": ForcedChangeScreen,
+        "preferences": PreferencesScreen,
+        "staff-exit": StaffExitScreen,
+    }
+    """The kiosk's other screens, made new each time (``new_screen``)."""
 
     def __init__(
         self,
@@ -70,18 +98,16 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
 
     def first_screen(self) -> Screen[Any]:
         """The welcome screen."""
-        from screens.kiosk.welcome import WelcomeScreen
+        return self.step("welcome")
 
-        return self.step(WelcomeScreen)
-
-    def step(self, kind: type[S], *, ahead: bool = False) -> S:
-        """The kiosk's screen of ``kind`` in the current language: built once, then kept and
+    def step(self, step: KioskStep, *, ahead: bool = False) -> KioskScreen[Any]:
+        """The kiosk's ``step`` screen in the current language: built once, then kept and
         emptied after each visit, so a step shows at once instead of being built again (one
         per language, as parents come in every language). ``ahead`` builds it now, off screen.
         """
-        name = f"{kind.__name__}:{self.language}"
+        name = f"{step}:{self.language}"
         known = name in self.kept
-        screen = installed_screen(self, kind, name, mount=ahead)
+        screen = installed_screen(self, self.STEPS[step], name, mount=ahead)
         if not known:
             self.kept[name] = screen
         elif not ahead:
@@ -92,18 +118,7 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
         """Build the registration path's screens off screen, one at a time, while the welcome
         screen waits for its first parent: the first parent's steps then show as fast as the
         next ones'."""
-        from screens.kiosk.account import NewAccountScreen
-        from screens.kiosk.add_child import AddChildScreen, ChildLinkedScreen
-        from screens.kiosk.menu import ChildMenuScreen
-        from screens.kiosk.signin import KioskSignInScreen
-
-        waiting: list[type[KioskScreen[Any]]] = [
-            NewAccountScreen,
-            KioskSignInScreen,
-            ChildMenuScreen,
-            AddChildScreen,
-            ChildLinkedScreen,
-        ]
+        waiting: list[KioskStep] = ["new-account", "sign-in", "menu", "add-child", "child-linked"]
 
         def build_next() -> None:
             # Only while the welcome screen is up: once a parent has moved on, a screen built
@@ -157,8 +172,6 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
 
     def wipe(self) -> None:
         """Drop everything the last parent typed and show the welcome screen afresh."""
-        from screens.kiosk.welcome import WelcomeScreen
-
         self.idle_seconds = 0
         self.heap.touched()  # what the parent left is garbage now: collected in the next pause
         self._show_countdown(None)  # off the screen it is on, which may be kept for later
@@ -172,7 +185,7 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
         set_language(default)
         for screen in self.kept.values():
             screen.reset()
-        welcome = self.step(WelcomeScreen)
+        welcome = self.step("welcome")
         if self.screen is not welcome:  # a screen built outside the kiosk's steps
             self.switch_screen(welcome)
         welcome.follow_language()
@@ -182,7 +195,5 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
 
     def action_staff_exit(self) -> None:
         """Ask for a staff PIN; the right one ends kiosk mode."""
-        from screens.kiosk.staff_exit import StaffExitScreen
-
         if not isinstance(self.screen, StaffExitScreen):
-            self.push_screen(StaffExitScreen())
+            self.push_screen(self.new_screen("staff-exit"))

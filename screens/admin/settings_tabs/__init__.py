@@ -1,0 +1,1 @@
+"""The tabs of the Parent Registration settings screen, one widget a tab."""
