@@ -26,6 +26,7 @@ SUITES = (
     "password_policy",
     "load",
     "web",
+    "soak",
 )
 
 

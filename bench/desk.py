@@ -25,6 +25,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from textual.pilot import Pilot
@@ -43,6 +44,7 @@ from screens.desk.home import StaffHomeScreen
 from screens.desk.queue import QueueScreen
 from screens.desk.queue_table import QueueTable
 from screens.desk.request import RequestScreen
+from screens.textual_compat import change_not_yet_painted, observe_frames
 
 # With 20 rounds a 95th percentile is the slowest round; 50 give it a meaning of its own.
 ROUNDS = int(os.environ.get("FRONTDESK_BENCH_DESK_ROUNDS", "50"))
@@ -53,7 +55,7 @@ def unpainted(screen: Screen[object]) -> bool:
     """Whether a shown widget of ``screen`` holds a change it has not yet handed to the screen
     to paint: a frame painted now would show that widget as it was."""
     for widget in screen.walk_children(Widget):
-        if not (widget._repaint_required or widget._layout_required):
+        if not change_not_yet_painted(widget):
             continue
         if widget.display and all(a.display for a in widget.ancestors if isinstance(a, Widget)):
             return True
@@ -72,20 +74,12 @@ class Frames:
     def __init__(self, app: FrontdeskApp) -> None:
         self.probe: Callable[[], bool] | None = None
         self.hit: float | None = None
-        display = app._display
 
-        def recorded(screen: Screen[object], renderable: object) -> None:
-            display(screen, renderable)  # type: ignore[arg-type]
-            if (
-                renderable is not None
-                and self.probe
-                and self.hit is None
-                and self.probe()
-                and not unpainted(screen)
-            ):
+        def recorded(screen: Screen[Any], drawn: bool) -> None:
+            if drawn and self.probe and self.hit is None and self.probe() and not unpainted(screen):
                 self.hit = time.perf_counter()
 
-        app._display = recorded  # type: ignore[method-assign]
+        observe_frames(app, recorded)
 
 
 async def settled(pilot: Pilot[int]) -> None:

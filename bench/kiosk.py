@@ -27,6 +27,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -43,6 +44,7 @@ from screens.kiosk.add_child import AddChildScreen, ChildLinkedScreen
 from screens.kiosk.menu import ChildMenuScreen
 from screens.kiosk.welcome import WelcomeScreen
 from screens.kiosk_app import KioskApp
+from screens.textual_compat import observe_frames
 
 ROUNDS = 26
 """The first parent (each screen's first visit) and 25 more."""
@@ -80,14 +82,12 @@ class Frames:
 
     def __init__(self, app: KioskApp) -> None:
         self.painted: list[tuple[float, int]] = []
-        display = app._display
 
-        def recorded(screen: Screen[object], renderable: object) -> None:
-            if renderable is not None:
+        def recorded(screen: Screen[Any], drawn: bool) -> None:
+            if drawn:
                 self.painted.append((time.perf_counter(), id(screen)))
-            display(screen, renderable)  # type: ignore[arg-type]
 
-        app._display = recorded  # type: ignore[method-assign]
+        observe_frames(app, recorded)
 
 
 async def step(

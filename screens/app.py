@@ -3,11 +3,10 @@ and knows the staff side's screens by name (``SCREEN_KINDS``)."""
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import App
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -26,9 +25,13 @@ from screens.desk.history import HistoryScreen
 from screens.desk.home import StaffHomeScreen
 from screens.desk.queue import QueueScreen
 from screens.desk.signin import StaffSignInScreen
+from screens.heap import IDLE_SECONDS, Heap
 from screens.start import StartScreen
 from screens.support.desk import SupportDeskScreen
 from screens.widgets.language_bar import LanguageBar
+
+TOUCHES = (events.Key, events.MouseEvent, events.Paste)
+"""What a person does at the keyboard or the mouse (the app is not idle)."""
 
 
 class FrontdeskApp(App[int]):
@@ -58,6 +61,9 @@ class FrontdeskApp(App[int]):
     MAIL_INTERVAL = 30.0
     """Seconds between two delivery passes of the outbox."""
 
+    IDLE_COLLECTION_SECONDS = IDLE_SECONDS
+    """Seconds without a key or a click before the app collects its garbage (``screens.heap``)."""
+
     def __init__(
         self,
         database: Database,
@@ -73,10 +79,17 @@ class FrontdeskApp(App[int]):
         self.notice = notice
         self.district: DistrictSettings = read_settings(database)
         self.staff: StaffSession | None = None
+        self.heap = Heap(busy=self._serving)
+        """When the garbage is collected: once nobody waits (``screens.heap``)."""
         self.set_reactive(FrontdeskApp.language, self.district.default_language)
         set_language(self.district.default_language)
 
     def on_mount(self) -> None:
+        # What start-up made (modules, classes, settings) lives as long as the app.
+        self.heap.freeze()
+        self.set_interval(
+            self.IDLE_COLLECTION_SECONDS / 4, self._collect_if_idle, name="idle-collection"
+        )
         self.push_screen(self.first_screen())
         if self.mail is not None:
             self.set_interval(self.MAIL_INTERVAL, self.deliver_mail)
@@ -99,21 +112,27 @@ class FrontdeskApp(App[int]):
         self.run_worker(deliverer.deliver_due, thread=True, exit_on_error=False, group="mail")
 
     def on_unmount(self) -> None:
-        gc.unfreeze()  # what this app set aside is an ordinary object again once it ends
+        self.heap.release()  # what this app set aside is an ordinary object again once it ends
+
+    # --- garbage, collected when nobody waits (screens.heap) -----------------------------------
 
     def settle_heap(self) -> None:
-        """Collect the garbage made since the last call, then keep what lives now out of the
-        garbage collector's later rounds (``gc.freeze``).
+        """Warm-up is done (the desk's search snapshot and kept screens, the kiosk's steps built
+        ahead): what it made lives as long as the app, so automatic collections stop walking
+        it. Cheap; its garbage waits for the next idle collection."""
+        self.heap.freeze()
 
-        Python's full collections walk every object the process holds: the desk's search
-        snapshot (an entry per waiting request), a kiosk's kept screens. Falling on a key
-        press, one paused the screen for 50–170 ms. Called once a screen is painted, a
-        collection looks only at what came since. Frozen objects are still freed when nothing
-        refers to them; only cycles among them wait for ``gc.unfreeze`` (the kiosk does that
-        when it idles).
-        """
-        gc.collect()
-        gc.freeze()
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, TOUCHES):
+            self.heap.touched()
+        await super().on_event(event)
+
+    def _collect_if_idle(self) -> None:
+        self.heap.collect_if_idle(self.IDLE_COLLECTION_SECONDS)
+
+    def _serving(self) -> bool:
+        """Whether a service call is in flight (someone may be waiting for its answer)."""
+        return any(w.is_running and w.group != "mail" for w in self.workers)
 
     def watch_language(self, language: str) -> None:
         set_language(language)

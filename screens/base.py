@@ -8,11 +8,10 @@ from dataclasses import replace
 from typing import Any, Literal, Protocol, TypeVar, cast
 
 from sqlalchemy.exc import DBAPIError, OperationalError
-from textual import events
+from textual import events, on
 from textual.app import App
 from textual.binding import ActiveBinding
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from frontdesk.config import MailSettings
@@ -21,6 +20,7 @@ from frontdesk.district_settings import DistrictSettings
 from frontdesk.errors import DomainError, FieldErrors, StorageUnavailable, safe_description
 from frontdesk.i18n import _
 from frontdesk.services.sessions import StaffSession
+from screens import textual_compat
 
 T = TypeVar("T")
 S = TypeVar("S", bound=Screen[None])
@@ -73,16 +73,14 @@ def installed_screen(app: App[Any], kind: type[S], name: str, *, mount: bool = F
     """The one ``kind`` screen installed as ``name`` (made the first time), to be reused.
 
     With ``mount``, it is also composed and mounted now, off screen, so that showing it the
-    first time costs no more than any other time. (Textual mounts an installed screen on its
-    first push; these are its own steps for that, in Textual 8.)
+    first time costs no more than any other time (``textual_compat.mount_off_screen``).
     """
     if not app.is_screen_installed(name):
         app.install_screen(kind(), name)
     screen = app.get_screen(name)
     assert isinstance(screen, kind)
-    if mount and not screen.is_running:
-        app._load_screen_css(screen)
-        app._get_screen(screen)
+    if mount:
+        textual_compat.mount_off_screen(app, screen)
     return screen
 
 
@@ -98,29 +96,22 @@ class BaseScreen(Screen[T]):
     emptied for its next use): a service's answer is shown only to the visit that asked for
     it, the same object."""
 
-    _styled_with: tuple[int, int, int] | None = None
-    """The app's CSS this screen's widgets were last styled with (see ``_css_state``)."""
+    _styled_with: textual_compat.CssState | None = None
+    """The app's CSS this screen's widgets were last styled with."""
 
-    def _css_state(self) -> tuple[int, int, int]:
-        # What a suspended screen's styles can go stale on: a new theme (Textual counts those)
-        # and new rules (another screen's CSS read for the first time, a reloaded file).
-        stylesheet = self.app.stylesheet
-        return (self.app._css_update_count, id(stylesheet), len(stylesheet.source))
+    @on(events.ScreenResume)
+    def _restyle_only_if_css_changed(self, event: events.ScreenResume) -> None:
+        # Textual restyles every widget of a screen that comes back; only a change of the CSS
+        # calls for it (see textual_compat).
+        self._styled_with = textual_compat.restyle_only_if_css_changed(
+            self, event, self._styled_with
+        )
 
-    def _on_screen_resume(self, event: events.ScreenResume) -> None:
-        # Textual restyles every widget of a screen each time it comes back: a third of the
-        # cost of showing the request view again. Whatever changes a widget's classes or
-        # state (focus, hover, disabled) restyles it there and then, even behind other
-        # screens, so only a change of the CSS itself calls for it.
-        state = self._css_state()
-        refresh_styles = event.refresh_styles and state != self._styled_with
-        # Textual calls the handler of each class in turn: Screen's is called from here, with
-        # the restyle only when needed, and not again after this one.
-        event.prevent_default()
-        Screen._on_screen_resume(self, events.ScreenResume(refresh_styles=refresh_styles))
-        self._styled_with = state
-        # Once the screen is painted (nobody waits then), the garbage of getting here.
-        self.call_after_refresh(self.frontdesk.settle_heap)
+    @on(events.ScreenSuspend)
+    def _forget_queries(self) -> None:
+        # A kept screen's query cache would keep the widgets of its earlier visits (see
+        # textual_compat).
+        textual_compat.forget_queries(self)
 
     @property
     def frontdesk(self) -> Host:
@@ -190,22 +181,12 @@ class BaseScreen(Screen[T]):
 
     def paint_now(self) -> None:
         """Lay out and paint what changed as soon as the widgets have told the screen, rather
-        than at Textual's next frame slot.
+        than at Textual's next frame slot (up to 17 ms later; ``textual_compat.paint_now``).
 
-        Textual paints at most 60 times a second, at fixed slots: an answer landing just after
-        one waited up to 17 ms for the next. For what the user is waiting for (a keystroke's
-        result, the screen they asked for); the state must be complete when this is called.
-        Each widget tells the screen what it needs repainted when it next idles: that is asked
-        of them now, so the frame has every change (Textual 8's own steps).
+        For what the user is waiting for (a keystroke's result, the screen they asked for); the
+        state must be complete when this is called.
         """
-        for widget in self.walk_children(Widget):
-            widget._check_refresh()
-        # Queued behind what the widgets just told the screen.
-        self.call_later(self._paint)
-
-    def _paint(self) -> None:
-        if self.is_current and not self.app._batch_count:
-            self._on_timer_update()
+        textual_compat.paint_now(self)
 
     def show_error(self, error: DomainError) -> None:
         """Tell the user what went wrong, in their language (what is wrong with a field, for a

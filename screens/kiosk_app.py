@@ -9,7 +9,6 @@ comes back in the default language. Staff leave with their PIN (F12).
 
 from __future__ import annotations
 
-import gc
 import random
 from collections.abc import Callable
 from pathlib import Path
@@ -43,9 +42,6 @@ COUNTDOWN_SECONDS = 20
 """How long before the wipe the countdown shows (half the idle time when that is shorter)."""
 BUILD_AHEAD_SECONDS = 0.5
 """How long after start the kiosk builds its other screens (the welcome is drawn by then)."""
-FULL_COLLECTION_IDLE_SECONDS = 5
-"""After this long without a key, the kiosk looks at all its memory for garbage again (see
-``FrontdeskApp.settle_heap``)."""
 
 
 class KioskApp(FrontdeskApp, inherit_bindings=False):
@@ -128,26 +124,17 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
             # Only while the welcome screen is up: once a parent has moved on, a screen built
             # here could be the one being shown (Textual would start it twice); the rest are
             # built on their first visit.
-            if waiting and len(self.screen_stack) <= 2:
+            if not waiting:
+                self.settle_heap()  # the kept steps live as long as the kiosk
+            elif len(self.screen_stack) <= 2:
                 self.step(waiting.pop(0), ahead=True)
                 self.call_after_refresh(build_next)
 
         build_next()
 
     def on_mount(self) -> None:
-        # What start-up made (modules, classes, settings) lives as long as the kiosk: no
-        # collection needs to walk it again until the kiosk idles.
-        gc.freeze()
         self.set_interval(self.tick_seconds, self.tick_idle, name="kiosk-idle")
         self.set_timer(BUILD_AHEAD_SECONDS, self.build_steps_ahead)
-
-    # --- garbage, collected when nobody waits --------------------------------------------------
-
-    def collect_all_garbage(self) -> None:
-        """Look at every object again (a parent is not waiting on the kiosk now)."""
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
 
     # --- idle wipe ---------------------------------------------------------------------------
 
@@ -171,8 +158,6 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
     def tick_idle(self) -> None:
         """One more second without a key or a click; wipe at the district's idle time."""
         self.idle_seconds += 1
-        if self.idle_seconds == FULL_COLLECTION_IDLE_SECONDS:
-            self.collect_all_garbage()
         left = self.district.kiosk_idle_seconds - self.idle_seconds
         if left <= 0:
             self.wipe()
@@ -188,6 +173,7 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
     def wipe(self) -> None:
         """Drop everything the last parent typed and show the welcome screen afresh."""
         self.idle_seconds = 0
+        self.heap.touched()  # what the parent left is garbage now: collected in the next pause
         self._show_countdown(None)  # off the screen it is on, which may be kept for later
         self.parent_session = None
         self.clear_notifications()

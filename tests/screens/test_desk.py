@@ -28,6 +28,7 @@ from screens.desk.home import StaffHomeScreen
 from screens.desk.queue import QueueScreen
 from screens.desk.queue_table import QueueTable
 from screens.desk.request import RequestScreen
+from screens.textual_compat import notification_messages
 from tests.factories import staff_member
 from tests.screens.desk_world import (
     checked,
@@ -431,9 +432,7 @@ async def test_a_request_whose_disclosure_cannot_be_recorded_leaves_the_screen(
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, QueueScreen)
-        assert "The system is not answering right now" in " ".join(
-            str(n.message) for n in app._notifications
-        )
+        assert "The system is not answering right now" in " ".join(notification_messages(app))
         app.database.dispose()
     with database.read() as uow:
         assert not uow.session.scalars(
