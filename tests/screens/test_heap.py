@@ -5,6 +5,7 @@ types."""
 
 from __future__ import annotations
 
+import gc
 import time
 import weakref
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from frontdesk.db.engine import Database
 from screens.app import FrontdeskApp
 from screens.desk.dialogs import ReasonDialog
 from screens.desk.request import RequestScreen
+from screens.heap import FULL_COLLECTION_EVERY, Heap
 from screens.textual_compat import hook_on
 from tests.screens.desk_world import World, desk_world, settle
 
@@ -106,3 +108,11 @@ async def test_no_collection_while_someone_types_and_one_per_pause(database, clo
         await wait_for(pilot, lambda: app.heap.collections > before)
         await pilot.pause(2 * idle)  # a long pause is still one pause
         assert app.heap.collections == before + 1
+
+
+def test_full_collections_are_left_to_idle_moments_while_the_app_runs() -> None:
+    before = gc.get_threshold()
+    heap = Heap()
+    assert gc.get_threshold()[2] == FULL_COLLECTION_EVERY
+    heap.release()
+    assert gc.get_threshold() == before
