@@ -37,6 +37,10 @@ async def type_into(pilot: Pilot[object], selector: str, text: str) -> None:
 async def press(pilot: Pilot[object], selector: str) -> None:
     """Press the button ``selector`` from the keyboard and wait for what follows."""
     button = pilot.app.screen.query_one(selector, Button)
+    if button.has_class("-active"):
+        # A button ignores a key while it still shows its last press (Textual's active
+        # effect, 0.2 s): a retry right after a quick refusal came too soon.
+        await pilot.pause(button.active_effect_duration)
     button.focus()
     await pilot.pause()
     await pilot.press("enter")
