@@ -98,7 +98,8 @@ def restyle_only_if_css_changed(
     hover, disabled) restyles it there and then, even behind other screens, so only a change of
     the CSS itself calls for it. Worth: a kiosk step's first paint p95
     20 ms with it, 39 ms without; complete 77 ms against 131 ms (``bench --quick --only
-    kiosk``, load 0.4, 2026-11-30). The event's ``refresh_styles`` is public; what is relied on is that
+    kiosk``, load 0.4, 2026-11-30). The event's ``refresh_styles`` is public; what is relied
+    on is that
     ``Screen._on_screen_resume`` reads it after a subclass's handler ran (Textual calls the
     handlers down the class hierarchy, subclass first). Public API tried: none restyles a screen
     only when needed. Called from a ``ScreenResume`` handler of ``screen``'s class.
