@@ -53,6 +53,7 @@ from frontdesk.services.audit import Actor
 from frontdesk.services.district import save_settings
 from frontdesk.services.sessions import staff_session
 from screens.app import FrontdeskApp
+from screens.base_app import BaseApp
 from screens.desk.dialogs import ReasonDialog
 from screens.desk.home import StaffHomeScreen
 from screens.desk.queue import QueueScreen
@@ -95,7 +96,7 @@ async def until(pilot: Pilot[int], done: Callable[[], bool], what: str) -> None:
         await pilot.pause(0.02)
 
 
-async def pause_for_collection(pilot: Pilot[int], app: FrontdeskApp) -> None:
+async def pause_for_collection(pilot: Pilot[int], app: BaseApp) -> None:
     """Leave the app alone until it has collected its garbage (a person between two others)."""
     before = app.heap.collections
     await settled(pilot)
@@ -105,7 +106,7 @@ async def pause_for_collection(pilot: Pilot[int], app: FrontdeskApp) -> None:
 class GcWatch:
     """The durations of Python's full collections, the app's idle ones apart."""
 
-    def __init__(self, app: FrontdeskApp) -> None:
+    def __init__(self, app: BaseApp) -> None:
         self.automatic: list[float] = []
         self.idle: list[float] = []
         self._started: float | None = None
@@ -144,7 +145,7 @@ class Census:
     """Memory at one moment: RSS, the objects Python tracks (frozen ones too), and the
     screens alive that the app neither shows nor keeps."""
 
-    def __init__(self, app: FrontdeskApp) -> None:
+    def __init__(self, app: BaseApp) -> None:
         self.rss = rss_mib()
         frozen = gc.get_freeze_count()
         gc.unfreeze()  # get_objects does not list frozen objects
@@ -168,7 +169,7 @@ class Census:
 
 
 def report(
-    ctx: BenchContext, name: str, start: Census, end: Census, watch: GcWatch, app: FrontdeskApp
+    ctx: BenchContext, name: str, start: Census, end: Census, watch: GcWatch, app: BaseApp
 ) -> None:
     ctx.report(f"soak_{name}_rss_growth", end.rss - start.rss, "MiB")
     ctx.report(f"soak_{name}_objects_growth", end.objects - start.objects, "objects")

@@ -22,8 +22,8 @@ from frontdesk.config import MailSettings
 from frontdesk.db.engine import Database
 from frontdesk.i18n import set_language
 from frontdesk.services.sessions import ParentSession
-from screens.app import FrontdeskApp
 from screens.base import ScreenName, installed_screen
+from screens.base_app import BaseApp
 from screens.kiosk.account import NewAccountScreen
 from screens.kiosk.add_child import AddChildScreen, ChildLinkedScreen
 from screens.kiosk.base import KioskScreen, KioskStep
@@ -44,7 +44,7 @@ BUILD_AHEAD_SECONDS = 0.5
 """How long after start the kiosk builds its other screens (the welcome is drawn by then)."""
 
 
-class KioskApp(FrontdeskApp, inherit_bindings=False):
+class KioskApp(BaseApp, inherit_bindings=False):
     """The parent kiosk: welcome screen first, locked, wiped when idle."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -181,7 +181,7 @@ class KioskApp(FrontdeskApp, inherit_bindings=False):
         while len(self.screen_stack) > 2:
             self.pop_screen()
         default = self.district.default_language
-        self.set_reactive(FrontdeskApp.language, default)
+        self.set_reactive(BaseApp.language, default)
         set_language(default)
         for screen in self.kept.values():
             screen.reset()

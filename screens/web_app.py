@@ -36,7 +36,7 @@ class WebKioskApp(KioskApp, inherit_bindings=False):
         """``sign-in``: the session opens on the sign-in screen, over the welcome screen."""
 
     def on_mount(self) -> None:
-        # Textual calls the app classes' own on_mount too (KioskApp's, FrontdeskApp's).
+        # Textual calls the app classes' own on_mount too (KioskApp's, BaseApp's).
         if self.start_step == "sign-in":
             self.call_after_refresh(self.push_screen, self.step("sign-in"))
 

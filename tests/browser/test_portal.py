@@ -125,6 +125,9 @@ def test_f12_does_nothing_on_the_web(tab: Any, portal: Portal) -> None:
     time.sleep(1.5)
     text = screen.text()
     assert "PIN" not in text and "Parent Portal Registration" in text
+    # The keys after F12 still reach the welcome screen: Enter on the button Tab moved to.
+    screen.press("Enter")
+    screen.wait_for("Sign in to the parent portal")
 
 
 def test_past_max_sessions_the_busy_page(tab: Any, browser: Any, portal: Portal) -> None:
