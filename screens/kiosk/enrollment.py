@@ -66,7 +66,7 @@ class EnrollmentScreen(KioskScreen[None]):
         return [(school.name, school.id) for school in self.visit.schools]
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
+        # KioskScreen's own handler runs after this one (Textual calls each class's).
         if not self.visit.schools:
             database = self.kiosk.database
             self.run_service(lambda: school_choices(database), self._schools_loaded)

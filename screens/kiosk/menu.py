@@ -84,7 +84,7 @@ class ChildMenuScreen(KioskScreen[None]):
             listing.remove_children()
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
+        # KioskScreen's own handler runs after this one (Textual calls each class's).
         ready = self.query_one("#ready")
         if ready.display != self.greets:
             ready.display = self.greets

@@ -84,7 +84,7 @@ class PortalScreen(KioskScreen[None]):
             self.refresh(recompose=True)
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
+        # KioskScreen's own handler runs after this one (Textual calls each class's).
         session = self.kiosk.parent_session
         if session is None:
             return

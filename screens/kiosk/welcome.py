@@ -75,7 +75,7 @@ class WelcomeScreen(KioskScreen[None]):
             name.display = not fits
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
+        # KioskScreen's own handler runs after this one (Textual calls each class's).
         self.check_settings()
 
     def check_settings(self) -> None:
