@@ -6,10 +6,9 @@ The one module in frontdesk that knows the screens exist.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 
-from frontdesk.cli.context import COMMON_OPTIONS, Commands, add_command, open_district
+from frontdesk.cli.context import COMMON_OPTIONS, Commands, add_command, log_to_file, open_district
 from frontdesk.config import Settings
 from frontdesk.db.engine import Database
 
@@ -19,13 +18,7 @@ WEB_SESSION = "web-session"
 
 def launch(database: Database, settings: Settings, start: str, notice: str = "") -> int:
     """Run the app on ``database`` from the ``start`` screen until it is closed."""
-    # The screen belongs to the app: log to a file, not to the terminal.
-    settings.log_file.parent.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(
-        filename=settings.log_file,
-        level=logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    log_to_file(settings)
     from screens.run import run_app
 
     return run_app(database, start=start, notice=notice, mail=settings.mail)
@@ -37,12 +30,7 @@ def cmd_web_session(args: argparse.Namespace, settings: Settings) -> int:
     Started by the server with this session's settings in the environment; not for people.
     """
     database = open_district(settings)
-    settings.log_file.parent.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(
-        filename=settings.log_file,
-        level=logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    log_to_file(settings)
     from screens.run import run_web
 
     return run_web(database, start=os.environ.get("FRONTDESK_WEB_START", ""))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeAlias
@@ -138,3 +139,13 @@ def open_district(settings: Settings) -> Database:
 def operator() -> Actor:
     """Who a command acts as in the audit trail: the operator's login on this machine."""
     return Actor.system(f"cli:{getpass.getuser()}")
+
+
+def log_to_file(settings: Settings) -> None:
+    """Send warnings and errors to the log file: a screen belongs to its app, not to logs."""
+    settings.log_file.parent.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(
+        filename=settings.log_file,
+        level=logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import logging
 
-from frontdesk.cli.context import Commands, add_command, district_key, open_district
+from frontdesk.cli.context import Commands, add_command, district_key, log_to_file, open_district
 from frontdesk.config import Settings
 
 
@@ -19,12 +18,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     # Reset mails sent from here link to this server.
     settings = settings.model_copy(update={"portal_url": args.public_url or settings.portal_url})
     database = open_district(settings)
-    settings.log_file.parent.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(
-        filename=settings.log_file,
-        level=logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    log_to_file(settings)
     web_settings = WebSettings(
         host=args.host,
         port=args.port,
