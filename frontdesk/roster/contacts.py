@@ -10,7 +10,7 @@ the same bytes that finds the contacts as they were left reads neither the file 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import compress, repeat
+from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
@@ -19,7 +19,7 @@ from sqlalchemy import delete, exists, func, select
 
 from frontdesk.db.models import Contact
 from frontdesk.i18n import Msg
-from frontdesk.roster.checks import CONTACT_CHECKS, checked
+from frontdesk.roster.checks import CONTACT_CHECKS
 from frontdesk.roster.files import (
     C_ACCESS,
     C_EMAIL,
@@ -237,12 +237,9 @@ class ContactsImport:
     ) -> None:
         """Check the rows that differ from what is stored; insert or update the good ones."""
         name = "contacts.csv"
-        columns, problems = checked(CONTACT_CHECKS, chunk.rows)
-        lines = chunk.lines
-        if problems:
-            good = self.report.reject_rows(name, lines, problems)
-            columns = [list(compress(column, good)) for column in columns]
-            lines, digests = list(compress(lines, good)), list(compress(digests, good))
+        columns, lines, digests, _problems = self.report.keep_good_rows(
+            name, CONTACT_CHECKS, chunk.rows, chunk.lines, digests
+        )
         numbers, first_names, last_names, relationships, emails, phones, access = columns
         owners = list(map(self.student_ids.get, numbers))
         keys = list(zip(owners, first_names, last_names, relationships, strict=True))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from itertools import compress
+from typing import Any, Final
 
 from frontdesk.i18n import Msg
-from frontdesk.roster.checks import Problems
+from frontdesk.roster.checks import Column, Problems, checked
 
 MAX_PROBLEMS_KEPT: Final = 10_000
 """Problems kept for the report; beyond that they are only counted."""
@@ -97,6 +98,27 @@ class ImportReport:
             for column, reason in more:  # one row, one count; every reason shown
                 self.note(file, line, column, reason)
         return [place not in problems for place in range(len(lines))]
+
+    def keep_good_rows(
+        self,
+        file: str,
+        checks: Sequence[Column],
+        rows: Sequence[Sequence[str]],
+        lines: list[int],
+        digests: list[str],
+    ) -> tuple[list[list[Any]], list[int], list[str], Problems]:
+        """Check a chunk's rows a column at a time (``checked``) and refuse those with problems
+        (``reject_rows``): the good rows' columns, lines and digests, and the problems."""
+        columns, problems = checked(checks, rows)
+        if not problems:
+            return columns, lines, digests, problems
+        good = self.reject_rows(file, lines, problems)
+        return (
+            [list(compress(column, good)) for column in columns],
+            list(compress(lines, good)),
+            list(compress(digests, good)),
+            problems,
+        )
 
 
 class RosterFileError(Exception):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from itertools import compress, repeat
+from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from sqlalchemy import func, select, update
 from frontdesk.db.models import Student
 from frontdesk.i18n import Msg
 from frontdesk.names import fold_name
-from frontdesk.roster.checks import STUDENT_CHECKS, checked
+from frontdesk.roster.checks import STUDENT_CHECKS
 from frontdesk.roster.files import (
     S_BORN,
     S_FIRST,
@@ -208,14 +208,11 @@ class StudentsImport:
     ) -> None:
         """Check the rows that differ from what is stored; insert or update the good ones."""
         name = "students.csv"
-        columns, problems = checked(STUDENT_CHECKS, chunk.rows)
-        lines = chunk.lines
-        if problems:
-            good = self.report.reject_rows(name, lines, problems)
-            for place in problems:
-                self._refuse(chunk.rows[place][S_ID])
-            columns = [list(compress(column, good)) for column in columns]
-            lines, digests = list(compress(lines, good)), list(compress(digests, good))
+        columns, lines, digests, problems = self.report.keep_good_rows(
+            name, STUDENT_CHECKS, chunk.rows, chunk.lines, digests
+        )
+        for place in problems:
+            self._refuse(chunk.rows[place][S_ID])
         numbers, schools, first_names, last_names, born, grades, active, ssns, photos = columns
         school_ids = list(map(self.school_ids.get, schools))
         name_keys = _name_keys(first_names, last_names)
