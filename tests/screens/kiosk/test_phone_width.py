@@ -4,19 +4,13 @@ and the welcome screen shows the district's name where its text-art logo would w
 
 from __future__ import annotations
 
-import random
-
 import pytest
-from sqlalchemy import update
 from textual.widget import Widget
 
 from frontdesk.db.engine import Database
-from frontdesk.db.models import StudentPhoto
-from frontdesk.demo.district import _photo
 from screens.kiosk.welcome import WelcomeScreen
-from tests.factories import register, small_roster
 from tests.screens.kiosk.helpers import kiosk, settle
-from tests.screens.kiosk.test_snapshots_80x24 import SCREENS
+from tests.screens.kiosk.test_snapshots_80x24 import SCREENS, a_parent_and_jose_with_a_photo
 
 PHONE = (43, 40)
 
@@ -36,14 +30,7 @@ def too_wide(screen: Widget, columns: int) -> list[str]:
 
 @pytest.mark.parametrize("name", [name for name in SCREENS if name != "staff_exit"])
 async def test_a_parent_screen_fits_a_phone(one_db: Database, name: str) -> None:
-    roster = small_roster(one_db)
-    with one_db.write() as uow:
-        uow.session.execute(
-            update(StudentPhoto)
-            .where(StudentPhoto.student_id == roster.students["jose"])
-            .values(data=_photo(random.Random(1)))
-        )
-    parent = register(one_db, language="en")
+    parent = a_parent_and_jose_with_a_photo(one_db)
     app = kiosk(one_db)
     async with app.run_test(size=PHONE) as pilot:
         await settle(pilot)

@@ -135,16 +135,21 @@ SCREENS: dict[str, Show] = {
 }
 
 
-@pytest.mark.parametrize("name", list(SCREENS))
-def test_kiosk_screen_at_80x24(snap_compare, one_db: Database, name: str) -> None:  # type: ignore[no-untyped-def]
-    roster = small_roster(one_db)
-    with one_db.write() as uow:
+def a_parent_and_jose_with_a_photo(database: Database) -> ParentSession:
+    """The small roster, José's photo on file, and a parent signed in (the screens' data)."""
+    roster = small_roster(database)
+    with database.write() as uow:
         uow.session.execute(
             update(StudentPhoto)
             .where(StudentPhoto.student_id == roster.students["jose"])
             .values(data=_photo(random.Random(1)))
         )
-    parent = register(one_db, language="en")
+    return register(database, language="en")
+
+
+@pytest.mark.parametrize("name", list(SCREENS))
+def test_kiosk_screen_at_80x24(snap_compare, one_db: Database, name: str) -> None:  # type: ignore[no-untyped-def]
+    parent = a_parent_and_jose_with_a_photo(one_db)
     app = kiosk(one_db)
 
     async def run_before(pilot: Pilot[object]) -> None:
