@@ -34,9 +34,12 @@ async def still(pilot: Pilot[Any]) -> None:
         box.cursor_blink = False
     for area in pilot.app.screen.query(TextArea):
         area.cursor_blink = False
-    # A DataTable sizes its columns on a later refresh than the one that adds its rows.
+    # A DataTable sizes its columns when idle, after the frame that shows its new rows, and
+    # keeps that frame's lines cached until its next resize: on a busy machine the snapshot
+    # could catch a row drawn at the old widths. Drop the cached lines once widths are known.
+    await pilot.pause()
     for table in pilot.app.screen.query(DataTable):
-        table.refresh(layout=True)
+        table.notify_style_update()
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
     await pilot.pause()
