@@ -1,10 +1,11 @@
-"""Every string the code marks for translation is in every shipped catalog, translated, and
-the compiled .mo files say what the .po files say."""
+"""Every string the code marks for translation is in every shipped catalog, translated with
+the msgid's placeholders, and the compiled .mo files say what the .po files say."""
 
 from __future__ import annotations
 
 import gettext
 from pathlib import Path
+from string import Formatter
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -62,3 +63,32 @@ def test_the_compiled_catalog_matches_the_po_file(language: str, tmp_path: Path)
     shipped = locale_dir() / language / "LC_MESSAGES" / "frontdesk.mo"
     with fresh.open("rb") as a, shipped.open("rb") as b:
         assert gettext.GNUTranslations(a)._catalog == gettext.GNUTranslations(b)._catalog  # type: ignore[attr-defined]
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``{name}`` fields ``str.format`` fills in ``text`` (``{{`` is a literal brace)."""
+    return {
+        name for _literal, name, _spec, _conversion in Formatter().parse(text) if name is not None
+    }
+
+
+@pytest.mark.parametrize("language", shipped_languages())
+def test_every_translation_keeps_the_placeholders_of_its_msgid(language: str) -> None:
+    # A dropped, renamed or added field makes .format() raise KeyError or show "{name}".
+    wrong: list[str] = []
+    for message in catalog(language):
+        if not message.id:
+            continue
+        ids = (message.id,) if isinstance(message.id, str) else message.id
+        strings = (message.string,) if isinstance(message.string, str) else message.string
+        expected = set().union(*(placeholders(msgid) for msgid in ids))
+        for string in strings:
+            if not string:  # untranslated: gettext shows the msgid (English leaves them so)
+                continue
+            try:
+                found = placeholders(string)
+            except ValueError:  # an unmatched brace: .format() would raise
+                found = {"<unmatched brace>"}
+            if found != expected:
+                wrong.append(f"{ids[0]!r}: {sorted(expected)} became {sorted(found)} in {string!r}")
+    assert not wrong, f"placeholders changed in {language}:\n" + "\n".join(wrong)
