@@ -55,8 +55,12 @@ _MOST_L33T_READINGS = 8
 """Most l33t readings of a text zxcvbn tries in full (see :func:`_l33t_table`)."""
 _SHORTEST_CONTEXT_WORD = 3
 """Shorter parts of names ("O" of O'Brien, "Li") are too common in other words to take out."""
-SCHOOL_WORDS = ("school", "schools", "escuela", "escuelas", "lekol", "lekòl")
-"""The word "school" in the kiosk's languages: the first word tried against any school."""
+SCHOOL_WORDS = (
+    "school", "schools", "escuela", "escuelas", "lekol", "lekòl", "escola", "escolas",
+    "trường", "truong", "trườnghọc", "truonghoc",
+)  # fmt: skip
+"""The word "school" in the kiosk's languages, with and without accents: the first word tried
+against any school."""
 _STOP_WORDS = frozenset({"the", "and", "for", "los", "las", "del", "les"})
 _NON_LETTERS = re.compile(r"[\W\d_]+")
 _NON_DIGITS = re.compile(r"\D")

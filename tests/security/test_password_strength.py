@@ -97,6 +97,8 @@ WEAK = [
     ("Owl County School District", Weakness.DISTRICT),
     ("SchoolSchool2024", Weakness.DISTRICT),
     ("escuela escuela 2024", Weakness.DISTRICT),
+    ("escolaescola2024", Weakness.DISTRICT),
+    ("trường học 2024!!", Weakness.DISTRICT),
 ]
 
 STRONG = [
