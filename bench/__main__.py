@@ -16,6 +16,7 @@ from bench.context import BenchContext
 SUITES = (
     "foundation",
     "kiosk",
+    "languages",
     "passwords",
     "roster",
     "desk",

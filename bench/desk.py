@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
@@ -46,6 +47,8 @@ from screens.desk.queue_table import QueueTable
 from screens.desk.request import RequestScreen
 from screens.textual_compat import change_not_yet_painted, observe_frames
 
+WAIT_SECONDS = 60.0
+"""How long a step may take before the run is called off (it would otherwise wait forever)."""
 # With 20 rounds a 95th percentile is the slowest round; 50 give it a meaning of its own.
 ROUNDS = int(os.environ.get("FRONTDESK_BENCH_DESK_ROUNDS", "50"))
 SIZE = (120, 40)
@@ -71,7 +74,7 @@ class Frames:
     reasons, such as the blinking cursor.)
     """
 
-    def __init__(self, app: FrontdeskApp) -> None:
+    def __init__(self, app: App[Any]) -> None:
         self.probe: Callable[[], bool] | None = None
         self.hit: float | None = None
 
@@ -103,6 +106,8 @@ async def timed(
     cpu_started = time.process_time()
     await keys()
     while frames.hit is None:
+        if time.perf_counter() - started > WAIT_SECONDS:
+            raise RuntimeError(f"the step's result never came on screen: {pilot.app.screen!r}")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
     cpu = (time.process_time() - cpu_started) * 1000

@@ -9,6 +9,9 @@
   reported on their own: argon2 is slow on purpose.
 * From starting the kiosk (a fresh ``python`` process) to the welcome screen (target 1 s).
 
+The language switch through every language offered, and the memory each language's kept
+screens hold, are ``bench/languages.py``'s.
+
 The kiosk keeps one of each screen (``KioskApp.step``), built ahead of the first parent or on
 its first visit: the first parent's steps (the first visit of each screen since the kiosk
 started, two seconds after it) are reported apart (``kiosk_first_visit_*``) from the steps of
