@@ -102,7 +102,7 @@ class StaffAccountsScreen(BaseScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#staff-table", DataTable)
-        table.add_columns(_("User name"), _("Name"), _("Role"), _("Schools"), _("State"))
+        table.add_columns(_("User name"), _("Name"), _("Role"), _("Schools"), _("Status"))
         self._reload()
 
     # --- data ------------------------------------------------------------------------------

@@ -136,7 +136,7 @@ class SupportDeskScreen(BaseScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#results", DataTable)
-        table.add_columns(_("Name"), _("Email"), _("Phone"), _("State"))
+        table.add_columns(_("Name"), _("Email"), _("Phone"), _("Status"))
         self.query_one("#query").focus()
 
     # --- searching and reading ----------------------------------------------------------------
