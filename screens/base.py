@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any, Literal, Protocol, TypeVar, cast
 
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -163,19 +164,25 @@ class BaseScreen(Screen[T]):
         done = still_shown(done)
 
         def job() -> None:
+            answer: Callable[[], None] | None = None
             try:
                 result = work()
             except DomainError as error:
-                self.app.call_from_thread(on_error, error)
+                answer = partial(on_error, error)
             except (OperationalError, DBAPIError) as error:
                 log.error("database unavailable: %s", safe_description(error))
-                self.app.call_from_thread(on_error, StorageUnavailable())
+                answer = partial(on_error, StorageUnavailable())
             except Exception as error:
                 log.error("unexpected error in a service call: %s", safe_description(error))
-                self.app.call_from_thread(on_error, StorageUnavailable())
+                answer = partial(on_error, StorageUnavailable())
             else:
                 if not get_current_worker().is_cancelled:
-                    self.app.call_from_thread(done, result)
+                    answer = partial(done, result)
+            # Before answering: the answer runs in a copy of this thread's context, and a
+            # timer or task it starts would keep the worker (and the visit) in that copy.
+            textual_compat.forget_worker_in_thread()
+            if answer is not None:
+                self.app.call_from_thread(answer)
 
         self.run_worker(job, thread=True, exit_on_error=False, group=group, exclusive=exclusive)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from textual import events
 from textual._styles_cache import StylesCache
@@ -22,6 +22,7 @@ from textual.filter import ANSIToTruecolor
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Select
+from textual.worker import Worker, active_worker
 
 HOOKS = frozenset({"restyle", "paint", "mount", "heap"})
 """The hooks ``FRONTDESK_HOOKS_OFF`` can switch off (``heap`` is ``screens.heap``'s)."""
@@ -187,6 +188,24 @@ def empty_render_caches() -> None:
     """
     StylesCache.get_inner_outer.cache_clear()
     ANSIToTruecolor.truecolor_style.cache_clear()
+
+
+# --- workers: a pool thread forgets the work it ran -----------------------------------------
+
+
+def forget_worker_in_thread() -> None:
+    """Drop this pool thread's reference to the worker running in it (called by each service
+    call's thread once its work is done, before it hands the answer to the UI).
+
+    Textual sets ``textual.worker.active_worker`` (a ``ContextVar``) in the executor thread's
+    context and never resets it. The idle thread then keeps the finished ``Worker``, its work
+    and all the work was given (a parent's typed identifiers, the screen, the parent's session)
+    until it runs another task; and ``call_from_thread`` runs the answer in a copy of that
+    context, so a timer or task the answer starts keeps them for as long as it lives. A kiosk
+    test found a parent's typed SSN digits alive after they signed out. Public API tried:
+    none; ``Worker`` has no hook after the work, and ``get_current_worker`` only reads.
+    """
+    active_worker.set(cast(Worker[Any], None))
 
 
 # --- probes for the benches and tests (not used by the app) ---------------------------------

@@ -260,3 +260,23 @@ async def test_render_caches_keyed_by_instance_are_emptied() -> None:
         textual_compat.empty_render_caches()
         assert inner_outer.cache_info().currsize == 0
         assert ANSIToTruecolor.truecolor_style.cache_info().currsize == 0
+
+
+async def test_a_pool_thread_forgets_the_worker_it_ran() -> None:
+    from textual.worker import active_worker, get_current_worker
+
+    app = Plain()
+    seen: dict[str, object] = {}
+
+    def work() -> None:
+        seen["during"] = get_current_worker()
+        textual_compat.forget_worker_in_thread()
+        seen["after"] = active_worker.get(None)
+
+    async with app.run_test():
+        worker = app.run_worker(work, thread=True)
+        await worker.wait()
+    assert seen["during"] is worker, broken(
+        "forget_worker_in_thread", "a thread worker no longer sets active_worker in its thread"
+    )
+    assert seen["after"] is None

@@ -6,10 +6,12 @@ changed, and the visit is empty again)."""
 from __future__ import annotations
 
 import ast
+import gc
 import importlib
 import inspect
 import pkgutil
 import textwrap
+import weakref
 from dataclasses import fields
 from typing import Any
 
@@ -152,3 +154,27 @@ async def test_a_parent_changes_nothing_on_a_kept_screen_but_its_visit(one_db: D
             assert screen.visit is not visits[name], name  # Ana had a visit of her own...
             if screen is not app.screen:  # (the welcome screen's is the next parent's)
                 assert is_empty(screen.visit, screen.new_visit()), name  # ...and it is gone
+
+
+async def test_what_a_parent_typed_is_gone_once_they_sign_out(one_db: Database) -> None:
+    """Nothing keeps a finished visit alive: not the kept screen, not the service call that
+    read it, not the idle thread that ran that call."""
+    small_roster(one_db)
+    app = kiosk(one_db)
+    async with app.run_test(size=(110, 50)) as pilot:
+        await settle(pilot)
+        await press(pilot, "#new-account")
+        await fill_account(pilot)
+        await pass_human_check(pilot)
+        await press(pilot, "#submit")
+        await press(pilot, "#add-child")
+        await fill_jose(pilot, "4/2/2016")
+        await pass_human_check(pilot)
+        typed = weakref.ref(app.screen.visit)  # holds the SSN digits the parent typed
+        await press(pilot, "#add-student")
+        await press(pilot, "#back")
+        await press(pilot, "#finished")
+        await press(pilot, "#sign-out")
+        await settle(pilot)
+        gc.collect()
+        assert typed() is None, "a finished visit is still alive"
