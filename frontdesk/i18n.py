@@ -163,7 +163,7 @@ _INPUT_PATTERNS: Final = {"vi": "dd/MM/y"}
 """Short patterns that differ from babel's: Vietnamese forms and ID cards write ``dd/MM/yyyy``
 (CLDR's ``d/M/yy`` is what a phone shows, not what a form asks for)."""
 
-_DATE_PARTS = re.compile(r"%\((\w+)\)s")
+_DATE_FIELDS = re.compile(r"d+|M+|y+")
 _DATE_SEPARATORS = r"[\s./-]+"
 _YEAR_FIRST = re.compile(rf"(\d{{4}}){_DATE_SEPARATORS}(\d{{1,2}}){_DATE_SEPARATORS}(\d{{1,2}})")
 """ISO order, with any of the separators: a four-digit number first can only be a year."""
@@ -182,8 +182,8 @@ def date_input_pattern(language: str | None = None) -> str:
 def _typed_date(language: str) -> tuple[re.Pattern[str], tuple[str, str, str]]:
     """How a date typed in ``language`` reads: a pattern of three numbers with any of the
     separators, and which of day (``d``), month (``M``) and year (``y``) each one is."""
-    fields = _DATE_PARTS.findall(babel_dates.parse_pattern(date_input_pattern(language)).format)
-    order = tuple(field[0] for field in fields if field[0] in "dMy")
+    unquoted = re.sub(r"'[^']*'", "", date_input_pattern(language))  # 'de' is no field
+    order = tuple(field[0] for field in _DATE_FIELDS.findall(unquoted))
     if sorted(order) != ["M", "d", "y"]:  # no numeric short form: the ISO order
         order = ("y", "M", "d")
     digits = {"d": r"(\d{1,2})", "M": r"(\d{1,2})", "y": r"(\d{4})"}
