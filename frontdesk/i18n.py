@@ -5,12 +5,14 @@ translated later (class attributes, domain errors raised in worker threads) are 
 :func:`N_` or wrapped in :class:`Msg` and translated when shown. The language is one value
 per process: a kiosk, desk or browser session each run in their own process.
 
-Dates and numbers are formatted and parsed with babel for the current language.
+Dates and numbers are formatted with babel for the current language; a typed date is read in
+the language's order of day, month and year (:func:`parse_date`).
 """
 
 from __future__ import annotations
 
 import gettext
+import re
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -157,27 +159,56 @@ def format_number(value: float, language: str | None = None) -> str:
     return babel_numbers.format_decimal(value, locale=_locale(language or _language))
 
 
+_INPUT_PATTERNS: Final = {"vi": "dd/MM/y"}
+"""Short patterns that differ from babel's: Vietnamese forms and ID cards write ``dd/MM/yyyy``
+(CLDR's ``d/M/yy`` is what a phone shows, not what a form asks for)."""
+
+_DATE_FIELDS = re.compile(r"d+|M+|y+")
+_DATE_SEPARATORS = r"[\s./-]+"
+_YEAR_FIRST = re.compile(rf"(\d{{4}}){_DATE_SEPARATORS}(\d{{1,2}}){_DATE_SEPARATORS}(\d{{1,2}})")
+"""ISO order, with any of the separators: a four-digit number first can only be a year."""
+
+
 def date_input_pattern(language: str | None = None) -> str:
-    """The short date pattern of the language, as a hint for a date field (``MM/dd/yyyy``)."""
-    pattern: str = _locale(language or _language).date_formats["short"].pattern
+    """The short date pattern of the language, as a hint for a date field (``M/d/yyyy``,
+    ``dd/MM/yyyy``)."""
+    language = language or _language
+    pattern: str = _INPUT_PATTERNS.get(language) or _locale(language).date_formats["short"].pattern
     # A four-digit year is easier to type unambiguously than babel's two-digit one.
     return pattern.replace("yyyy", "y").replace("yy", "y").replace("y", "yyyy")
+
+
+@cache
+def _typed_date(language: str) -> tuple[re.Pattern[str], tuple[str, str, str]]:
+    """How a date typed in ``language`` reads: a pattern of three numbers with any of the
+    separators, and which of day (``d``), month (``M``) and year (``y``) each one is."""
+    unquoted = re.sub(r"'[^']*'", "", date_input_pattern(language))  # 'de' is no field
+    order = tuple(field[0] for field in _DATE_FIELDS.findall(unquoted))
+    if sorted(order) != ["M", "d", "y"]:  # no numeric short form: the ISO order
+        order = ("y", "M", "d")
+    digits = {"d": r"(\d{1,2})", "M": r"(\d{1,2})", "y": r"(\d{4})"}
+    numbers = _DATE_SEPARATORS.join(digits[field] for field in order)
+    return re.compile(numbers), (order[0], order[1], order[2])
 
 
 def parse_date(text: str, language: str | None = None) -> date:
     """Read a date typed the way the language writes it; ISO ``YYYY-MM-DD`` is always accepted.
 
-    Raises ``ValueError`` when the text is not a date.
+    Day, month and four-digit year are read in the language's order, with or without leading
+    zeros, separated by ``/``, ``.``, ``-`` or spaces: ``07/03/2015`` is 7 March in Vietnamese
+    and Portuguese, July 3 in English. Nothing is guessed: a two-digit year, a month past 12
+    (a day and month typed the other way round) or a day the month does not have is not a
+    date. Raises ``ValueError`` when the text is not one.
     """
     text = text.strip()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    try:
-        parsed = babel_dates.parse_date(text, locale=_locale(language or _language), format="short")
-    except IndexError as error:  # babel's answer to a half-typed date such as "12/"
-        raise ValueError("not a date") from error
-    if parsed.year < 100:
+    pattern, order = _typed_date(language or _language)
+    if found := _YEAR_FIRST.fullmatch(text):
+        year, month, day = found.groups()
+    elif found := pattern.fullmatch(text):
+        parts = dict(zip(order, found.groups(), strict=True))
+        year, month, day = parts["y"], parts["M"], parts["d"]
+    else:
+        raise ValueError("not a date in the language's order with a four-digit year")
+    if int(year) < 1000:
         raise ValueError("year needs four digits")
-    return parsed
+    return date(int(year), int(month), int(day))  # ValueError: no such day

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+
 from frontdesk.db.engine import Database
 from frontdesk.db.models import Contact, OutboxMail, School, StaffRole, Student, StudentPhoto
 from frontdesk.district_settings import DistrictSettings
@@ -164,6 +166,34 @@ def small_roster(db: Database) -> Roster:
                 "nossn": nossn.id,
             },
         )
+
+
+def enrol(
+    db: Database,
+    number: str,
+    first: str,
+    last: str,
+    born: date,
+    ssn: str | None = None,
+    *,
+    school: str = "0101",
+) -> int:
+    """One more active student at the school coded ``school`` (made by ``small_roster``),
+    stored as the roster import stores one; returns its id."""
+    with db.write() as uow:
+        student = Student(
+            student_number=number,
+            school_id=uow.session.scalars(select(School.id).where(School.code == school)).one(),
+            first_name=first,
+            last_name=last,
+            name_key=search_key(first, last),
+            birthdate=born,
+            grade="2",
+            ssn_last4_digest=uow.runtime.keyring.ssn_last4_digest(number, ssn) if ssn else None,
+        )
+        uow.session.add(student)
+        uow.session.flush()
+        return student.id
 
 
 def account_form(**overrides: Any) -> AccountForm:

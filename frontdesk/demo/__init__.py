@@ -1,6 +1,6 @@
 """The demo district: schools, students with photos, the contacts on their records, staff,
-and parents waiting at the front office. Deterministic for a seed, and fast enough to make
-400,000 students (the benchmarks' district) in well under two minutes.
+parents waiting at the front office, and a kiosk in five languages. Deterministic for a seed,
+and fast enough to make 400,000 students (the benchmarks' district) in well under two minutes.
 
 :mod:`~frontdesk.demo.district` makes the people up, :mod:`~frontdesk.demo.database` puts them
 in a database, :mod:`~frontdesk.demo.roster_files` writes them as the SIS's roster files.
@@ -13,6 +13,7 @@ from frontdesk.demo.district import (
     DemoOptions,
     DemoStaff,
     DemoSummary,
+    demo_settings,
     families,
     school_list,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "DemoStaff",
     "DemoSummary",
     "build",
+    "demo_settings",
     "export_roster",
     "families",
     "is_built",

@@ -1,5 +1,6 @@
 """The demo district in a database: rows inserted in bulk, fast enough to make 400,000
-students (the benchmarks' district) in well under two minutes, and the demo staff accounts."""
+students (the benchmarks' district) in well under two minutes, the demo staff accounts and
+the district's settings (its languages and welcome texts)."""
 
 from __future__ import annotations
 
@@ -26,11 +27,13 @@ from frontdesk.demo.district import (
     DEMO_STAFF,
     DemoOptions,
     DemoSummary,
+    demo_settings,
     families,
     school_list,
 )
 from frontdesk.names import search_key
 from frontdesk.services.audit import Actor
+from frontdesk.services.district import save_settings
 from frontdesk.services.staff import create_staff
 
 CHUNK = 20_000
@@ -216,6 +219,7 @@ def build(database: Database, options: DemoOptions) -> DemoSummary:
                 school_codes=[code for code, _ in schools[: member.schools]],
             )
         summary.staff = list(DEMO_STAFF)
+        save_settings(uow, actor, demo_settings())
     return summary
 
 

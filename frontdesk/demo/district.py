@@ -1,5 +1,6 @@
 """The made-up district: its schools, the families on its roster (students with photos and
-the contacts on their records), and its staff. Deterministic for a seed."""
+the contacts on their records), its staff, and its kiosk's languages and welcome texts.
+Deterministic for a seed."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from frontdesk.db.models import StaffRole
+from frontdesk.district_settings import DistrictSettings, TextKey, default_settings
 from frontdesk.names import fold_name
 from frontdesk.resources import data_dir
 
@@ -57,6 +59,101 @@ DEMO_STAFF = (
     DemoStaff("support", "Sam Support", StaffRole.SUPPORT, "quiet-maple-lantern-26", "135790", 0),
     DemoStaff("admin", "Ada Admin", StaffRole.ADMIN, "amber-river-atlas-26", "975310", 0),
 )
+
+
+DEMO_LANGUAGES = ["en", "es", "ht", "pt_BR", "vi"]
+"""The kiosk's language bar: English, then the district's families' languages, most spoken
+first (a Florida district: Spanish, Haitian Creole, Brazilian Portuguese, Vietnamese)."""
+
+DEMO_TEXTS: dict[str, dict[TextKey, str]] = {
+    "en": {
+        TextKey.WELCOME_TITLE: "Owl County Schools: Parent Portal Registration",
+        TextKey.WELCOME_MESSAGE: (
+            "Welcome, families. Here you can create your parent portal account, add your "
+            "children who attend our schools, and apply to enroll a new child. If you need "
+            "help, please ask at the front office."
+        ),
+        TextKey.NEW_ACCOUNT_BUTTON: (
+            "I do not have a parent portal account yet, and my child is enrolled"
+        ),
+        TextKey.ADD_CHILD_BUTTON: "I have a parent portal account and want to add a child",
+        TextKey.FORGOT_PASSWORD_BUTTON: "I forgot my password and need a new one",
+    },
+    "es": {
+        TextKey.WELCOME_TITLE: "Escuelas del Condado de Owl: inscripción en el portal para padres",
+        TextKey.WELCOME_MESSAGE: (
+            "Les damos la bienvenida a todas las familias. Aquí puede crear su cuenta del "
+            "portal para padres, agregar a sus hijos que asisten a nuestras escuelas y "
+            "solicitar la inscripción de un nuevo hijo. Si necesita ayuda, pregunte en la "
+            "oficina principal."
+        ),
+        TextKey.NEW_ACCOUNT_BUTTON: (
+            "Todavía no tengo una cuenta del portal para padres y mi hijo ya está inscrito"
+        ),
+        TextKey.ADD_CHILD_BUTTON: (
+            "Ya tengo una cuenta del portal para padres y quiero agregar a un hijo"
+        ),
+        TextKey.FORGOT_PASSWORD_BUTTON: "Olvidé mi contraseña y necesito una nueva",
+    },
+    "ht": {
+        TextKey.WELCOME_TITLE: "Lekòl Konte Owl: enskripsyon nan pòtay paran an",
+        TextKey.WELCOME_MESSAGE: (
+            "Byenveni, fanmi yo. Isit la ou ka kreye kont ou nan pòtay paran an, ajoute "
+            "pitit ou ki ale nan lekòl nou yo, epi mande enskripsyon pou yon nouvo pitit. Si "
+            "ou bezwen èd, tanpri mande nan biwo prensipal la."
+        ),
+        TextKey.NEW_ACCOUNT_BUTTON: (
+            "Mwen poko gen yon kont nan pòtay paran an, epi pitit mwen deja enskri"
+        ),
+        TextKey.ADD_CHILD_BUTTON: (
+            "Mwen gen yon kont nan pòtay paran an epi mwen vle ajoute yon pitit"
+        ),
+        TextKey.FORGOT_PASSWORD_BUTTON: "Mwen bliye modpas mwen epi mwen bezwen yon nouvo",
+    },
+    "pt_BR": {
+        TextKey.WELCOME_TITLE: "Escolas do Condado de Owl: cadastro no Portal dos Pais",
+        TextKey.WELCOME_MESSAGE: (
+            "Boas-vindas às famílias! Aqui você pode criar sua conta no Portal dos Pais, "
+            "adicionar seus filhos que estudam em nossas escolas e solicitar a matrícula de "
+            "um novo filho. Se precisar de ajuda, fale com a secretaria da escola."
+        ),
+        TextKey.NEW_ACCOUNT_BUTTON: (
+            "Ainda não tenho conta no Portal dos Pais e meu filho já está matriculado"
+        ),
+        TextKey.ADD_CHILD_BUTTON: "Já tenho conta no Portal dos Pais e quero adicionar um filho",
+        TextKey.FORGOT_PASSWORD_BUTTON: "Esqueci minha senha e preciso de uma nova",
+    },
+    "vi": {
+        TextKey.WELCOME_TITLE: "Học khu Quận Owl: Đăng ký Cổng thông tin Phụ huynh",
+        TextKey.WELCOME_MESSAGE: (
+            "Kính chào quý phụ huynh. Tại đây, quý vị có thể tạo tài khoản trên Cổng thông "
+            "tin Phụ huynh, thêm con em đang học tại các trường của chúng tôi, và nộp đơn ghi "
+            "danh cho một học sinh mới. Nếu cần giúp đỡ, xin vui lòng hỏi văn phòng nhà "
+            "trường."
+        ),
+        TextKey.NEW_ACCOUNT_BUTTON: (
+            "Tôi chưa có tài khoản trên Cổng thông tin Phụ huynh và con tôi đã được ghi danh"
+        ),
+        TextKey.ADD_CHILD_BUTTON: (
+            "Tôi đã có tài khoản trên Cổng thông tin Phụ huynh và muốn thêm con"
+        ),
+        TextKey.FORGOT_PASSWORD_BUTTON: "Tôi quên mật khẩu và cần tạo mật khẩu mới",
+    },
+}
+"""The demo district's own wording of its welcome screen, in each of its languages (R1)."""
+
+
+def demo_settings() -> DistrictSettings:
+    """The demo district's settings: a new district's, offering five languages, each with the
+    district's own welcome texts."""
+    return DistrictSettings.model_validate(
+        {
+            **default_settings().model_dump(),
+            "languages": DEMO_LANGUAGES,
+            "default_language": "en",
+            "texts": DEMO_TEXTS,
+        }
+    )
 
 
 @dataclass

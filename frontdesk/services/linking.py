@@ -1,8 +1,9 @@
 """A parent links a child already enrolled (R9, R10, R11).
 
-The student is found by the identifiers the district requires; every one must match. A
-failed attempt gets one neutral answer, says nothing of which identifier was wrong or whether
-the student exists, and counts against the parent, the workstation and the student it names
+The student is found by the identifiers the district requires; every one must match (a name
+as a clerk reads it, in either order: :func:`frontdesk.names.full_name_matches`). A failed
+attempt gets one neutral answer, says nothing of which identifier was wrong or whether the
+student exists, and counts against the parent, the workstation and the student it names
 (:func:`student_subjects`), per window and per day, so that guessing one child's identifiers
 is capped however many accounts and kiosks take part.
 """
@@ -30,7 +31,7 @@ from frontdesk.errors import (
     StudentNotMatched,
 )
 from frontdesk.i18n import Msg
-from frontdesk.names import fold_name, names_match
+from frontdesk.names import fold_name, full_name_matches, names_match
 from frontdesk.security import digests_equal
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import Actor, AuditAction, record
@@ -101,13 +102,25 @@ def _candidates(uow: UnitOfWork, given: ChildIdentifiers) -> list[Student]:
     return list(uow.session.scalars(query))
 
 
+def _names_match(asked: Collection[Identifier], student: Student, given: ChildIdentifiers) -> bool:
+    """The name fields asked, read as a clerk reads them: both asked, the whole name in
+    either order (:func:`frontdesk.names.full_name_matches`); one asked, that one."""
+    first, last = Identifier.FIRST_NAME in asked, Identifier.LAST_NAME in asked
+    if first and last:
+        return full_name_matches(
+            given.first_name, given.last_name, student.first_name, student.last_name
+        )
+    return (not first or names_match(given.first_name, student.first_name)) and (
+        not last or names_match(given.last_name, student.last_name)
+    )
+
+
 def _matches(uow: UnitOfWork, student: Student, given: ChildIdentifiers) -> bool:
-    for identifier in uow.settings.identifiers_asked():
+    asked = uow.settings.identifiers_asked()
+    for identifier in asked:
         match identifier:
-            case Identifier.FIRST_NAME:
-                ok = names_match(given.first_name, student.first_name)
-            case Identifier.LAST_NAME:
-                ok = names_match(given.last_name, student.last_name)
+            case Identifier.FIRST_NAME | Identifier.LAST_NAME:
+                ok = _names_match(asked, student, given)
             case Identifier.STUDENT_ID:
                 ok = given.student_id.casefold() == student.student_number.casefold()
             case Identifier.BIRTHDATE:
@@ -135,13 +148,15 @@ def _identifier_groups(asked: Collection[Identifier], given: ChildIdentifiers) -
     parts: dict[str, str] = {}
     if Identifier.STUDENT_ID in asked:
         parts["id"] = given.student_id.casefold()
-    names = [
+    names = "".join(
         fold_name(getattr(given, i.value))
         for i in (Identifier.FIRST_NAME, Identifier.LAST_NAME)
         if i in asked
-    ]
+    )
     if names:
-        parts["name"] = "\x1f".join(names)
+        # The letters in any order: every way :func:`_names_match` reads one name (fields
+        # swapped, words split otherwise between them) gives the same key.
+        parts["name"] = "".join(sorted(names))
     if Identifier.BIRTHDATE in asked:
         parts["born"] = given.birthdate.isoformat() if given.birthdate else ""
     if Identifier.SSN_LAST4 in asked:

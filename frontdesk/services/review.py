@@ -30,7 +30,7 @@ from frontdesk.db.models import (
 )
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import LinkNotFound, NotAllowed
-from frontdesk.names import fold_name
+from frontdesk.names import full_name_matches
 from frontdesk.services.audit import Actor, AuditAction, record
 from frontdesk.services.linking import DAY, ChildIdentifiers, student_photo, student_subjects
 from frontdesk.services.ratelimit import AttemptKind
@@ -141,7 +141,6 @@ class RequestView:
 
 
 def _contacts(uow: UnitOfWork, student_id: int, parent: ParentAccount) -> list[ContactOnRecord]:
-    parent_name = fold_name(parent.first_name + parent.last_name)
     found = []
     for c in uow.session.scalars(
         select(Contact).where(Contact.student_id == student_id).order_by(Contact.id)
@@ -149,8 +148,8 @@ def _contacts(uow: UnitOfWork, student_id: int, parent: ParentAccount) -> list[C
         matched_by = None
         if c.email and c.email == parent.email:
             matched_by = "email"
-        elif parent_name and fold_name(c.first_name + c.last_name) == parent_name:
-            matched_by = "name"
+        elif full_name_matches(parent.first_name, parent.last_name, c.first_name, c.last_name):
+            matched_by = "name"  # as a clerk reads it: "Nguyễn" + "Thị Mai" is "Thị Mai Nguyễn"
         found.append(
             ContactOnRecord(
                 name=f"{c.first_name} {c.last_name}",

@@ -163,6 +163,17 @@ class SettingsDraft(_Draft):
         elif not offered and code in self.languages:
             self.languages.remove(code)
 
+    def move_language(self, code: str, step: int) -> bool:
+        """Move the offered language ``code`` ``step`` places along the kiosk's language bar
+        (``-1``: one to the left); whether it moved (not past either end, nor if not offered)."""
+        if code not in self.languages:
+            return False
+        at = self.languages.index(code)
+        if not 0 <= at + step < len(self.languages):
+            return False
+        self.languages.insert(at + step, self.languages.pop(at))
+        return True
+
     def write_text(self, code: str, key: TextKey, wording: str) -> None:
         """The district's wording of ``key`` in ``code``; blank means none (the fallback)."""
         wording = wording.strip()

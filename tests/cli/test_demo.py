@@ -6,15 +6,23 @@ import csv
 import hashlib
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
-from frontdesk.db.engine import Database
+from frontdesk.cli import main
+from frontdesk.db.engine import Database, Runtime, open_database
 from frontdesk.db.models import Contact, LinkStatus, Student, StudentLink
 from frontdesk.demo import DEMO_PARENT_PASSWORD, DEMO_STAFF, DemoOptions, build, export_roster
+from frontdesk.demo.district import DEMO_LANGUAGES, DEMO_TEXTS
+from frontdesk.district_settings import TextKey
+from frontdesk.i18n import current_language, language_name
 from frontdesk.names import fold_name
 from frontdesk.roster.files import CONTACTS_COLUMNS, SCHOOLS_COLUMNS, STUDENTS_COLUMNS
+from frontdesk.security import Keyring
+from frontdesk.services.district import load_settings
 from frontdesk.services.linking import ChildIdentifiers, find_student
 from frontdesk.services.signin import sign_in_parent, sign_in_staff
+from tests.screens.kiosk.helpers import kiosk, press, settle, text_on
 
 
 def digest(folder: Path) -> str:
@@ -97,3 +105,33 @@ def test_demo_students_are_found_by_their_exported_identifiers(
             )
             student = find_student(uow, given)
             assert student is not None and student.student_number == row["student_id"]
+
+
+async def test_a_fresh_demo_welcomes_parents_in_five_languages_in_its_own_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("FRONTDESK_KEY_FILE", raising=False)
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert main(["demo", "--no-open", "--fresh", "--students", "20", "--db", url]) == 0
+    runtime = Runtime(keyring=Keyring.from_file(tmp_path / "demo.key", create=False))
+    database = open_database(url, runtime)
+    try:
+        with database.read() as uow:
+            settings = load_settings(uow)
+        assert settings.languages == ["en", "es", "ht", "pt_BR", "vi"] == DEMO_LANGUAGES
+        assert all(len(DEMO_TEXTS[code]) == len(TextKey) for code in DEMO_LANGUAGES)
+        app = kiosk(database)
+        async with app.run_test(size=(110, 50)) as pilot:
+            await settle(pilot)
+            bar = [str(b.label) for b in app.screen.query("#language-bar Button").results()]
+            assert bar == [language_name(code) for code in DEMO_LANGUAGES]
+            assert bar[3:] == ["Português (Brasil)", "Tiếng Việt"]
+            for code in ["vi", "pt_BR", "ht", "es", "en"]:
+                await press(pilot, f"#lang-{code}")
+                assert current_language() == code
+                shown = text_on(app)
+                for key in TextKey:
+                    assert DEMO_TEXTS[code][key] in shown, (code, key)
+    finally:
+        database.dispose()

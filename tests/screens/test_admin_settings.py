@@ -11,6 +11,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEvent, StaffRole
 from frontdesk.district_settings import AccountField, Identifier, RateLimits, TextKey
+from frontdesk.i18n import shipped_languages
 from frontdesk.services.audit import Actor
 from frontdesk.services.district import load_settings, save_settings, settings_version
 from screens.admin.settings import SettingsScreen
@@ -19,7 +20,7 @@ from screens.admin.welcome_preview import WelcomePreview, welcome_text
 from screens.app import FrontdeskApp
 from screens.desk.home import StaffHomeScreen
 from screens.kiosk.welcome import WelcomeScreen
-from tests.factories import staff_member
+from tests.factories import change_settings, staff_member
 from tests.screens.kiosk.helpers import kiosk, settle
 
 
@@ -231,6 +232,56 @@ async def test_a_language_switch_keeps_the_draft_and_translates_the_messages(
         error = screen.query_one("#field-kiosk_idle_seconds .field-error", Label)
         assert str(error.render()) == "Al menos 15."
         assert screen.query_one("#tabs").active == "tab-limits"  # type: ignore[attr-defined]
+
+
+async def test_an_administrator_adds_a_language_and_moves_it_along_the_bar(
+    database: Database,
+) -> None:
+    change_settings(database, languages=["en", "es"])
+    # The newest shipped catalog, not offered yet (Vietnamese once it ships).
+    newcomer = shipped_languages()[-1]
+    others = [code for code in shipped_languages() if code not in ("en", "es", newcomer)]
+    app = FrontdeskApp(database, start="desk")
+    async with app.run_test(size=(110, 45)) as pilot:
+        screen = await open_settings(app, pilot, database)
+        screen.query_one("#tabs").active = "tab-languages"  # type: ignore[attr-defined]
+        await pilot.pause()
+
+        def row() -> list[str]:
+            boxes = screen.query_one("#language-choices").query_children(Checkbox)
+            return [(box.id or "").removeprefix("lang-") for box in boxes]
+
+        def keys() -> set[str]:
+            return {a.binding.description for a in app.screen.active_bindings.values()}
+
+        # Every shipped catalog can be offered; those offered come first, in the bar's order.
+        assert row() == ["en", "es", *others, newcomer]
+        screen.query_one(f"#lang-{newcomer}", Checkbox).focus()
+        await pilot.pause()
+        assert "Move left" not in keys()  # not offered: no place in the bar yet
+        await pilot.press("space")  # ticked: last in the bar
+        await pilot.pause()
+        assert row() == ["en", "es", newcomer, *others]
+        assert "Move left" in keys()
+        await pilot.press("shift+left", "shift+left", "shift+left")  # stops at the start
+        await pilot.pause()
+        assert row() == [newcomer, "en", "es", *others]
+        await pilot.press("shift+right")
+        await pilot.pause()
+        assert row() == ["en", newcomer, "es", *others]
+        assert app.focused is screen.query_one(f"#lang-{newcomer}")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    with database.read() as uow:
+        assert load_settings(uow).languages == ["en", newcomer, "es"]
+        change = uow.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "settings.change")
+        ).all()[-1]
+        assert change.details["changes"]["languages"] == {
+            "old": ["en", "es"],
+            "new": ["en", newcomer, "es"],
+        }
 
 
 def test_every_rate_limit_has_a_label_on_the_form() -> None:

@@ -21,6 +21,7 @@ from frontdesk.db.models import (
     StaffRole,
     StudentLink,
 )
+from frontdesk.i18n import Msg
 from frontdesk.services.verification import approve_link
 from screens.app import FrontdeskApp
 from screens.desk.history import HistoryScreen
@@ -29,7 +30,7 @@ from screens.desk.queue import QueueScreen
 from screens.desk.queue_table import QueueTable
 from screens.desk.request import RequestScreen
 from screens.textual_compat import notification_messages
-from tests.factories import staff_member
+from tests.factories import change_settings, staff_member
 from tests.screens.desk_world import (
     checked,
     desk_world,
@@ -372,6 +373,36 @@ async def test_the_history_lists_filters_and_exports_decisions(
     assert [(r["action"], r["staff"], r["students"]) for r in lines] == [
         ("link.approve", "carmen", "José O'Brien-Nguyễn (1000001)")
     ]
+
+
+async def test_the_history_reads_dates_in_the_clerks_language(
+    database, clock, tmp_path: Path
+) -> None:
+    world = desk_world(database, clock)
+    checked(database, world.north, world.maria.parent_id)
+    with database.write() as uow:
+        approve_link(uow, world.north, world.links["jose"])
+    change_settings(database, languages=["en", "es", "ht", "pt_BR", "vi"])
+    app = FrontdeskApp(database)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.click("#lang-vi")  # on the start screen, before signing in
+        await settle(app, pilot)
+        app.staff = world.north
+        await app.push_screen(HistoryScreen(folder=tmp_path))
+        await settle(app, pilot)
+        assert "(dd/MM/yyyy)" in screen_text(app)
+        assert len(rows(app, "#history")) == 3
+        await pilot.press("tab", "tab", "tab", *"02/10/2026")  # since 2 October: nothing
+        await settle(app, pilot)
+        assert rows(app, "#history") == []
+        await pilot.press("ctrl+u", *"1/10/2026", "tab", *"01/10/2026")  # 1 October only
+        await settle(app, pilot)
+        assert [r[0] for r in rows(app, "#history")] == ["19:30 1/10/26"] * 3
+        await pilot.press("ctrl+u", *"01/10/26")
+        await pilot.pause()
+        told = Msg("Enter the date like {pattern}.", pattern="dd/MM/yyyy").translate("vi")
+        assert told in screen_text(app)
 
 
 async def test_the_home_screen_opens_the_desk_areas(database, clock) -> None:

@@ -218,14 +218,40 @@ def test_every_spelling_of_one_child_counts_together(database: Database) -> None
     spellings = [
         ("José", "O'Brien-Nguyễn"),
         ("JOSE", "OBRIEN NGUYEN"),
-        ("jose", "o’brien nguyen"),
+        ("O'Brien-Nguyễn", "José"),  # the fields swapped
         ("Jose\u0301", "O Brien-Nguyen"),
-        (" josé ", "o'brien–nguyễn"),
+        ("jose o’brien", "nguyen"),  # the words split otherwise between the fields
     ]
     for (first, last), parent in zip(spellings, accounts(database, 5), strict=True):
         typed = WRONG_SSN.model_copy(update={"first_name": first, "last_name": last})
         assert attempt(database, parent, typed) == "missed"
     assert attempt(database, register(database, email="late@example.org"), JOSE) == "limited"
+
+
+def test_every_order_of_a_childs_name_counts_together_while_the_rest_is_guessed(
+    database: Database,
+) -> None:
+    """A name is read in either order (``names.full_name_matches``): a guesser who varies the
+    birthdate and writes the name each time another way still names one child."""
+    small_roster(database)
+    change_settings(
+        database,
+        required_identifiers={Identifier.BIRTHDATE, Identifier.SSN_LAST4},
+        force_name_entry=True,
+    )
+    spellings = [
+        ("José", "O'Brien-Nguyễn"),
+        ("O'Brien-Nguyễn", "José"),  # the fields swapped
+        ("jose o'brien", "nguyen"),  # the words split otherwise between the fields
+        ("NGUYEN", "JOSE OBRIEN"),
+        ("Jose\u0301", "O Brien Nguye\u0302\u0303n"),  # decomposed
+    ]
+    for k, ((first, last), parent) in enumerate(zip(spellings, accounts(database, 5), strict=True)):
+        born = JOSE.birthdate + timedelta(days=k + 1)
+        typed = JOSE.model_copy(update={"first_name": first, "last_name": last, "birthdate": born})
+        assert attempt(database, parent, typed) == "missed"
+    assert attempt(database, register(database, email="late@example.org"), JOSE) == "limited"
+    assert limited_events(database)[-1]["counted_by"] == "student"
 
 
 def test_the_answers_say_nothing_of_whether_the_child_is_enrolled(database: Database) -> None:

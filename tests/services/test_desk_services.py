@@ -21,7 +21,7 @@ from frontdesk.services.linking import ChildIdentifiers, request_link
 from frontdesk.services.queue import prepare_queue_search, waiting_requests
 from frontdesk.services.review import open_request
 from frontdesk.services.verification import approve_link, deny_link
-from tests.factories import register, staff_member
+from tests.factories import enrol, register, staff_member
 from tests.screens.desk_world import LUKASZ, checked, desk_world
 
 MIA = ChildIdentifiers(
@@ -101,15 +101,19 @@ def test_opening_a_request_shows_the_record_and_is_audited(database: Database, c
         open_request(uow, world.north, world.maria.parent_id, record_disclosure=False)
 
 
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [("MARIA", "nguyen"), ("Nguyễn", "María")],  # the family name said first, as in Vietnamese
+)
 def test_a_parent_is_matched_by_folded_name_and_failures_are_counted(
-    database: Database, clock
+    database: Database, clock, first: str, last: str
 ) -> None:
     world = desk_world(database, clock)
     with database.write() as uow:
         uow.session.execute(
             update(ParentAccount)
             .where(ParentAccount.id == world.maria.parent_id)
-            .values(email="m.nguyen@example.net", first_name="MARIA", last_name="nguyen")
+            .values(email="m.nguyen@example.net", first_name=first, last_name=last)
         )
     wrong = ChildIdentifiers(
         first_name="José",
@@ -168,3 +172,51 @@ def test_the_history_names_who_when_where_and_filters(database: Database, clock)
     # A spreadsheet must not run a reason as a formula.
     assert "'=HYPERLINK" in text
     assert "K321" not in text
+
+
+def test_a_clerk_finds_vietnamese_and_portuguese_names_typed_plainly(
+    database: Database, clock
+) -> None:
+    world = desk_world(database, clock)
+    enrol(database, "1000010", "Thị Đặng", "Nguyễn", date(2015, 3, 7), "2468")
+    conceicao = register(
+        database,
+        first_name="Maria da Conceição",
+        last_name="Silva",
+        email="mcs@example.org",
+        language="pt_BR",
+    )
+    with database.write() as uow:
+        request_link(
+            uow,
+            conceicao,
+            # Typed in the order the name is said: the family name first.
+            ChildIdentifiers(
+                first_name="Nguyễn",
+                last_name="Thị Đặng",
+                student_id="1000010",
+                birthdate=date(2015, 3, 7),
+                ssn_last4="2468",
+            ),
+        )
+    decomposed = "NGUYE\u0302\u0303N"
+    with database.read() as uow:
+        prepare_queue_search(uow)
+        for typed in ("nguyen thi dang", "Thị Đặng", decomposed, "conceicao", "da conceição"):
+            found = waiting_requests(uow, world.north.school_ids, typed)
+            assert "Thị Đặng Nguyễn" in names(found), typed
+        assert names(waiting_requests(uow, world.north.school_ids, "dang nguyen thi")) == [
+            "Thị Đặng Nguyễn"  # every word is found, in any order
+        ]
+    checked(database, world.north, conceicao.parent_id)
+    with database.write() as uow:
+        view = open_request(uow, world.north, conceicao.parent_id)
+        approve_link(uow, world.north, view.children[0].link_id)
+    with database.read() as uow:
+        for student, parent in (("nguyen", ""), ("", "conceicao"), ("NGUYỄN", "maria silva")):
+            found = desk_history(uow, HistoryFilter(student=student, parent=parent))
+            assert "link.approve" in [r.action for r in found], (student, parent)
+            assert {r.parent_email for r in found} == {"mcs@example.org"}
+        assert {r.students for r in desk_history(uow, HistoryFilter(student="nguyen thi"))} == {
+            "Thị Đặng Nguyễn (1000010)"
+        }

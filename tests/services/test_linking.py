@@ -12,7 +12,7 @@ from frontdesk.db.models import Attempt, AuditEvent, LinkStatus, StudentLink
 from frontdesk.district_settings import Identifier
 from frontdesk.errors import FieldErrors, LinkAlreadyExists, RateLimited, StudentNotMatched
 from frontdesk.services.linking import ChildIdentifiers, request_link
-from tests.factories import change_settings, register, small_roster
+from tests.factories import change_settings, enrol, register, small_roster
 
 JOSE = {
     "first_name": "José",
@@ -187,3 +187,73 @@ def test_the_window_passes(database: Database, clock) -> None:  # type: ignore[n
             link(database, parent, **{**JOSE, "ssn_last4": "0000"})
     clock.advance(minutes=61)
     assert link(database, parent, **JOSE).status is LinkStatus.PENDING
+
+
+DANG = {"student_id": "1000010", "birthdate": date(2015, 3, 7), "ssn_last4": "2468"}
+"""Nguyễn Thị Đặng's identifiers other than her name (on record as "Thị Đặng" "Nguyễn")."""
+JOAO = {"student_id": "1000011", "birthdate": date(2014, 8, 9), "ssn_last4": "1357"}
+"""João da Conceição's ("João", "da Conceição")."""
+MARIA = {"student_id": "1000012", "birthdate": date(2013, 5, 1), "ssn_last4": "8642"}
+"""Maria da Conceição Silva's ("Maria da Conceição", "Silva")."""
+
+
+def families_of_other_languages(db: Database) -> None:
+    small_roster(db)
+    enrol(db, "1000010", "Thị Đặng", "Nguyễn", date(2015, 3, 7), "2468")
+    enrol(db, "1000011", "João", "da Conceição", date(2014, 8, 9), "1357")
+    enrol(db, "1000012", "Maria da Conceição", "Silva", date(2013, 5, 1), "8642")
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "child"),
+    [
+        ("Thi Dang", "Nguyen", DANG),
+        ("THỊ ĐẶNG", "NGUYỄN", DANG),
+        ("Thi\u0323 \u0110a\u0306\u0323ng", "Nguye\u0302\u0303n", DANG),  # decomposed (NFD)
+        ("Nguyễn", "Thị Đặng", DANG),  # family name first, as it is said
+        ("Đặng", "Nguyễn Thị", DANG),
+        ("Joao", "da Conceicao", JOAO),
+        ("JOÃO", "DA CONCEIÇÃO", JOAO),
+        ("da Conceição", "João", JOAO),
+        ("Maria da Conceicao", "Silva", MARIA),
+        ("Maria", "da Conceição Silva", MARIA),
+    ],
+)
+def test_vietnamese_and_portuguese_names_match_as_a_clerk_reads_them(
+    database: Database, first: str, last: str, child: dict[str, object]
+) -> None:
+    families_of_other_languages(database)
+    parent = register(database)
+    linked = link(database, parent, **child, first_name=first, last_name=last)
+    with database.read() as uow:
+        row = uow.session.get_one(StudentLink, linked.link_id)  # type: ignore[attr-defined]
+        assert row.student.student_number == child["student_id"]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "child"),
+    [
+        ("Dang Thi", "Nguyen", DANG),  # the words shuffled
+        ("Dang", "Nguyen", DANG),  # a word left out
+        ("Maria", "Silva", MARIA),
+        ("Joao", "Conceicao", JOAO),
+    ],
+)
+def test_a_name_with_words_shuffled_or_left_out_is_a_miss_and_counted(
+    database: Database, first: str, last: str, child: dict[str, object]
+) -> None:
+    families_of_other_languages(database)
+    parent = register(database)
+    with pytest.raises(StudentNotMatched):
+        link(database, parent, **child, first_name=first, last_name=last)
+    with database.read() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(StudentLink)) == 0
+        assert uow.session.scalar(select(func.count()).where(Attempt.kind == "link_failed")) == 5
+
+
+def test_a_loose_name_still_needs_every_other_identifier(database: Database) -> None:
+    families_of_other_languages(database)
+    parent = register(database)
+    for wrong in ({"ssn_last4": "2469"}, {"birthdate": date(2015, 7, 3)}):
+        with pytest.raises(StudentNotMatched):
+            link(database, parent, **{**DANG, **wrong}, first_name="Nguyễn", last_name="Thị Đặng")

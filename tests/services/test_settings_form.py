@@ -73,6 +73,18 @@ def test_what_the_form_writes_is_kept_as_typed_and_tidied() -> None:
     assert settings.extra_fields == [ExtraField(key="bus_route", labels={"en": "Bus route"})]
 
 
+def test_a_language_moves_along_the_bar_within_its_ends() -> None:
+    draft = SettingsDraft.of(DistrictSettings(languages=["en", "es", "ht"]))
+    draft.offer_language("vi", True)
+    draft.offer_language("pt_BR", True)
+    assert draft.move_language("pt_BR", -1) and draft.move_language("pt_BR", -2)
+    assert draft.languages == ["en", "pt_BR", "es", "ht", "vi"]
+    assert not draft.move_language("en", -1)  # already first
+    assert not draft.move_language("vi", 1)  # already last
+    assert not draft.move_language("fr", 1)  # not offered
+    assert draft.validated().languages == ["en", "pt_BR", "es", "ht", "vi"]
+
+
 def test_a_draft_that_is_not_valid_is_refused_by_field_in_our_words() -> None:
     draft = SettingsDraft.of(DistrictSettings())
     draft.set_number("kiosk_idle_seconds", "5")

@@ -49,10 +49,11 @@ class SettingsForm:
         return self.draft.settings_or_none() or self.stored
 
     def codes(self) -> list[str]:
-        """The languages the form offers: every shipped catalog, and any the district lists
-        without one (so saving never drops a language the form did not show)."""
-        shipped = list(shipped_languages())
-        return shipped + [c for c in self.draft.languages if c not in shipped]
+        """The languages the form offers: those the district offers, in the order of the
+        kiosk's language bar (with any listed that has no catalog, so saving never drops a
+        language the form did not show), then every other shipped catalog."""
+        offered = list(self.draft.languages)
+        return offered + [c for c in shipped_languages() if c not in offered]
 
 
 class SettingsTab(VerticalScroll):
