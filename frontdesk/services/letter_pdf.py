@@ -169,8 +169,14 @@ class LetterWriter:
         pdf.ln(1)
         after = _AT_ONCE if head.approves_at_once else _CHECKED
         self._paragraph(t(after, student=page.student_name), text_width, 5.2)
-        pdf.image(_qr_png(page.url), x=_MARGIN + width - _QR_SIZE, y=top, w=_QR_SIZE, h=_QR_SIZE)
-        pdf.set_y(max(pdf.get_y(), top + _QR_SIZE) + 8)
+        bottom = pdf.get_y()
+        left = _MARGIN + width - _QR_SIZE
+        pdf.image(_qr_png(page.url), x=left, y=top, w=_QR_SIZE, h=_QR_SIZE)
+        # The QR code's address in letters too, for a phone that cannot scan it.
+        pdf.set_font("Mono", size=7)
+        pdf.set_xy(_MARGIN, top + _QR_SIZE)
+        pdf.cell(width, 3, page.url, align="R")
+        pdf.set_y(max(bottom, top + _QR_SIZE + 3) + 8)
         pdf.set_font("Sans", "", 9.5)
         pdf.set_text_color(60, 60, 60)
         self._paragraph(t(_PRIVATE), width, 4.8)
