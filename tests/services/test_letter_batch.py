@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEvent, LetterCode, LinkStatus
 from frontdesk.i18n import gettext_in
+from frontdesk.security import HashParameters, PasswordHasher
 from frontdesk.services.audit import Actor
 from frontdesk.services.letter_batch import LetterRun, SchoolNotFound, print_letters
 from frontdesk.services.letters import (
@@ -24,10 +25,21 @@ from frontdesk.services.letters import (
     student_letters,
 )
 from tests.factories import register
-from tests.services.test_letters import Desk, codes_on, desk, hasher  # noqa: F401 (fixtures)
+from tests.letters import Desk, codes_on, make_desk
 
 OPERATOR = Actor.system("cli:office")
 PORTAL = "https://portal.owl.example.org"
+
+
+@pytest.fixture(scope="session")
+def hasher() -> PasswordHasher:
+    """Cheap hashes: these tests make accounts and never measure a sign-in."""
+    return PasswordHasher(HashParameters(memory_kib=64, iterations=1))
+
+
+@pytest.fixture
+def desk(database: Database, tmp_path: Path) -> Desk:
+    return make_desk(database, tmp_path)
 
 
 def pages_of(pdf: Path) -> list[str]:
@@ -76,7 +88,9 @@ def test_one_page_per_guardian_and_student_with_the_code_the_name_and_the_qr_add
     assert printed[0].details["pages"] == 2 and printed[0].actor_name == "cli:office"
     for text in pages:
         code = codes_on(text)[0]
-        assert not any(code in str(r.details) or normalize_code(code) in str(r.details) for r in rows)
+        assert not any(
+            code in str(r.details) or normalize_code(code) in str(r.details) for r in rows
+        )
 
 
 def test_each_page_is_in_the_guardians_language(database: Database, desk: Desk) -> None:
@@ -119,4 +133,3 @@ def test_a_run_that_fails_issues_nothing(database: Database, desk: Desk) -> None
     with database.read() as uow:
         assert uow.session.scalar(select(func.count()).select_from(LetterCode)) == 0
     assert sorted(p.name for p in desk.folder.iterdir()) == ["a-file"]
-

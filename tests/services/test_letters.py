@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import delete, func, select
 
 from frontdesk.db.engine import Database
@@ -58,11 +56,10 @@ from frontdesk.services.linking import ChildIdentifiers, request_link
 from frontdesk.services.portal import open_portal
 from frontdesk.services.ratelimit import AttemptKind
 from frontdesk.services.review import read_request
-from frontdesk.services.sessions import ParentSession, StaffSession
+from frontdesk.services.sessions import ParentSession
 from tests.conftest import FakeClock
-from tests.factories import JOSE, Roster, change_settings, register, small_roster, staff_member
-
-CODE = re.compile(r"\b[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}\b")
+from tests.factories import JOSE, change_settings, register, staff_member
+from tests.letters import Desk, make_desk
 
 
 @pytest.fixture(scope="session")
@@ -71,52 +68,9 @@ def hasher() -> PasswordHasher:
     return PasswordHasher(HashParameters(memory_kib=64, iterations=1))
 
 
-def codes_on(text: str) -> list[str]:
-    """The codes printed on a page (each is there twice: alone, and in the QR's address)."""
-    return list(dict.fromkeys(CODE.findall(text)))
-
-
-def codes_in(pdf: Path) -> list[str]:
-    """The codes printed in a PDF of letters, as a parent reads them off the page."""
-    return [code for page in PdfReader(pdf).pages for code in codes_on(page.extract_text())]
-
-
-@dataclass
-class Desk:
-    roster: Roster
-    clerk: StaffSession
-    maria_jose: int
-    """María's contact on José's record (portal access)."""
-    maria_sister: int
-    tom_jose: int
-    """Tom's contact on José's record (no portal access)."""
-    folder: Path
-
-    def issue(self, database: Database, contact_id: int, name: str = "letter") -> str:
-        """A letter for the contact, as printed at the desk; its code."""
-        out = self.folder / f"{name}.pdf"
-        issue_letter(database, self.clerk, contact_id, out)
-        (code,) = codes_in(out)
-        return code
-
-
 @pytest.fixture
 def desk(database: Database, tmp_path: Path) -> Desk:
-    roster = small_roster(database)
-    clerk = staff_member(database, "nora", StaffRole.CLERK, ["0101"])
-    (tmp_path / "letters").mkdir()
-    with database.read() as uow:
-        contacts = {
-            (c.first_name, c.student_id): c.id for c in uow.session.scalars(select(Contact))
-        }
-    return Desk(
-        roster=roster,
-        clerk=clerk,
-        maria_jose=contacts["María", roster.students["jose"]],
-        maria_sister=contacts["María", roster.students["sister"]],
-        tom_jose=contacts["Tom", roster.students["jose"]],
-        folder=tmp_path / "letters",
-    )
+    return make_desk(database, tmp_path)
 
 
 def links_of(database: Database, parent: ParentSession) -> dict[int, LinkStatus]:
@@ -147,14 +101,28 @@ def test_a_code_has_at_least_60_bits_and_no_look_alikes() -> None:
 
 @pytest.mark.parametrize(
     "typed",
-    ["K7QM4-HXT2R-9WCPD", "k7qm4hxt2r9wcpd", " k7qm4 hxt2r 9wcpd ", "K7QM4–HXT2R—9WCPD", "k7qm4_hxt2r-9wcpd"],
+    [
+        "K7QM4-HXT2R-9WCPD",
+        "k7qm4hxt2r9wcpd",
+        " k7qm4 hxt2r 9wcpd ",
+        "K7QM4–HXT2R—9WCPD",
+        "k7qm4_hxt2r-9wcpd",
+    ],
 )
 def test_case_dashes_and_spaces_do_not_matter(typed: str) -> None:
     assert normalize_code(typed) == "K7QM4HXT2R9WCPD"
 
 
 @pytest.mark.parametrize(
-    "typed", ["", "K7QM4-HXT2R-9WCP", "K7QM4-HXT2R-9WCPDX", "K7QM4-HXT2R-9WCP0", "KIQM4-HXT2R-9WCPD", "K7QM4-HXT2R-9WCPD" * 5]
+    "typed",
+    [
+        "",
+        "K7QM4-HXT2R-9WCP",
+        "K7QM4-HXT2R-9WCPDX",
+        "K7QM4-HXT2R-9WCP0",
+        "KIQM4-HXT2R-9WCPD",
+        "K7QM4-HXT2R-9WCPD" * 5,
+    ],
 )
 def test_what_cannot_be_a_code_is_said_beside_the_field_and_not_counted(
     database: Database, desk: Desk, typed: str
@@ -208,7 +176,9 @@ def test_no_letter_for_a_contact_without_portal_access(database: Database, desk:
     assert not (desk.folder / "letter.pdf").exists()
 
 
-def test_a_clerk_of_another_school_can_neither_see_nor_issue(database: Database, desk: Desk) -> None:
+def test_a_clerk_of_another_school_can_neither_see_nor_issue(
+    database: Database, desk: Desk
+) -> None:
     south = staff_member(database, "sam", StaffRole.CLERK, ["0102"])
     with pytest.raises(NotAllowed):
         student_letters(database, south, desk.roster.students["jose"])
