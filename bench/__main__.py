@@ -27,6 +27,7 @@ SUITES = (
     "load",
     "web",
     "soak",
+    "letters",
 )
 
 
