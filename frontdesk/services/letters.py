@@ -416,23 +416,22 @@ def issue_codes(uow: UnitOfWork, contacts: Sequence[Contact], issuer: Issuer) ->
     now = uow.now()
     expires = now + timedelta(days=uow.settings.letter_code_days)
     ids = [c.id for c in contacts]
+    # Revoked before the new ones go in (the unique index allows one live letter each), in
+    # one statement that re-checks each row as it updates it: a letter being used at this
+    # moment stays used, not revoked.
     live = dict(
         uow.session.execute(
-            select(LetterCode.contact_id, LetterCode.id).where(
+            update(LetterCode)
+            .where(
                 LetterCode.contact_id.in_(ids),
                 LetterCode.used_at.is_(None),
                 LetterCode.revoked_at.is_(None),
             )
+            .values(revoked_at=now)
+            .returning(LetterCode.contact_id, LetterCode.id)
+            .execution_options(synchronize_session=False)
         ).all()
     )
-    if live:
-        # Revoked before the new ones go in: the unique index allows one live letter each.
-        uow.session.execute(
-            update(LetterCode)
-            .where(LetterCode.id.in_(list(live.values())))
-            .values(revoked_at=now)
-            .execution_options(synchronize_session=False)
-        )
     made = []
     for contact in contacts:
         code = new_code()
