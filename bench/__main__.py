@@ -28,6 +28,7 @@ SUITES = (
     "load",
     "web",
     "soak",
+    "letters",
 )
 
 

@@ -159,6 +159,12 @@ class DistrictSettings(_Strict):
     """R10: links go live at once instead of waiting for the in-person check."""
     photo_id_visit_required: bool = True
     """R13: parents must show a photo ID at the school before seeing student data."""
+    letter_code_days: Annotated[int, Field(ge=1, le=365)] = 30
+    """L1: how many days a letter code stays valid after it is issued."""
+    letter_codes_approve_links: bool = False
+    """L1: a letter code approves its link at once (the district accepts mail to the address
+    on record as proof of who the parent is). Off, the link waits for a clerk, who sees the
+    letter on the request and may approve it without a photo-ID check."""
     kiosk_idle_seconds: Annotated[int, Field(ge=15, le=3600)] = 120
     reset_link_minutes: Annotated[int, Field(ge=5, le=24 * 60)] = 30
     min_password_length: Annotated[int, Field(ge=8, le=64)] = 15

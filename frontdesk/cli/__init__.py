@@ -19,6 +19,7 @@ from frontdesk.cli import (
     db,
     demo,
     import_roster,
+    letters,
     mail,
     serve,
     settings_file,
@@ -29,7 +30,7 @@ from frontdesk.db.district import KeyMismatch
 from frontdesk.db.engine import DatabaseError
 
 # In the order ``frontdesk --help`` lists them.
-_GROUPS = (demo, import_roster, app, serve, db, mail, staff, settings_file, audit)
+_GROUPS = (demo, import_roster, letters, app, serve, db, mail, staff, settings_file, audit)
 
 
 def build_parser() -> argparse.ArgumentParser:

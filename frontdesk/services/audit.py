@@ -47,6 +47,12 @@ class AuditAction(StrEnum):
     PARENT_PREFERENCES = "parent.preferences"
     KIOSK_EXIT = "kiosk.exit"
     KIOSK_EXIT_FAILED = "kiosk.exit_failed"
+    LETTER_ISSUE = "letter.issue"
+    LETTER_PRINT = "letter.print"
+    LETTER_USE = "letter.use"
+    LETTER_REVOKE = "letter.revoke"
+    LETTER_REFUSED = "letter.refused"
+    """A letter code typed at a kiosk or browser was refused (unknown, used, expired…)."""
 
 
 # Detail keys that would put a secret in the trail; a service passing one is a bug.

@@ -32,6 +32,7 @@ from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import LinkNotFound, NotAllowed
 from frontdesk.names import full_name_matches
 from frontdesk.services.audit import Actor, AuditAction, record
+from frontdesk.services.letters import LetterEvidence, letter_evidence
 from frontdesk.services.linking import DAY, ChildIdentifiers, student_photo, student_subjects
 from frontdesk.services.ratelimit import AttemptKind
 from frontdesk.services.sessions import StaffSession, current_staff
@@ -75,6 +76,9 @@ class ChildRequest:
     photo: bytes | None
     decided_by: str | None
     reason: str | None
+    letter: LetterEvidence | None = None
+    """The letter code this link was made with (L1): mailed to a guardian on record, it is
+    the evidence the clerk decides on (approving needs no photo-ID check then)."""
 
     @property
     def parent_on_record(self) -> ContactOnRecord | None:
@@ -270,6 +274,7 @@ def open_request(
         if other_school_ids
         else []
     )
+    letters = letter_evidence(uow, [link.id for link in served])
     children = []
     for link in served:
         student: Student = link.student
@@ -293,6 +298,7 @@ def open_request(
                 photo=student_photo(uow, student.id) if student.has_photo else None,
                 decided_by=link.decided_by.display_name if link.decided_by else None,
                 reason=link.reason,
+                letter=letters.get(link.id),
             )
         )
     if children and record_disclosure:

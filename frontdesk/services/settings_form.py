@@ -29,13 +29,16 @@ from frontdesk.services.audit import Actor
 from frontdesk.services.district import load_settings, save_settings
 from frontdesk.services.sessions import StaffSession, current_staff
 
-NumberSetting = Literal["kiosk_idle_seconds", "reset_link_minutes", "min_password_length"]
+NumberSetting = Literal[
+    "kiosk_idle_seconds", "reset_link_minutes", "min_password_length", "letter_code_days"
+]
 """The settings the form shows as a number field of their own."""
 Switch = Literal[
     "email_must_be_on_record",
     "force_name_entry",
     "links_bypass_verification",
     "photo_id_visit_required",
+    "letter_codes_approve_links",
 ]
 """The settings that are one yes-or-no each."""
 
@@ -87,9 +90,11 @@ class SettingsDraft(_Draft):
     force_name_entry: bool
     links_bypass_verification: bool
     photo_id_visit_required: bool
+    letter_codes_approve_links: bool
     kiosk_idle_seconds: str
     reset_link_minutes: str
     min_password_length: str
+    letter_code_days: str
     rate_limits: dict[str, str]
     """Each of :class:`RateLimits`' fields, as typed."""
 
@@ -112,9 +117,11 @@ class SettingsDraft(_Draft):
             force_name_entry=settings.force_name_entry,
             links_bypass_verification=settings.links_bypass_verification,
             photo_id_visit_required=settings.photo_id_visit_required,
+            letter_codes_approve_links=settings.letter_codes_approve_links,
             kiosk_idle_seconds=str(settings.kiosk_idle_seconds),
             reset_link_minutes=str(settings.reset_link_minutes),
             min_password_length=str(settings.min_password_length),
+            letter_code_days=str(settings.letter_code_days),
             rate_limits={
                 name: str(value) for name, value in settings.rate_limits.model_dump().items()
             },

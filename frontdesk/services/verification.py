@@ -21,6 +21,7 @@ from frontdesk.db.models import (
     AuditEvent,
     IdentityCheck,
     IdType,
+    LetterCode,
     LinkStatus,
     ParentAccount,
     Staff,
@@ -128,6 +129,19 @@ def has_passing_check(uow: UnitOfWork, parent_id: int) -> bool:
     )
 
 
+def made_by_letter(uow: UnitOfWork, link_id: int) -> bool:
+    """Whether a letter code mailed to a guardian on record was used for this link (L1): the
+    letter proves what the photo-ID check would, so the clerk may approve without one."""
+    return (
+        uow.session.scalar(
+            select(LetterCode.id)
+            .where(LetterCode.link_id == link_id, LetterCode.used_at.is_not(None))
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def lock_account(uow: UnitOfWork, parent_id: int) -> ParentAccount:
     """The account as it stands now, locked until the transaction ends.
 
@@ -228,7 +242,8 @@ def _link_decided(uow: UnitOfWork, link: StudentLink) -> AlreadyDecided:
     return AlreadyDecided(winner.display_name if winner else "?", link.status.value)
 
 
-def _activate(uow: UnitOfWork, actor: Actor, parent: ParentAccount) -> None:
+def activate_account(uow: UnitOfWork, actor: Actor, parent: ParentAccount) -> None:
+    """A waiting account becomes active (audited, and the parent gets a mail)."""
     if parent.status is AccountStatus.PENDING:
         parent.status = AccountStatus.ACTIVE
         parent.verified_at = uow.now()
@@ -287,7 +302,8 @@ def _decide_locked(
     if (
         status is LinkStatus.APPROVED
         and uow.settings.photo_id_visit_required
-        and not (has_passing_check(uow, link.parent_id))
+        and not has_passing_check(uow, link.parent_id)
+        and not made_by_letter(uow, link.id)
     ):
         raise CheckRequired()
     if status is not LinkStatus.APPROVED:
@@ -298,7 +314,7 @@ def _decide_locked(
         raise _link_decided(uow, link)
     actor = set_decision(uow, link, status, staff, reason)
     if status is LinkStatus.APPROVED:
-        _activate(uow, actor, parent)
+        activate_account(uow, actor, parent)
     student = f"{link.student.first_name} {link.student.last_name}"
     enqueue(
         uow,

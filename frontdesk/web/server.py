@@ -26,6 +26,7 @@ from aiohttp import WSMsgType, web
 
 from frontdesk.config import MailSettings
 from frontdesk.db.engine import Database
+from frontdesk.services.letters import normalize_code
 from frontdesk.web import reset_page
 from frontdesk.web.app_process import STATIC, SessionProcess
 from frontdesk.web.pages import (
@@ -46,6 +47,9 @@ MAIL_INTERVAL = 30.0
 """Seconds between two delivery passes of the outbox (as the apps)."""
 START_STEPS = frozenset({"sign-in"})
 """The screens a session may open on besides the welcome (``/?start=…``, then ``/ws/…``)."""
+LETTER_STEP = "letter"
+"""A letter's QR code opens ``/?code=…``: the session starts on the letter-code step with the
+code filled in (``/ws/letter/<code>``; the app gets it in ``FRONTDESK_WEB_LETTER_CODE``)."""
 
 TERMINAL_STYLE = """
 @font-face { font-family: "Roboto Mono";
@@ -127,6 +131,7 @@ class PortalServer:
         app.router.add_get("/", self.show_terminal)
         app.router.add_get("/ws", self.session)
         app.router.add_get("/ws/{start}", self.session)
+        app.router.add_get("/ws/letter/{code}", self.session)
         app.router.add_get("/frontdesk.css", stylesheet)
         app.router.add_get("/terminal.css", self.terminal_stylesheet)
         app.router.add_static("/static", STATIC, show_index=False)
@@ -154,6 +159,10 @@ class PortalServer:
         t = translator(language)
         start = request.query.get("start", "")
         websocket = self.websocket_url + "/ws" + (f"/{start}" if start in START_STEPS else "")
+        # Only a well-formed code goes on, normalized: nothing else typed reaches the page.
+        code = normalize_code(request.query.get("code", ""))
+        if code is not None:
+            websocket = f"{self.websocket_url}/ws/{LETTER_STEP}/{code}"
         try:
             font_size = min(max(int(request.query.get("fontsize", "16")), 8), 32)
         except ValueError:
@@ -219,6 +228,12 @@ class PortalServer:
         if start and start not in START_STEPS:
             raise web.HTTPNotFound()
         environment = dict(self.settings.session_environment)
+        if "code" in request.match_info:
+            code = normalize_code(request.match_info["code"])
+            if code is None:
+                raise web.HTTPNotFound()
+            start = LETTER_STEP
+            environment["FRONTDESK_WEB_LETTER_CODE"] = code
         environment["FRONTDESK_WORKSTATION"] = self.workstation(request)
         environment["FRONTDESK_WEB_START"] = start
         websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=64 * 1024)

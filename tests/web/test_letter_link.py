@@ -1,0 +1,38 @@
+"""L1 on the web: a letter's QR code opens ``/?code=…``; the page starts its session on the
+letter step with the code, normalized. Anything else in ``code`` is dropped."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from frontdesk.db.engine import Database
+from frontdesk.web.server import PortalServer, WebSettings
+
+
+@pytest.fixture
+async def client(database: Database, database_url: str) -> AsyncIterator[TestClient]:  # type: ignore[type-arg]
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the pages' HTTP behaviour does not depend on the database")
+    server = PortalServer(database, WebSettings(port=8000, max_sessions=2))
+    async with TestClient(TestServer(server.make_app())) as client:
+        yield client
+
+
+async def test_the_qr_address_opens_the_letter_step_with_the_code(client: TestClient) -> None:  # type: ignore[type-arg]
+    page = await (await client.get("/?code=k7qm4-hxt2r-9wcpd")).text()
+    assert 'data-session-websocket-url="ws://127.0.0.1:8000/ws/letter/K7QM4HXT2R9WCPD"' in page
+
+
+@pytest.mark.parametrize("code", ["K7QM4-HXT2R-9WCP0", "<script>", "x" * 500, ""])
+async def test_what_is_not_a_code_is_dropped(client: TestClient, code: str) -> None:  # type: ignore[type-arg]
+    page = await (await client.get("/", params={"code": code})).text()
+    assert 'data-session-websocket-url="ws://127.0.0.1:8000/ws"' in page
+    assert code[:20] not in page.split("<body", 1)[1] or not code
+
+
+async def test_the_websocket_takes_only_a_code(client: TestClient) -> None:  # type: ignore[type-arg]
+    origin = {"Origin": "http://127.0.0.1:8000"}
+    assert (await client.get("/ws/letter/NOT-A-CODE", headers=origin)).status == 404
