@@ -149,6 +149,19 @@ def format_datetime(value: datetime, format: str = "medium", language: str | Non
     return babel_dates.format_datetime(value, format=format, locale=_locale(language or _language))
 
 
+def format_short_datetime(value: datetime, language: str | None = None) -> str:
+    """A date and time in the language's short form with the whole year ("6/30/2030, 2:05 PM",
+    "14:05 30/06/2030"): babel's short form has a two-digit year."""
+    language = language or _language
+    locale = _locale(language)
+    pattern = (
+        str(locale.datetime_formats["short"])
+        .replace("{1}", date_input_pattern(language))
+        .replace("{0}", locale.time_formats["short"].pattern)
+    )
+    return babel_dates.format_datetime(value, format=pattern, locale=locale)
+
+
 def format_timedelta(value: timedelta, language: str | None = None) -> str:
     """A duration the way the language says it, rounded ("3 hours", "2 days")."""
     return babel_dates.format_timedelta(value, threshold=1.5, locale=_locale(language or _language))

@@ -21,8 +21,8 @@ from frontdesk.i18n import (
     N_,
     _,
     date_input_pattern,
-    format_datetime,
     format_number,
+    format_short_datetime,
     ngettext,
     parse_date,
 )
@@ -160,7 +160,7 @@ class HistoryScreen(BaseScreen[None]):
         for row in rows:
             parent = f"{row.parent_name} <{row.parent_email}>" if row.parent_email else ""
             table.add_row(
-                format_datetime(row.at, "short"),
+                format_short_datetime(row.at),
                 _(ACTIONS.get(row.action, row.action)),
                 row.staff,
                 row.workstation,

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from frontdesk.db.engine import Database
-from frontdesk.i18n import N_, _, format_datetime, language_name
+from frontdesk.i18n import N_, _, format_short_datetime, language_name
 from frontdesk.services.passwords import TemporaryCredentials
 from frontdesk.services.sessions import StaffSession
 from frontdesk.services.support import ParentDetails, ParentSummary, ResetLine
@@ -42,7 +42,7 @@ EVENTS = {
 
 
 def _when(value: datetime | None) -> str:
-    return format_datetime(value, "short") if value is not None else "-"
+    return format_short_datetime(value) if value is not None else "-"
 
 
 def _reset_state(reset: ResetLine) -> str:

@@ -3,7 +3,7 @@ of a date follow the chosen language; a Vietnamese or Brazilian parent types day
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -15,6 +15,7 @@ from frontdesk.i18n import (
     date_input_pattern,
     format_date,
     format_short_date,
+    format_short_datetime,
     parse_date,
     set_language,
 )
@@ -106,6 +107,20 @@ def test_dates_are_shown_the_languages_way(language: str, short: str, medium: st
     assert format_short_date(MARCH_7, language) == short
     assert format_date(MARCH_7, language=language) == medium
     assert parse_date(format_short_date(MARCH_7, language), language) == MARCH_7
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", "3/7/2015, 2:05\u202fPM"),  # CLDR puts a narrow no-break space before PM
+        ("es", "7/3/2015, 14:05"),
+        ("pt_BR", "07/03/2015 14:05"),
+        ("vi", "14:05 07/03/2015"),
+    ],
+)
+def test_a_moment_is_shown_with_the_whole_year(language: str, shown: str) -> None:
+    """The desk's history and the support desk: "3/7/15" reads as a day, a month or a year."""
+    assert format_short_datetime(datetime(2015, 3, 7, 14, 5), language) == shown
 
 
 @pytest.mark.parametrize("language", DAY_FIRST)
