@@ -75,6 +75,8 @@ class QueueTable(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(id=id)
         self.show_cursor = cursor
+        self.columns = list(columns)
+        """Each column's header and width (cells)."""
         self._widths = [width for _, width in columns]
         self._header = self._format([label for label, _ in columns])
         self._keys: list[str] = []

@@ -59,6 +59,11 @@ class KeyFooter(Widget, can_focus=False):
         self._spans: list[tuple[int, int, str]] = []
         """Where each enabled key sits on the line: (start, end, key), for clicks."""
 
+    @property
+    def hints(self) -> list[KeyHint]:
+        """The keys shown, in order."""
+        return list(self._hints)
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self._bindings_changed(self.screen)

@@ -1,0 +1,266 @@
+"""Does every text on a screen fit where it is shown?
+
+:func:`misfits` walks the widgets shown on a screen and reports each text a person cannot read
+in full, whatever the cause:
+
+* cut inside its own widget: wider than the widget with no wrapping, wrapped to more lines
+  than the widget has, or ellipsized (the widget is drawn with ``render_lines`` and its text
+  looked for, whitespace aside, in what is drawn);
+* hidden by its container: drawn outside the container's visible area with no scrollbar
+  that reaches it (the drawn text's cells against ``Screen.find_widget``'s clip);
+* covered: two sibling widgets on the same layer laid out over one another;
+* a border title, a table's column header or the key hints cut short.
+
+Each misfit names the widget, its text and its sizes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.content import Content
+from textual.geometry import Region
+from textual.screen import Screen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import DataTable, Input
+
+from screens.desk.queue_table import QueueTable
+from screens.widgets.key_footer import KeyFooter
+
+
+@dataclass(frozen=True)
+class Misfit:
+    """A text that does not fit."""
+
+    widget: str
+    """Where it is: the widget and its nearest ancestors (``Vertical > Label#pin-prompt``)."""
+    text: str
+    problem: str
+    """What is wrong, with the sizes (columns × rows)."""
+
+    def __str__(self) -> str:
+        return f"{self.widget}: {self.problem}\n      text: {self.text!r}"
+
+
+def misfits(screen: Screen[Any]) -> list[Misfit]:
+    """Every text shown on ``screen`` that does not fit."""
+    found: list[Misfit] = []
+    for widget in shown_widgets(screen):
+        found += _cut(widget) + _hidden(widget) + _border_titles(widget) + _columns(widget)
+        found += _overlapping_children(widget)
+    return found
+
+
+def report(screen: Screen[Any], found: list[Misfit]) -> str:
+    """The misfits as an assertion message."""
+    lines = [f"{len(found)} text(s) do not fit on {type(screen).__name__} at {screen.size}:"]
+    return "\n".join([*lines, *(f"  - {misfit}" for misfit in found)])
+
+
+# --- which widgets, which text ----------------------------------------------------------------
+
+
+def shown_widgets(node: Widget) -> Iterator[Widget]:
+    """The widgets under ``node`` that are displayed (with every ancestor) and visible."""
+    for child in node.children:
+        if isinstance(child, Widget) and child.display:
+            if child.visible:
+                yield child
+            yield from shown_widgets(child)
+
+
+def shown_text(widget: Widget) -> str:
+    """The text ``widget`` draws in its content area, as plain text ("" if none or if it is not
+    text: a container, a picture, a table, what a person typed)."""
+    if isinstance(widget, Input):
+        return "" if widget.value else widget.placeholder
+    if isinstance(widget, KeyFooter):
+        return "".join(f" {hint.display} {hint.description} " for hint in widget.hints)
+    if isinstance(widget, ScrollView) or type(widget).render is Widget.render:
+        return ""  # drawn line by line (tables: see _columns), or a container's background
+    if any(child.display for child in widget.children):
+        return ""
+    rendered = widget.render()
+    if isinstance(rendered, Content | Text):
+        return rendered.plain
+    if isinstance(rendered, str):
+        try:
+            return Content.from_markup(rendered).plain
+        except Exception:
+            return rendered
+    return ""
+
+
+def describe(widget: Widget) -> str:
+    """The widget and up to three ancestors, as CSS would name them."""
+    chain = [widget, *widget.ancestors[:3]]
+    names = []
+    for node in reversed(chain):
+        if isinstance(node, Screen):
+            continue
+        classes = "".join(f".{name}" for name in sorted(node.classes) if not name.startswith("-"))
+        names.append(node.css_identifier + classes)
+    return " > ".join(names)
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+def _drawn(widget: Widget) -> list[Strip]:
+    """The widget as drawn, border and padding included."""
+    return widget.render_lines(Region(0, 0, *widget.outer_size))
+
+
+def _content(widget: Widget, drawn: list[Strip]) -> list[Strip]:
+    """The lines of the widget's content area (border and padding cut off)."""
+    gutter = widget.styles.gutter
+    width, height = widget.outer_size
+    rows = drawn[gutter.top : height - gutter.bottom]
+    return [strip.crop(gutter.left, width - gutter.right) for strip in rows]
+
+
+def _sizes(widget: Widget) -> str:
+    """The widget's content area and what its text asks for."""
+    width, height = widget.size
+    container, viewport = widget.container_size, widget.app.size
+    one_line = widget.get_content_width(container, viewport)
+    lines = widget.get_content_height(container, viewport, width) if width else 0
+    return (
+        f"content area {width}×{height}; on one line the text needs {one_line} columns, "
+        f"at {width} columns {lines} line(s)"
+    )
+
+
+# --- the checks -------------------------------------------------------------------------------
+
+
+def _cut(widget: Widget) -> list[Misfit]:
+    """The widget's text is not all drawn in its own region."""
+    text = shown_text(widget)
+    if not text.strip() or not widget.outer_size.area:
+        if text.strip():
+            return [Misfit(describe(widget), text, "has no room at all (size 0)")]
+        return []
+    drawn = _content(widget, _drawn(widget))
+    if _squeezed(text) in _squeezed("".join(strip.text for strip in drawn)):
+        return []
+    shows = " / ".join(strip.text.strip() for strip in drawn if strip.text.strip())
+    problem = f"cut inside the widget ({_sizes(widget)}); it shows {shows!r}"
+    return [Misfit(describe(widget), text, problem)]
+
+
+def _hidden(widget: Widget) -> list[Misfit]:
+    """Drawn text lies outside what its containers show, and no scrollbar reaches it."""
+    text = shown_text(widget)
+    if not text.strip() or not widget.outer_size.area:
+        return []
+    cells = _text_cells(_content(widget, _drawn(widget)))
+    if cells is None:
+        return []
+    geometry = widget.screen.find_widget(widget)
+    cells = cells.translate(geometry.region.offset + widget.styles.gutter.top_left)
+    clip = geometry.clip
+    scrolls = [a for a in widget.ancestors_with_self if isinstance(a, Widget)]
+    lost = []
+    if (cells.x < clip.x or cells.right > clip.right) and not any(
+        a.allow_horizontal_scroll for a in scrolls
+    ):
+        lost.append(
+            f"drawn in columns {cells.x}-{cells.right - 1}, "
+            f"only columns {clip.x}-{clip.right - 1} are shown"
+        )
+    if (cells.y < clip.y or cells.bottom > clip.bottom) and not any(
+        a.allow_vertical_scroll for a in scrolls
+    ):
+        lost.append(
+            f"drawn in rows {cells.y}-{cells.bottom - 1}, "
+            f"only rows {clip.y}-{clip.bottom - 1} are shown"
+        )
+    if not lost:
+        return []
+    problem = f"{'; '.join(lost)}, no scrollbar reaches the rest ({_sizes(widget)})"
+    return [Misfit(describe(widget), text, problem)]
+
+
+def _text_cells(content: list[Strip]) -> Region | None:
+    """The smallest region (relative to the content area) holding every non-blank cell."""
+    rows = [(y, strip.text) for y, strip in enumerate(content) if strip.text.strip()]
+    if not rows:
+        return None
+    left = min(cell_len(line) - cell_len(line.lstrip()) for _, line in rows)
+    right = max(cell_len(line.rstrip()) for _, line in rows)
+    top, bottom = rows[0][0], rows[-1][0]
+    return Region(left, top, right - left, bottom - top + 1)
+
+
+def _box(region: Region) -> str:
+    return f"columns {region.x}-{region.right - 1}, rows {region.y}-{region.bottom - 1}"
+
+
+def _border_titles(widget: Widget) -> list[Misfit]:
+    """A border title or subtitle truncated (Textual ends it with "…")."""
+    found = []
+    drawn: list[Strip] | None = None
+    for title, row in ((widget.border_title, 0), (widget.border_subtitle, -1)):
+        text = str(Content.from_markup(title).plain) if isinstance(title, str) else ""
+        if not text.strip():
+            continue
+        drawn = drawn or _drawn(widget)
+        if drawn and _squeezed(text) in _squeezed(drawn[row].text):
+            continue
+        width = widget.outer_size.width
+        problem = f"border title cut: {cell_len(text)} columns in a border {width} wide"
+        found.append(Misfit(describe(widget), text, problem))
+    return found
+
+
+def _columns(widget: Widget) -> list[Misfit]:
+    """A table's column header wider than its column."""
+    if isinstance(widget, QueueTable):
+        columns = [(label, width) for label, width in widget.columns]
+    elif isinstance(widget, DataTable) and widget.show_header:
+        columns = [
+            (column.label.plain, column.get_render_width(widget) - 2 * widget.cell_padding)
+            for column in widget.columns.values()
+        ]
+    else:
+        return []
+    return [
+        Misfit(
+            describe(widget), label, f"column header cut: {cell_len(label)} columns in {width}"
+        )
+        for label, width in columns
+        if cell_len(label) > width
+    ]
+
+
+def _overlapping_children(widget: Widget) -> list[Misfit]:
+    """Two children of ``widget`` laid out over one another (one hides the other's text)."""
+    children = [
+        child
+        for child in widget.children
+        if isinstance(child, Widget)
+        and child.display
+        and child.outer_size.area
+        and child.styles.position != "absolute"
+        and child.styles.overlay != "screen"
+    ]
+    found = []
+    for first, second in combinations(children, 2):
+        if first.styles.layer != second.styles.layer:
+            continue
+        overlap = first.region.intersection(second.region)
+        if overlap.area:
+            text = shown_text(first) or shown_text(second)
+            problem = f"overlaps {describe(second)} at {_box(overlap)}"
+            found.append(Misfit(describe(first), text, problem))
+    return found
+
