@@ -29,7 +29,7 @@ from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, TextArea
 
 from screens.desk.queue_table import QueueTable
 from screens.widgets.key_footer import KeyFooter
@@ -81,6 +81,8 @@ def shown_text(widget: Widget) -> str:
     text: a container, a picture, a table, what a person typed)."""
     if isinstance(widget, Input):
         return "" if widget.value else widget.placeholder
+    if isinstance(widget, TextArea):
+        return "" if widget.text else str(widget.placeholder)
     if isinstance(widget, KeyFooter):
         return "".join(f" {hint.display} {hint.description} " for hint in widget.hints)
     if isinstance(widget, ScrollView) or type(widget).render is Widget.render:
@@ -127,16 +129,15 @@ def _content(widget: Widget, drawn: list[Strip]) -> list[Strip]:
     return [strip.crop(gutter.left, width - gutter.right) for strip in rows]
 
 
-def _sizes(widget: Widget) -> str:
+def _sizes(widget: Widget, text: str) -> str:
     """The widget's content area and what its text asks for."""
     width, height = widget.size
-    container, viewport = widget.container_size, widget.app.size
-    one_line = widget.get_content_width(container, viewport)
-    lines = widget.get_content_height(container, viewport, width) if width else 0
-    return (
-        f"content area {width}×{height}; on one line the text needs {one_line} columns, "
-        f"at {width} columns {lines} line(s)"
-    )
+    one_line = max((cell_len(line) for line in text.splitlines()), default=0)
+    sizes = f"content area {width}×{height}, the text is {one_line} columns on one line"
+    if width and not isinstance(widget, ScrollView) and type(widget).render is not Widget.render:
+        lines = widget.get_content_height(widget.container_size, widget.app.size, width)
+        sizes += f", {lines} line(s) at {width} columns"
+    return sizes
 
 
 # --- the checks -------------------------------------------------------------------------------
@@ -153,18 +154,22 @@ def _cut(widget: Widget) -> list[Misfit]:
     if _squeezed(text) in _squeezed("".join(strip.text for strip in drawn)):
         return []
     shows = " / ".join(strip.text.strip() for strip in drawn if strip.text.strip())
-    problem = f"cut inside the widget ({_sizes(widget)}); it shows {shows!r}"
+    problem = f"cut inside the widget ({_sizes(widget, text)}); it shows {shows!r}"
     return [Misfit(describe(widget), text, problem)]
 
 
 def _hidden(widget: Widget) -> list[Misfit]:
-    """Drawn text lies outside what its containers show, and no scrollbar reaches it."""
-    text = shown_text(widget)
-    if not text.strip() or not widget.outer_size.area:
+    """What a widget draws (text, a table, a picture) lies outside what its containers show,
+    and no scrollbar reaches it. Containers are left to their children."""
+    if not (shown_text(widget).strip() or isinstance(widget, ScrollView)):
+        return []  # a container (its children are checked), a rule, a picture
+    if not widget.outer_size.area:
         return []
-    cells = _text_cells(_content(widget, _drawn(widget)))
+    content = _content(widget, _drawn(widget))
+    cells = _text_cells(content)
     if cells is None:
         return []
+    text = shown_text(widget) or "\n".join(strip.text.rstrip() for strip in content).strip()
     geometry = widget.screen.find_widget(widget)
     cells = cells.translate(geometry.region.offset + widget.styles.gutter.top_left)
     clip = geometry.clip
@@ -186,7 +191,7 @@ def _hidden(widget: Widget) -> list[Misfit]:
         )
     if not lost:
         return []
-    problem = f"{'; '.join(lost)}, no scrollbar reaches the rest ({_sizes(widget)})"
+    problem = f"{'; '.join(lost)}, no scrollbar reaches the rest ({_sizes(widget, text)})"
     return [Misfit(describe(widget), text, problem)]
 
 
@@ -223,23 +228,30 @@ def _border_titles(widget: Widget) -> list[Misfit]:
 
 
 def _columns(widget: Widget) -> list[Misfit]:
-    """A table's column header wider than its column."""
+    """A table's column header or cell wider than its column (cut short)."""
     if isinstance(widget, QueueTable):
-        columns = [(label, width) for label, width in widget.columns]
-    elif isinstance(widget, DataTable) and widget.show_header:
-        columns = [
-            (column.label.plain, column.get_render_width(widget) - 2 * widget.cell_padding)
+        widths = [width for _, width in widget.columns]
+        rows = [[label for label, _ in widget.columns], *widget.cells]
+    elif isinstance(widget, DataTable):
+        widths = [
+            column.get_render_width(widget) - 2 * widget.cell_padding
             for column in widget.columns.values()
         ]
+        header = [column.label.plain for column in widget.columns.values()]
+        cells = [widget.get_row_at(row) for row in range(widget.row_count)]
+        rows = [header if widget.show_header else [], *[[_plain(c) for c in r] for r in cells]]
     else:
         return []
     return [
-        Misfit(
-            describe(widget), label, f"column header cut: {cell_len(label)} columns in {width}"
-        )
-        for label, width in columns
-        if cell_len(label) > width
+        Misfit(describe(widget), text, f"table cell cut: {cell_len(text)} columns in {width}")
+        for row in rows
+        for text, width in zip(row, widths, strict=False)
+        if cell_len(text) > width
     ]
+
+
+def _plain(cell: object) -> str:
+    return cell.plain if isinstance(cell, Text | Content) else str(cell)
 
 
 def _overlapping_children(widget: Widget) -> list[Misfit]:
@@ -263,4 +275,3 @@ def _overlapping_children(widget: Widget) -> list[Misfit]:
             problem = f"overlaps {describe(second)} at {_box(overlap)}"
             found.append(Misfit(describe(first), text, problem))
     return found
-

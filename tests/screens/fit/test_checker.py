@@ -94,7 +94,7 @@ async def test_each_kind_of_misfit_is_found_and_nothing_else() -> None:
     assert "overlaps" in found["Label#under"].problem
     assert "Label#overlapped" in found["Label#under"].problem
     assert "border title cut" in found["Container#titled"].problem
-    assert "column header cut: 19 columns in 5" in found["DataTable#table"].problem
+    assert "table cell cut: 19 columns in 5" in found["DataTable#table"].problem
 
 
 def test_pseudo_makes_each_message_40_percent_longer_and_keeps_what_code_needs() -> None:
