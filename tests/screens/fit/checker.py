@@ -6,10 +6,10 @@ in full, whatever the cause:
 * cut inside its own widget: wider than the widget with no wrapping, wrapped to more lines
   than the widget has, or ellipsized (the widget is drawn with ``render_lines`` and its text
   looked for, whitespace aside, in what is drawn);
-* hidden by its container: drawn outside the container's visible area with no scrollbar
-  that reaches it (the drawn text's cells against ``Screen.find_widget``'s clip);
+* hidden by its containers: drawn outside what a container shows (its
+  ``scrollable_content_region``) when that container cannot scroll there;
 * covered: two sibling widgets on the same layer laid out over one another;
-* a border title, a table's column header or the key hints cut short.
+* a border title, or a table's column header or cell, cut short.
 
 Each misfit names the widget, its text and its sizes.
 """
@@ -51,7 +51,7 @@ class Misfit:
 
 def misfits(screen: Screen[Any]) -> list[Misfit]:
     """Every text shown on ``screen`` that does not fit."""
-    found: list[Misfit] = []
+    found = _overlapping_children(screen)
     for widget in shown_widgets(screen):
         found += _cut(widget) + _hidden(widget) + _border_titles(widget) + _columns(widget)
         found += _overlapping_children(widget)
@@ -105,8 +105,8 @@ def describe(widget: Widget) -> str:
     chain = [widget, *widget.ancestors[:3]]
     names = []
     for node in reversed(chain):
-        if isinstance(node, Screen):
-            continue
+        if isinstance(node, Screen) or not isinstance(node, Widget):
+            continue  # the report names the screen
         classes = "".join(f".{name}" for name in sorted(node.classes) if not name.startswith("-"))
         names.append(node.css_identifier + classes)
     return " > ".join(names)
@@ -146,10 +146,10 @@ def _sizes(widget: Widget, text: str) -> str:
 def _cut(widget: Widget) -> list[Misfit]:
     """The widget's text is not all drawn in its own region."""
     text = shown_text(widget)
-    if not text.strip() or not widget.outer_size.area:
-        if text.strip():
-            return [Misfit(describe(widget), text, "has no room at all (size 0)")]
+    if not text.strip():
         return []
+    if not widget.outer_size.area:
+        return [Misfit(describe(widget), text, "has no room at all (laid out 0 wide or high)")]
     drawn = _content(widget, _drawn(widget))
     if _squeezed(text) in _squeezed("".join(strip.text for strip in drawn)):
         return []
@@ -170,29 +170,41 @@ def _hidden(widget: Widget) -> list[Misfit]:
     if cells is None:
         return []
     text = shown_text(widget) or "\n".join(strip.text.rstrip() for strip in content).strip()
-    geometry = widget.screen.find_widget(widget)
-    cells = cells.translate(geometry.region.offset + widget.styles.gutter.top_left)
-    clip = geometry.clip
-    scrolls = [a for a in widget.ancestors_with_self if isinstance(a, Widget)]
-    lost = []
-    if (cells.x < clip.x or cells.right > clip.right) and not any(
-        a.allow_horizontal_scroll for a in scrolls
-    ):
-        lost.append(
-            f"drawn in columns {cells.x}-{cells.right - 1}, "
-            f"only columns {clip.x}-{clip.right - 1} are shown"
-        )
-    if (cells.y < clip.y or cells.bottom > clip.bottom) and not any(
-        a.allow_vertical_scroll for a in scrolls
-    ):
-        lost.append(
-            f"drawn in rows {cells.y}-{cells.bottom - 1}, "
-            f"only rows {clip.y}-{clip.bottom - 1} are shown"
-        )
+    box = cells.translate(widget.content_region.offset)
+    lost: dict[str, str] = {}
+    # Outward through the containers: each shows its content region. One that scrolls on an
+    # axis can bring the text into its view, so beyond it only that view has to be seen; one
+    # that cannot hides what lies outside (named once an axis, the nearest).
+    for container in widget.ancestors:
+        if not isinstance(container, Widget):
+            break
+        view = container.scrollable_content_region
+        spans = {
+            "columns": (box.x, box.right, view.x, view.right, container.allow_horizontal_scroll),
+            "rows": (box.y, box.bottom, view.y, view.bottom, container.allow_vertical_scroll),
+        }
+        seen: dict[str, tuple[int, int]] = {}
+        for axis, (start, end, low, high, scrolls) in spans.items():
+            if start < low or end > high:
+                if not scrolls and axis not in lost:
+                    lost[axis] = (
+                        f"{axis} {start}-{end - 1} drawn, but {describe(container)} shows only "
+                        f"{axis} {low}-{high - 1} and cannot scroll"
+                    )
+                start, end = _within(start, end, low, high)
+            seen[axis] = (start, end)
+        (x1, x2), (y1, y2) = seen["columns"], seen["rows"]
+        box = Region.from_corners(x1, y1, x2, y2)
     if not lost:
         return []
-    problem = f"{'; '.join(lost)}, no scrollbar reaches the rest ({_sizes(widget, text)})"
+    problem = f"{'; '.join(lost.values())} ({_sizes(widget, text)})"
     return [Misfit(describe(widget), text, problem)]
+
+
+def _within(start: int, end: int, low: int, high: int) -> tuple[int, int]:
+    """The part of ``start``-``end`` inside ``low``-``high``; all of that if they do not meet
+    (scrolled out of view: scrolled to, the text is somewhere in there)."""
+    return (max(start, low), min(end, high)) if start < high and end > low else (low, high)
 
 
 def _text_cells(content: list[Strip]) -> Region | None:
@@ -262,6 +274,7 @@ def _overlapping_children(widget: Widget) -> list[Misfit]:
         if isinstance(child, Widget)
         and child.display
         and child.outer_size.area
+        and not child.styles.is_docked  # beside the rest, over what scrolls under it
         and child.styles.position != "absolute"
         and child.styles.overlay != "screen"
     ]

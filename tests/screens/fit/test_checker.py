@@ -32,6 +32,7 @@ class Fixture(App[None]):
     #titled { border: round white; width: 16; height: 3; }
     #placeholder { width: 12; }
     #not-shown { display: none; width: 3; }
+    #filler { height: 100; }
     """
 
     def compose(self) -> ComposeResult:
@@ -58,6 +59,7 @@ class Fixture(App[None]):
         yield Checkbox("ticked", id="checkbox")
         yield DataTable(id="table")
         yield Label(LONG, id="not-shown")
+        yield Static(id="filler")  # the screen scrolls: that does not reach into #clipping
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -90,7 +92,8 @@ async def test_each_kind_of_misfit_is_found_and_nothing_else() -> None:
     assert "cut inside the widget" in found["Label#narrow-label"].problem
     assert "content area 10×1" in found["Label#narrow-label"].problem
     assert found["Static#one-row"].text == LONG
-    assert "only rows" in found["Label#below"].problem
+    assert "Container#clipping shows only rows" in found["Label#below"].problem
+    assert "cannot scroll" in found["Label#below"].problem
     assert "overlaps" in found["Label#under"].problem
     assert "Label#overlapped" in found["Label#under"].problem
     assert "border title cut" in found["Container#titled"].problem
