@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from functools import partial
 
-from textual import on
+from rich.cells import cell_len
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import (
@@ -79,6 +80,15 @@ class SettingsScreen(BaseScreen[None]):
             yield Footer()
             return
         yield Static(form.error_text(""), id="form-error", markup=False)
+        # Where the tabs' titles do not fit side by side (a narrow terminal, a long language),
+        # the sections are chosen from this list instead of the tabs (settings.tcss).
+        yield Select(
+            [(_(title), f"tab-{key}") for key, (title, _tab) in TABS.items()],
+            value=self.active_tab,
+            allow_blank=False,
+            id="section",
+        )
+        self._fold_tabs(self.app.size.width)
         with TabbedContent(id="tabs", initial=self.active_tab):
             for key, (title, tab) in TABS.items():
                 with TabPane(_(title), id=f"tab-{key}"):
@@ -126,6 +136,22 @@ class SettingsScreen(BaseScreen[None]):
     @on(TabbedContent.TabActivated)
     def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
         self.active_tab = event.pane.id or self.active_tab
+        self.query_one("#section", Select).value = self.active_tab
+
+    @on(Select.Changed, "#section")
+    def _section_chosen(self, event: Select.Changed) -> None:
+        self.query_one("#tabs", TabbedContent).active = str(event.value)
+
+    # --- the tabs or the list of sections ----------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fold_tabs(event.size.width)
+
+    def _fold_tabs(self, width: int) -> None:
+        """Choose the sections from a list when the tabs' titles (each with its padding) are
+        wider than the screen: a tab out of sight is a tab nobody finds."""
+        titles = sum(cell_len(_(title)) + 2 for title, _tab in TABS.values())
+        self.set_class(titles > width, "-folded")
 
     # --- saving ------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Input, Static
+from textual.widgets import Input, Label, Static
 
 from frontdesk.db.models import StaffRole
 from frontdesk.errors import DomainError
@@ -24,7 +24,7 @@ from frontdesk.services.queue import QueueRow
 from frontdesk.services.sessions import StaffSession
 from frontdesk.text import SEARCH
 from screens.base import BaseScreen, installed_screen
-from screens.desk.queue_table import QueueTable
+from screens.desk.queue_table import QueueTable, widest
 from screens.desk.request import LoadedRequest, RequestScreen, read_request
 from screens.widgets.key_footer import KeyFooter
 
@@ -91,17 +91,18 @@ class QueueScreen(BaseScreen[None]):
     def compose(self) -> ComposeResult:
         yield Static(_("Verification queue"), classes="title")
         yield Static("", id="queue-summary")
-        yield Input(
-            placeholder=_("Filter: parent or student name, email, phone, student ID"),
-            id="filter",
-            max_length=SEARCH,
+        # Above the box, not in it: a placeholder cannot wrap, and this one is cut short in
+        # longer languages on a narrow terminal.
+        yield Label(
+            _("Filter: parent or student name, email, phone, student ID"), id="filter-label"
         )
+        yield Input(id="filter", max_length=SEARCH)
         # Fixed widths: the columns do not jump as the filter changes the rows.
         table = QueueTable(
             [
                 (_("Waiting"), 10),
                 (_("Parent"), 22),
-                (_("Student"), 26),
+                (_("Student"), widest(26, _("(no child asked for yet)"))),
                 (_("Student ID"), 10),
                 (_("School"), 22),
                 (_("Email"), 24),

@@ -7,7 +7,7 @@ is a few string slices.
 
 from __future__ import annotations
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual.binding import Binding
 from textual.events import Click
@@ -16,6 +16,12 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+
+def widest(width: int, *texts: str) -> int:
+    """``width``, or the widest of ``texts`` if wider: a column that fits every translated
+    word it can show (a status, "yes"/"no")."""
+    return max(width, *(cell_len(text) for text in texts))
 
 
 class QueueTable(ScrollView, can_focus=True):
@@ -75,7 +81,10 @@ class QueueTable(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(id=id)
         self.show_cursor = cursor
-        self._widths = [width for _, width in columns]
+        # A header wider than its column widens it: no header is cut, in any language.
+        self.columns = [(label, max(width, cell_len(label))) for label, width in columns]
+        """Each column's header and width (cells)."""
+        self._widths = [width for _, width in self.columns]
         self._header = self._format([label for label, _ in columns])
         self._keys: list[str] = []
         self.cells: list[list[str]] = []

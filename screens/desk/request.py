@@ -86,6 +86,10 @@ class RequestScreen(BaseScreen[None]):
         Binding("escape", "back", N_("Back")),
     ]
 
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    """Under 100 columns the parent's facts, the record and the check form are stacked, and
+    the screen scrolls (request.tcss)."""
+
     INSTALLED_NAME = "desk-request"
     """The queue keeps one request screen installed and reuses it: building this many
     widgets for every request would cost the clerk a visible pause each time."""
@@ -144,7 +148,8 @@ class RequestScreen(BaseScreen[None]):
     def compose(self) -> ComposeResult:
         yield Static(_("Loading the request…"), id="req-title", classes="title")
         with Horizontal(id="req-body"):
-            yield ParentFacts("", id="parent-facts")
+            with Vertical(id="parent-box"):  # scrolls when the facts are longer than it
+                yield ParentFacts("", id="parent-facts")
             with Vertical(id="record"):
                 # Line-drawn tables (see QueueTable): this screen is redrawn per request.
                 yield ChildrenTable(id="children")

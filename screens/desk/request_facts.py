@@ -19,7 +19,7 @@ from frontdesk.db.models import LinkStatus
 from frontdesk.i18n import _, format_date, format_short_date, format_timedelta
 from frontdesk.i18n import language_name as name_of_language
 from frontdesk.services.review import ChildRequest, RequestView
-from screens.desk.queue_table import QueueTable
+from screens.desk.queue_table import QueueTable, widest
 from screens.labels import ACCOUNT_STATUSES, ID_TYPES, IDENTIFIERS, LINK_STATUSES
 
 PHOTO_SIZE = (16, 20)
@@ -186,7 +186,12 @@ class ChildrenTable(QueueTable):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
-            [(_("Student"), 26), (_("Student ID"), 10), (_("School"), 24), (_("Status"), 10)],
+            [
+                (_("Student"), 26),
+                (_("Student ID"), 10),
+                (_("School"), 24),
+                (_("Status"), widest(10, *(_(label) for label in LINK_STATUSES.values()))),
+            ],
             id=id,
         )
 
@@ -221,8 +226,8 @@ class ContactsTable(QueueTable):
                 (_("Relationship"), 10),
                 (_("Email"), 19),
                 (_("Phone"), 10),
-                (_("Portal"), 6),
-                (_("This parent?"), 11),
+                (_("Portal"), widest(6, _("yes"), _("no"))),
+                (_("This parent?"), widest(11, _("yes (email)"), _("yes (name)"))),
             ],
             id=id,
             cursor=False,

@@ -13,8 +13,8 @@ class Field(Vertical):
 
     DEFAULT_CSS = """
     Field { height: auto; margin-bottom: 1; }
-    Field > .field-label { color: $text-muted; }
-    Field > .field-error { color: $error; height: auto; display: none; }
+    Field > .field-label { width: 100%; color: $text-muted; }
+    Field > .field-error { width: 100%; color: $error; height: auto; display: none; }
     Field.-invalid > .field-error { display: block; }
     Field.-invalid > Input { border: tall $error; }
     """

@@ -6,7 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import select
-from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    Select,
+    Static,
+    TabbedContent,
+    Tabs,
+    TextArea,
+)
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEvent, StaffRole
@@ -54,8 +64,8 @@ async def test_a_change_in_each_tab_reaches_the_kiosk_and_the_audit(database: Da
         # Languages and texts: an English title, no Spanish one (flagged), a Spanish button.
         screen.query_one("#tabs").active = "tab-languages"  # type: ignore[attr-defined]
         await pilot.pause()
-        screen.query_one("#text-en-welcome_title", Input).value = "Welcome, families"
-        screen.query_one("#text-es-new_account_button", Input).value = "Crear una cuenta"
+        screen.query_one("#text-en-welcome_title", TextArea).text = "Welcome, families"
+        screen.query_one("#text-es-new_account_button", TextArea).text = "Crear una cuenta"
         await pilot.pause()
         assert not screen.query_one("#fallback-es-welcome_title", Label).has_class("-hidden")
         assert screen.query_one("#fallback-en-welcome_title", Label).has_class("-hidden")
@@ -166,6 +176,35 @@ async def test_an_invalid_value_is_refused_beside_its_field(database: Database) 
         assert uow.session.scalars(select(AuditEvent.action)).all() == ["staff.create"]
 
 
+async def test_where_the_tabs_do_not_fit_the_sections_are_chosen_from_a_list(
+    database: Database,
+) -> None:
+    app = FrontdeskApp(database, start="desk")
+    async with app.run_test(size=(80, 30)) as pilot:
+        screen = await open_settings(app, pilot, database)
+        tabs = screen.query_one("#tabs", TabbedContent)
+        section = screen.query_one("#section", Select)
+        assert not tabs.query_one(Tabs).display and section.display
+        section.focus()
+        await pilot.press("enter", "down", "down", "enter")  # District, Languages, Account form
+        await pilot.pause()
+        assert tabs.active == "tab-account"
+        assert screen.query_one("#set-email_must_be_on_record").region.height
+        # A refused value in another section shows that section, in the list too.
+        screen.query_one("#tabs").active = "tab-limits"  # type: ignore[attr-defined]
+        await pilot.pause()
+        screen.query_one("#set-kiosk_idle_seconds", Input).value = "5"
+        tabs.active = "tab-district"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert tabs.active == "tab-limits" and section.value == "tab-limits"
+        # Wide enough again: the tabs are back.
+        await pilot.resize_terminal(130, 40)
+        await pilot.pause()
+        assert tabs.query_one(Tabs).display and not section.display
+
+
 async def test_only_administrators_see_the_settings(database: Database) -> None:
     app = FrontdeskApp(database, start="desk")
     async with app.run_test(size=(110, 45)) as pilot:
@@ -181,7 +220,7 @@ async def test_the_preview_draws_each_language(database: Database, tmp_path: Pat
     app = FrontdeskApp(database, start="desk")
     async with app.run_test(size=(110, 45)) as pilot:
         screen = await open_settings(app, pilot, database)
-        screen.query_one("#text-en-add_child_button", Input).value = "Add my child"
+        screen.query_one("#text-en-add_child_button", TextArea).text = "Add my child"
         screen.query_one("#tabs").active = "tab-preview"  # type: ignore[attr-defined]
         await pilot.pause()
         preview = screen.query_one("#preview", WelcomePreview)

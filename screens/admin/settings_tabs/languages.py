@@ -16,7 +16,7 @@ from frontdesk import text
 from frontdesk.district_settings import DistrictSettings, TextKey, missing_texts
 from frontdesk.i18n import N_, _, language_name
 from frontdesk.services.settings_form import SettingsDraft
-from screens.admin.settings_tabs.controls import DraftCheckbox, DraftInput, DraftSelect
+from screens.admin.settings_tabs.controls import DraftCheckbox, DraftSelect, DraftText
 from screens.admin.settings_tabs.form import SettingsTab
 from screens.admin.welcome_preview import welcome_text
 
@@ -111,7 +111,7 @@ class LanguagesTab(SettingsTab):
                 for key in TextKey:
                     yield self.field(
                         _(TEXT_LABELS[key]),
-                        DraftInput(
+                        DraftText(
                             draft.texts.get(code, {}).get(key, ""),
                             partial(draft.write_text, code, key),
                             placeholder=welcome_text(settings, key, code),

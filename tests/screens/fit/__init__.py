@@ -1,0 +1,1 @@
+"""Does every label fit? Every screen in made-up languages longer than any real one."""
