@@ -76,9 +76,7 @@ async def letter_code(app: KioskApp, parent: ParentSession, pilot: Pilot[object]
     return await app.push_screen(app.step("letter"))
 
 
-async def letter_code_refused(
-    app: KioskApp, parent: ParentSession, pilot: Pilot[object]
-) -> object:
+async def letter_code_refused(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
     await letter_code(app, parent, pilot)
     await settle(pilot)
     return await pilot.press(*"K7QM4-HXT2R-9WCP", "enter")  # one character short
