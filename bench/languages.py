@@ -98,7 +98,7 @@ async def until(pilot: Pilot[int], done: Callable[[], bool], what: str) -> None:
 
 async def started(pilot: Pilot[int], app: KioskApp) -> None:
     """The welcome screen is up and the steps the kiosk builds ahead are built."""
-    ahead = len(KioskApp.STEPS) - 3  # all but enrollment and the portal, the welcome included
+    ahead = len(KioskApp.STEPS) - 3  # all but enrollment, the letter step and the portal
     await until(pilot, lambda: isinstance(app.screen, WelcomeScreen), "the welcome screen")
     await until(pilot, lambda: len(app.kept) >= ahead, "the steps built ahead")
     await settled(pilot)

@@ -15,6 +15,7 @@ from screens.base_app import BaseApp
 from screens.desk.change_password import StaffPasswordScreen
 from screens.desk.history import HistoryScreen
 from screens.desk.home import StaffHomeScreen
+from screens.desk.letters import LettersScreen
 from screens.desk.queue import QueueScreen
 from screens.desk.signin import StaffSignInScreen
 from screens.start import StartScreen
@@ -30,6 +31,7 @@ class FrontdeskApp(BaseApp):
         "staff-password": StaffPasswordScreen,
         "staff-home": StaffHomeScreen,
         "queue": QueueScreen,
+        "letters": LettersScreen,
         "history": HistoryScreen,
         "support": SupportDeskScreen,
         "settings": SettingsScreen,

@@ -35,6 +35,7 @@ ScreenName = Literal[
     "staff-password",
     "staff-home",
     "queue",
+    "letters",
     "history",
     "support",
     "settings",

@@ -30,6 +30,7 @@ from screens.kiosk.base import KioskScreen, KioskStep
 from screens.kiosk.change_password import ForcedChangeScreen
 from screens.kiosk.enrollment import EnrollmentScreen
 from screens.kiosk.forgot_password import ForgotPasswordScreen
+from screens.kiosk.letter import LetterCodeScreen
 from screens.kiosk.menu import ChildMenuScreen
 from screens.kiosk.portal import PortalScreen
 from screens.kiosk.preferences import PreferencesScreen
@@ -59,6 +60,7 @@ class KioskApp(BaseApp, inherit_bindings=False):
         "sign-in": KioskSignInScreen,
         "menu": ChildMenuScreen,
         "add-child": AddChildScreen,
+        "letter": LetterCodeScreen,
         "child-linked": ChildLinkedScreen,
         "enrollment": EnrollmentScreen,
         "portal": PortalScreen,
@@ -89,6 +91,9 @@ class KioskApp(BaseApp, inherit_bindings=False):
         self.tick_seconds = tick_seconds
         self.parent_session: ParentSession | None = None
         """The parent signed in (or just registered) at this kiosk."""
+        self.letter_code = ""
+        """A letter's code to fill in once the parent has signed in (a web session opened
+        from the letter's QR code: ``WebKioskApp``); a lobby kiosk never has one."""
         self.settings_version = 0
         self.idle_seconds = 0
         self.counting_down = False
@@ -113,6 +118,17 @@ class KioskApp(BaseApp, inherit_bindings=False):
         elif not ahead:
             screen.forget_if_left()  # left an instant ago and not emptied yet: start empty
         return screen
+
+    def signed_in(self) -> None:
+        """After the sign-in or the new account: the menu, and over it the letter step with
+        the code filled in when the session came from a letter's QR code (the code is
+        handed on once: the step keeps it in its visit from then on)."""
+        self.switch_screen(self.step("menu"))
+        code, self.letter_code = self.letter_code, ""
+        if code:
+            letter = self.step("letter")
+            letter.fill("code", code)
+            self.push_screen(letter)
 
     def build_steps_ahead(self) -> None:
         """Build the registration path's screens off screen, one at a time, while the welcome
@@ -176,6 +192,7 @@ class KioskApp(BaseApp, inherit_bindings=False):
         self.heap.touched()  # what the parent left is garbage now: collected in the next pause
         self._show_countdown(None)  # off the screen it is on, which may be kept for later
         self.parent_session = None
+        self.letter_code = ""
         self.clear_notifications()
         # Every screen above the welcome screen holds a form or a parent's data: drop them.
         while len(self.screen_stack) > 2:

@@ -46,6 +46,7 @@ IDENTIFIERS = {
     "student_id": N_("student ID"),
     "birthdate": N_("birthdate"),
     "ssn_last4": N_("last 4 of SSN"),
+    "letter_code": N_("letter code"),
 }
 """What a parent typed that matched the student's record."""
 

@@ -34,12 +34,13 @@ def run_app(
         KioskApp(database, mail=mail).run()
 
 
-def run_web(database: Database, *, start: str = "") -> int:
+def run_web(database: Database, *, start: str = "", letter_code: str = "") -> int:
     """Run the parent screens for one browser session (``frontdesk serve``) until it ends;
-    ``start="sign-in"`` opens it on the sign-in screen (the reset page's way there).
+    ``start="sign-in"`` opens it on the sign-in screen (the reset page's way there);
+    ``start="letter"`` keeps ``letter_code`` (a letter's QR code) for the letter step.
 
     The server that started this process delivers the outbox; a session does not.
     """
     from screens.web_app import WebKioskApp
 
-    return WebKioskApp(database, start_step=start).run() or 0
+    return WebKioskApp(database, start_step=start, letter_code=letter_code).run() or 0

@@ -14,6 +14,7 @@ from textual.binding import BindingType
 from textual.screen import Screen
 
 from frontdesk.db.engine import Database
+from frontdesk.services.letters import format_code, normalize_code
 from screens.base import ScreenName
 from screens.kiosk.base import KioskScreen
 from screens.kiosk_app import KioskApp
@@ -30,10 +31,17 @@ class WebKioskApp(KioskApp, inherit_bindings=False):
     }
     """The kiosk's screens but the staff exit: no staff screen is served to the web."""
 
-    def __init__(self, database: Database, *, start_step: str = "") -> None:
+    def __init__(self, database: Database, *, start_step: str = "", letter_code: str = "") -> None:
         super().__init__(database)
         self.start_step = start_step
-        """``sign-in``: the session opens on the sign-in screen, over the welcome screen."""
+        """``sign-in``: the session opens on the sign-in screen, over the welcome screen.
+        ``letter``: on the welcome screen, the letter's code kept (``letter_code``)."""
+        code = normalize_code(letter_code) if start_step == "letter" else None
+        if code is not None:
+            # From a letter's QR code: the parent signs in or makes the account first, and
+            # then finds the code filled in, as printed, on the letter step
+            # (``KioskApp.signed_in``).
+            self.letter_code = format_code(code)
 
     def on_mount(self) -> None:
         # Textual calls the app classes' own on_mount too (KioskApp's, BaseApp's).

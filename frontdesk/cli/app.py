@@ -33,7 +33,12 @@ def cmd_web_session(args: argparse.Namespace, settings: Settings) -> int:
     log_to_file(settings)
     from screens.run import run_web
 
-    return run_web(database, start=os.environ.get("FRONTDESK_WEB_START", ""))
+    return run_web(
+        database,
+        start=os.environ.get("FRONTDESK_WEB_START", ""),
+        # Taken out of the environment: nothing this process starts inherits the code.
+        letter_code=os.environ.pop("FRONTDESK_WEB_LETTER_CODE", ""),
+    )
 
 
 def cmd_open(args: argparse.Namespace, settings: Settings) -> int:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from frontdesk.db.models import AccountStatus, LinkStatus, Student, StudentLink
 from frontdesk.db.uow import UnitOfWork
+from frontdesk.services.letters import LETTER_CODE
 from frontdesk.services.passwords import CLOSED
 from frontdesk.services.sessions import ParentSession, current_parent
 
@@ -30,6 +31,9 @@ class Alert(StrEnum):
     """Not set up to receive email notifications (opens the preferences, R14)."""
     ACCOUNT_DENIED = "account_denied"
     """The school did not approve the account; the front office can help."""
+    LETTER_WAITING = "letter_waiting"
+    """Every request waiting was made with a letter code (L1): the letter is the proof, so
+    the school decides without a visit."""
 
 
 @dataclass(frozen=True)
@@ -85,9 +89,13 @@ def portal_view(uow: UnitOfWork, session: ParentSession) -> PortalView:
         for link, student in rows
         for shown in (link.status in _SHOWN and student.active,)
     ]
+    waiting = [link for link, _student in rows if link.status is LinkStatus.PENDING]
+    by_letter = bool(waiting) and all(LETTER_CODE in link.matched_identifiers for link in waiting)
     alerts: list[Alert] = []
     if parent.status is AccountStatus.DENIED:
         alerts.append(Alert.ACCOUNT_DENIED)
+    elif parent.status is AccountStatus.PENDING and by_letter:
+        alerts.append(Alert.LETTER_WAITING)  # no photo-ID visit is asked for these
     elif uow.settings.photo_id_visit_required and parent.status is AccountStatus.PENDING:
         alerts.append(Alert.VISIT_SCHOOL)
     if not parent.email_notifications:

@@ -5,7 +5,8 @@ Keys (also in the footer): the cursor starts in the photo-ID check form (``id_ch
 ``f2`` records the check alone; ``f3`` approves the highlighted child and ``f4`` the whole
 family (after one confirmation) — with the form filled in, the check is recorded in the same
 transaction. ``f6`` denies and ``f7`` revokes the highlighted child, ``f8`` denies the account;
-each asks the reason the parent will read. Each decision is one call of
+each asks the reason the parent will read. ``f9`` opens the highlighted child's letter codes
+(L1: issue, revoke). Each decision is one call of
 ``frontdesk.services.decisions``; the facts on screen are drawn by ``request_facts``.
 """
 
@@ -83,6 +84,7 @@ class RequestScreen(BaseScreen[None]):
         Binding("f6", "deny", N_("Deny"), priority=True),
         Binding("f7", "revoke", N_("Revoke"), priority=True),
         Binding("f8", "deny_account", N_("Deny account"), priority=True),
+        Binding("f9", "letters", N_("Letter codes"), priority=True),
         Binding("escape", "back", N_("Back")),
     ]
 
@@ -406,6 +408,15 @@ class RequestScreen(BaseScreen[None]):
             _("The account cannot be used, and its waiting requests are denied."),
             DenyAccount,
             _("Account denied. The parent is told why."),
+        )
+
+    def action_letters(self) -> None:
+        """The highlighted child's letter codes: issue one for a guardian, or revoke one."""
+        child = self._highlighted()
+        if child is None:
+            return
+        self.app.push_screen(
+            self.frontdesk.new_screen("letters", child.student_id, child.student_number)
         )
 
     def action_back(self) -> None:

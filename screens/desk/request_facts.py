@@ -19,6 +19,7 @@ from frontdesk.db.models import LinkStatus
 from frontdesk.i18n import _, format_date, format_short_date, format_timedelta
 from frontdesk.i18n import language_name as name_of_language
 from frontdesk.services.review import ChildRequest, RequestView
+from screens.desk.letters import issuer
 from screens.desk.queue_table import QueueTable, widest
 from screens.labels import ACCOUNT_STATUSES, ID_TYPES, IDENTIFIERS, LINK_STATUSES
 
@@ -154,6 +155,24 @@ class StudentFacts(Static):
         text.append(
             _("Asked {time} ago").format(time=format_timedelta(now - child.requested_at)) + "\n"
         )
+        letter = child.letter
+        if letter is not None:
+            # L1: the code reached the address on record; the clerk decides on it.
+            guardian = letter.guardian_name + (
+                f" ({letter.relationship})" if letter.relationship else ""
+            )
+            text.append(
+                _("Letter code mailed to {guardian}, issued {date} by {staff}, used {used}").format(
+                    guardian=guardian,
+                    date=format_short_date(letter.issued_at.date()),
+                    staff=issuer(letter.issued_by),
+                    used=format_short_date(letter.used_at.date()),
+                )
+                + "\n",
+                style="bold green",
+            )
+            if child.status is LinkStatus.PENDING:
+                text.append(_("The letter is the proof: no photo-ID check is needed.") + "\n")
         text.append(
             _("Failed attempts naming this student: {n} ({day} in 24 h)").format(
                 n=child.failed_attempts, day=child.failed_attempts_day

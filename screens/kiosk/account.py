@@ -133,7 +133,7 @@ class NewAccountScreen(KioskScreen[None]):
     def _created(self, session: ParentSession) -> None:
         self.kiosk.parent_session = session
         # Replaced, this screen forgets the form (the password leaves memory with it).
-        self.app.switch_screen(self.kiosk.step("menu"))
+        self.kiosk.signed_in()
 
     def _refused(self, error: DomainError) -> None:
         self.query_one("#submit", Button).disabled = False

@@ -43,7 +43,15 @@ from screens.widgets.language_bar import LanguageBar
 T = TypeVar("T")
 
 KioskStep = Literal[
-    "welcome", "new-account", "sign-in", "menu", "add-child", "child-linked", "enrollment", "portal"
+    "welcome",
+    "new-account",
+    "sign-in",
+    "menu",
+    "add-child",
+    "letter",
+    "child-linked",
+    "enrollment",
+    "portal",
 ]
 """The registration path's screens, by the name the kiosk keeps them under (``KioskHost.step``)."""
 
@@ -56,6 +64,9 @@ class KioskHost(Host, Protocol):
     human_seconds: float
     parent_session: ParentSession | None
     settings_version: int
+    letter_code: str
+    """The code of the letter whose QR code opened this session, until it is filled in on the
+    letter step ("" for none: always at a lobby kiosk)."""
 
     def step(self, step: KioskStep, *, ahead: bool = False) -> KioskScreen[Any]:
         """The kept screen of ``step``, empty for a new visit."""
@@ -63,6 +74,10 @@ class KioskHost(Host, Protocol):
 
     def wipe(self) -> None:
         """Forget the parent and show the welcome screen afresh."""
+        ...
+
+    def signed_in(self) -> None:
+        """The parent has just signed in or made the account: show what comes next."""
         ...
 
 

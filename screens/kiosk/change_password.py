@@ -73,7 +73,7 @@ class ForcedChangeScreen(KioskScreen[None]):
     def _saved(self, session: ParentSession) -> None:
         self.end_visit()  # the passwords typed leave memory now
         self.kiosk.parent_session = session
-        self.app.switch_screen(self.kiosk.step("menu"))
+        self.kiosk.signed_in()
         self.app.notify(_("Your new password is saved."))
 
     def _refused(self, error: DomainError) -> None:

@@ -1,5 +1,6 @@
-"""What next, after the account is made or the parent signed in (R8): add a child, apply for
-enrollment, or finish and see the portal. It lists the children added so far."""
+"""What next, after the account is made or the parent signed in (R8): add a child (or link one
+with a letter code, L1), apply for enrollment, or finish and see the portal. It lists the
+children added so far."""
 
 from __future__ import annotations
 
@@ -29,6 +30,9 @@ class MenuVisit(Visit):
 class ChildMenuScreen(KioskScreen[None]):
     """Step 6 of the district's document: the student listing and three choices."""
 
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    """Under 30 rows (the smallest kiosk, 24) the choices stand closer (kiosk.tcss): all four
+    are on screen with the listing."""
     visit: MenuVisit
 
     def new_visit(self) -> MenuVisit:
@@ -48,6 +52,8 @@ class ChildMenuScreen(KioskScreen[None]):
                 classes="choice",
                 variant="primary",
             )
+            # The printed letter tells the parent to choose this: the same words (L1).
+            yield Button(_("I have a letter code"), id="letter-code", classes="choice")
             yield Button(
                 _("I would like to APPLY FOR ENROLLMENT for a new child."),
                 id="apply",
@@ -110,6 +116,11 @@ class ChildMenuScreen(KioskScreen[None]):
     def add_child(self) -> None:
         """Step 7: identify a child already enrolled."""
         self.app.push_screen(self.kiosk.step("add-child"))
+
+    @on(Button.Pressed, "#letter-code")
+    def letter_code(self) -> None:
+        """L1: link a child with the code of the school's letter."""
+        self.app.push_screen(self.kiosk.step("letter"))
 
     @on(Button.Pressed, "#apply")
     def apply(self) -> None:

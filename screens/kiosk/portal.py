@@ -28,6 +28,9 @@ class PortalVisit(Visit):
 class PortalScreen(KioskScreen[None]):
     """Step 9–10 of the district's document."""
 
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    """Under 30 rows (the smallest kiosk, 24) the title and the two rows of buttons stand
+    closer (kiosk.tcss): a parent with a child or two sees every button."""
     visit: PortalVisit
 
     def new_visit(self) -> PortalVisit:
@@ -48,8 +51,12 @@ class PortalScreen(KioskScreen[None]):
                 yield KioskLabel(_("No students are linked to your account yet."))
             for student in view.students:
                 yield KioskLabel(student_line(student), classes="student-line")
+            # Two rows: with the letter code beside "add a child", one row would not fit an
+            # 80-column kiosk in every language.
             with Horizontal(classes="buttons"):
                 yield Button(_("Add a child"), id="add-child")
+                yield Button(_("I have a letter code"), id="letter-code")
+            with Horizontal(classes="buttons"):
                 yield Button(_("Preferences"), id="preferences")
                 yield Button(_("Sign out"), id="sign-out", variant="primary")
 
@@ -63,6 +70,15 @@ class PortalScreen(KioskScreen[None]):
                     ),
                     classes="alert",
                     id="alert-visit-school",
+                )
+            case Alert.LETTER_WAITING:
+                yield KioskLabel(
+                    _(
+                        "The school is checking the letter code you entered. You do not need "
+                        "to visit: you will see your child's records once the school approves."
+                    ),
+                    classes="alert",
+                    id="alert-letter-waiting",
                 )
             case Alert.ACCOUNT_DENIED:
                 yield KioskLabel(
@@ -106,6 +122,11 @@ class PortalScreen(KioskScreen[None]):
     def add_child(self) -> None:
         """R11: add another child from the portal."""
         self.app.push_screen(self.kiosk.step("add-child"))
+
+    @on(Button.Pressed, "#letter-code")
+    def letter_code(self) -> None:
+        """L1: link a child with the code of the school's letter."""
+        self.app.push_screen(self.kiosk.step("letter"))
 
     @on(Button.Pressed, "#sign-out")
     def sign_out(self) -> None:

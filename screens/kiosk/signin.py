@@ -78,7 +78,7 @@ class KioskSignInScreen(KioskScreen[None]):
             # R17: the password helper's screen (issue 6) makes the parent choose a new one.
             self.app.switch_screen(self.kiosk.new_screen("forced-change", session))
             return
-        self.app.switch_screen(self.kiosk.step("menu"))
+        self.kiosk.signed_in()
 
     def _refused(self, error: DomainError) -> None:
         self.query_one("#sign-in", Button).disabled = False

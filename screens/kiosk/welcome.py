@@ -50,6 +50,17 @@ class WelcomeScreen(KioskScreen[None]):
             yield KioskLabel(
                 district_text(settings, TextKey.WELCOME_MESSAGE, language), classes="message"
             )
+            # Opened from a letter's QR code (a web session): the code waits for the account.
+            kept = KioskLabel(
+                _(
+                    "Your letter code is kept. Create your account, or sign in if you have "
+                    "one: the code is then filled in for you."
+                ),
+                classes="message letter-kept",
+                id="letter-kept",
+            )
+            kept.display = bool(self.kiosk.letter_code)
+            yield kept
             for key, button_id in (
                 (TextKey.NEW_ACCOUNT_BUTTON, "new-account"),
                 (TextKey.ADD_CHILD_BUTTON, "add-child"),
@@ -76,6 +87,10 @@ class WelcomeScreen(KioskScreen[None]):
 
     def on_screen_resume(self) -> None:
         # KioskScreen's own handler runs after this one (Textual calls each class's).
+        waiting = bool(self.kiosk.letter_code)  # once signed in, the code is filled in
+        for kept in self.query("#letter-kept"):
+            if kept.display != waiting:
+                kept.display = waiting
         self.check_settings()
 
     def check_settings(self) -> None:

@@ -256,6 +256,8 @@ def test_a_parent_registers_and_adds_a_child(kiosk_at, size: tuple[int, int]) ->
     terminal.press("Enter")  # back to the listing, the child on it
     terminal.wait_for("Your students", name)
     terminal.press("Tab")
+    cursor.wait_on("I have a letter code")
+    terminal.press("Tab")
     cursor.wait_on("APPLY FOR ENROLLMENT")
     terminal.press("Tab")
     cursor.wait_on("I am FINISHED")
@@ -283,3 +285,115 @@ def test_the_idle_countdown_shows_and_the_kiosk_wipes(kiosk_at) -> None:  # type
     terminal.press("Enter")
     screen = terminal.wait_for("Create your parent account")
     assert "Zoë" not in screen
+
+
+def letter_code_for(district: District, folder: Path) -> str:
+    """A letter for one of the first child's guardians, printed with ``frontdesk letters`` as
+    a school would; its code, as read off the child's page."""
+    from pypdf import PdfReader
+
+    from tests.letters import codes_on
+
+    child = district.child
+    with (folder / "roster" / "students.csv").open(encoding="utf-8") as f:
+        school = next(
+            r["school_id"] for r in csv.DictReader(f) if r["student_id"] == child.student_id
+        )
+    out = folder / "letters.pdf"
+    frontdesk(
+        district.env,
+        "letters",
+        "--school",
+        school,
+        "--grade",
+        child.grade,
+        "--out",
+        str(out),
+        "--db",
+        district.database_url,
+    )
+    pages = [page.extract_text() for page in PdfReader(out).pages]
+    page = next(p for p in pages if child.first_name in p and child.last_name in p)
+    (code,) = codes_on(page)
+    return code
+
+
+def answer_human_check_in_spanish(cursor: Cursor, shown_at: float) -> None:
+    """Tick "No soy un robot", go to the sum, answer it and send the form."""
+    terminal = cursor.terminal
+    cursor.wait_on("No soy un robot")
+    terminal.press("Space", "Tab")
+    cursor.wait_on("Escriba la respuesta en números.")
+    found = re.search(r"¿Cuánto es (\d+) más (\d+)\?", terminal.screen())
+    assert found
+    terminal.type(str(int(found.group(1)) + int(found.group(2))))
+    time.sleep(max(0.0, shown_at + HUMAN_SECONDS - time.monotonic()))
+    terminal.press("Enter")
+
+
+def test_a_parent_links_a_child_with_a_letter_code_in_spanish(tmp_path: Path) -> None:
+    district = make_district(tmp_path)
+    code = letter_code_for(district, tmp_path)
+    child = district.child
+    terminal = open_kiosk(district, (80, 24))
+    try:
+        terminal.wait_for("Parent Portal Registration")
+        # The cursor starts on the first choice; back over the language bar from its end
+        # (Tiếng Việt, Português, Kreyòl) to Español.
+        terminal.press("BTab", "BTab", "BTab", "BTab", "Enter")
+        terminal.wait_for("Escuelas del Condado de Owl")
+        terminal.press("Enter")  # "NO tengo una cuenta…", where the cursor is again
+        terminal.wait_for("Cree su cuenta de padre o madre")
+        shown_at = time.monotonic()
+        cursor = Cursor(terminal, "Nombre *")
+        fill(
+            cursor,
+            ("Nombre *", "Ana"),
+            ("Apellido *", "Pérez"),
+            ("Correo electrónico *", "ana.perez@example.org"),
+            ("Teléfono", "305 555 0101"),
+            ("Relación con el niño", "Madre"),
+        )
+        fill(cursor, ("Contraseña *", PASSWORD), ("Repita la contraseña *", PASSWORD), hidden=True)
+        cursor.wait_on("Mostrar contraseña")
+        terminal.press("Tab")
+        answer_human_check_in_spanish(cursor, shown_at)
+        terminal.wait_for("Su cuenta está lista.")
+        # Beside "add a child": the words the letter told the parent to look for.
+        cursor.wait_on("AGREGAR A UN HIJO")
+        terminal.press("Tab")
+        cursor.wait_on("Tengo un código de carta")
+        terminal.press("Enter")
+        terminal.wait_for("Vincular a un hijo con un código de carta")
+        cursor.wait_on("Código de carta")
+        # Read off the page in small letters, the groups apart, and the last one forgotten.
+        typed = code.lower().replace("-", " ")
+        terminal.type(typed[:-1])
+        terminal.wait_for(typed[:-1])
+        terminal.press("Enter")
+        terminal.wait_for("Un código de carta tiene 15 letras y dígitos")
+        terminal.wait_for(typed[:-1])  # what was typed is still there...
+        terminal.type(typed[-1])  # ...and the cursor at its end: the last character, Enter
+        terminal.wait_for(typed)
+        terminal.press("Enter")
+        name = f"{child.first_name} {child.last_name}"
+        terminal.wait_for(
+            "Estudiante agregado",
+            name,
+            child.school,
+            f"Grado {child.grade}",
+            "En espera de que la escuela verifique",
+        )
+        cursor.wait_on("Volver a la lista de estudiantes")
+        terminal.press("Enter")
+        terminal.wait_for("Sus estudiantes", name)
+        cursor.wait_on("Tengo un código de carta")  # where the parent left the menu
+        terminal.press("Tab")
+        cursor.wait_on("SOLICITAR LA INSCRIPCIÓN")
+        terminal.press("Tab")
+        cursor.wait_on("TERMINÉ")
+        terminal.press("Enter")
+        screen = terminal.wait_for("Portal para padres", "La escuela está revisando el código")
+        assert "Visite su escuela" not in screen  # a letter needs no visit with a photo ID
+    finally:
+        terminal.close()

@@ -399,3 +399,39 @@ async def test_questions_come_and_go_and_an_untouched_form_saves_nothing(
         ("bus_route", {"en": "Bus route"})
     ]
     assert [list(c.details["changes"]) for c in changes] == [["extra_fields"]]
+
+
+async def test_the_letter_code_settings_are_edited_and_checked_beside_their_field(
+    database: Database,
+) -> None:
+    app = FrontdeskApp(database, start="desk")
+    async with app.run_test(size=(110, 45)) as pilot:
+        screen = await open_settings(app, pilot, database)
+        screen.query_one("#tabs").active = "tab-children"  # type: ignore[attr-defined]
+        await pilot.pause()
+        days = screen.query_one("#set-letter_code_days", Input)
+        approve = screen.query_one("#set-letter_codes_approve_links", Checkbox)
+        assert (days.value, approve.value) == ("30", False)
+        error = "#field-letter_code_days .field-error"
+        for typed, message in (
+            ("0", "At least 1."),
+            ("400", "At most 365."),
+            ("a month", "Enter a whole number."),
+        ):
+            days.focus()
+            await pilot.press("ctrl+a", "ctrl+k", *typed, "ctrl+s")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert str(screen.query_one(error, Label).render()) == message
+            assert days.value == typed  # nothing typed is lost
+        days.focus()
+        await pilot.press("ctrl+a", "ctrl+k", *"14", "shift+tab")  # up to the switch
+        await pilot.pause()
+        assert screen.focused is approve
+        await pilot.press("space", "ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert str(screen.query_one(error, Label).render()) == ""
+    with database.read() as uow:
+        settings = load_settings(uow)
+    assert (settings.letter_code_days, settings.letter_codes_approve_links) == (14, True)

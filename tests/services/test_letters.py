@@ -53,12 +53,12 @@ from frontdesk.services.letters import (
     student_letters,
 )
 from frontdesk.services.linking import ChildIdentifiers, request_link
-from frontdesk.services.portal import open_portal
+from frontdesk.services.portal import Alert, open_portal
 from frontdesk.services.ratelimit import AttemptKind
 from frontdesk.services.review import read_request
 from frontdesk.services.sessions import ParentSession
 from tests.conftest import FakeClock
-from tests.factories import JOSE, change_settings, register, staff_member
+from tests.factories import AYSE, JOSE, change_settings, register, staff_member
 from tests.letters import Desk, make_desk
 
 
@@ -226,6 +226,23 @@ def test_the_district_may_let_a_code_approve_at_once(database: Database, desk: D
     assert portal.account_status is AccountStatus.ACTIVE
     assert [s.first_name for s in portal.students] == ["José"]
     assert "account.approve" in actions(database)
+
+
+def test_a_link_waiting_on_a_letter_asks_for_no_visit_with_a_photo_id(
+    database: Database, desk: Desk
+) -> None:
+    code = desk.issue(database, desk.maria_jose)
+    parent = register(database)
+    assert Alert.VISIT_SCHOOL in open_portal(database, parent).alerts  # nothing asked yet
+    redeem_letter(database, parent, code)
+    alerts = open_portal(database, parent).alerts
+    assert Alert.LETTER_WAITING in alerts and Alert.VISIT_SCHOOL not in alerts
+    # A child asked for with identifiers still needs the visit: the portal says so again.
+    with database.write() as uow:
+        asked = {i.value for i in uow.settings.identifiers_asked()}
+        request_link(uow, parent, ChildIdentifiers(**AYSE.model_dump(include=asked)))
+    alerts = open_portal(database, parent).alerts
+    assert Alert.VISIT_SCHOOL in alerts and Alert.LETTER_WAITING not in alerts
 
 
 def test_a_code_used_once_is_refused_after(database: Database, desk: Desk) -> None:

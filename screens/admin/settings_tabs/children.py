@@ -1,5 +1,5 @@
-"""The settings screen's "Children and links" tab: what a parent gives to add a child (R9) and
-when a link shows the child's data (R10, R13)."""
+"""The settings screen's "Children and links" tab: what a parent gives to add a child (R9),
+when a link shows the child's data (R10, R13), and what a letter code does (L1)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from functools import partial
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.widgets import Label
 
 from frontdesk.district_settings import Identifier
 from frontdesk.i18n import N_, _
 from frontdesk.services.settings_form import Switch
-from screens.admin.settings_tabs.controls import DraftCheckbox
+from screens.admin.settings_tabs.controls import DraftCheckbox, DraftInput
 from screens.admin.settings_tabs.form import SettingsTab
 
 IDENTIFIER_LABELS = {
@@ -60,3 +61,19 @@ class ChildrenTab(SettingsTab):
                 partial(draft.set_switch, switch),
                 id=f"set-{switch}",
             )
+        yield Label(_("Letter codes"), classes="subtitle")
+        yield DraftCheckbox(
+            _("A letter code approves the link at once (off: the link waits for a clerk)"),
+            draft.switch("letter_codes_approve_links"),
+            partial(draft.set_switch, "letter_codes_approve_links"),
+            id="set-letter_codes_approve_links",
+        )
+        yield self.field(
+            _("Days a letter code stays valid after it is issued"),
+            DraftInput(
+                draft.number("letter_code_days"),
+                partial(draft.set_number, "letter_code_days"),
+                id="set-letter_code_days",
+            ),
+            "letter_code_days",
+        )

@@ -86,7 +86,7 @@ async def test_the_registration_path_typed_without_moving_the_cursor(one_db: Dat
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ChildMenuScreen)
-        await pilot.press("tab", "enter")
+        await pilot.press("tab", "tab", "enter")  # past "I have a letter code"
         await settle(pilot)
         enrollment = app.screen
         assert isinstance(enrollment, EnrollmentScreen)

@@ -72,6 +72,16 @@ async def add_child(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) 
     return await app.push_screen(app.step("add-child"))
 
 
+async def letter_code(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
+    return await app.push_screen(app.step("letter"))
+
+
+async def letter_code_refused(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
+    await letter_code(app, parent, pilot)
+    await settle(pilot)
+    return await pilot.press(*"K7QM4-HXT2R-9WCP", "enter")  # one character short
+
+
 async def child_added(app: KioskApp, parent: ParentSession, pilot: Pilot[object]) -> object:
     with app.database.write() as uow:
         linked = request_link(uow, parent, JOSE)
@@ -125,6 +135,8 @@ SCREENS: dict[str, Show] = {
     "forgot_password_done": forgot_password_done,
     "child_menu": child_menu,
     "add_child": add_child,
+    "letter_code": letter_code,
+    "letter_code_refused": letter_code_refused,
     "child_added_with_photo": child_added,
     "enrollment": enrollment,
     "portal": portal,
