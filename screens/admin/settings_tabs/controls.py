@@ -39,8 +39,10 @@ class DraftCheckbox(Checkbox):
     """A check box whose every change is written to the draft. Its label wraps: some are a
     sentence, wider than a narrow terminal in a long language."""
 
+    # The label ends in a space of padding that wrapping lets hang past the edge: with an
+    # ellipsis, a label one column too wide lost its last letter to "…"; clipped, the space.
     DEFAULT_CSS = """
-    DraftCheckbox { max-width: 100%; height: auto; text-wrap: wrap; }
+    DraftCheckbox { max-width: 100%; height: auto; text-wrap: wrap; text-overflow: clip; }
     """
 
     def __init__(self, label: str, value: bool, write: Callable[[bool], None], *, id: str) -> None:

@@ -26,6 +26,7 @@ from screens.app import FrontdeskApp
 from screens.desk.change_password import StaffPasswordScreen
 from screens.desk.history import HistoryScreen
 from screens.desk.home import StaffHomeScreen
+from screens.desk.letters import LettersScreen
 from screens.support.dialogs import ShownOnceDialog
 from tests.factories import staff_member
 from tests.screens.desk_world import World, checked
@@ -116,6 +117,16 @@ async def request(pilot: Pilot[Any]) -> None:
     await pilot.press("enter")
     await still(pilot)
     await pilot.press(*"k321", *"5/1/2031")
+
+
+async def letters(pilot: Pilot[Any]) -> None:
+    """The highlighted child's letter codes, opened from the request."""
+    await open_queue(pilot)
+    await pilot.press("enter")
+    await still(pilot)
+    await pilot.press("f9")
+    await still(pilot)
+    assert isinstance(pilot.app.screen, LettersScreen)
 
 
 async def request_with_an_expired_id(pilot: Pilot[Any]) -> None:
@@ -214,6 +225,7 @@ STAFF_SCREENS: dict[str, Shown] = {
     "queue": Shown(on_the_desk(), open_queue),
     "request_and_id_check": Shown(on_the_desk(), request),
     "request_with_an_expired_id": Shown(on_the_desk(), request_with_an_expired_id),
+    "letter_codes": Shown(on_the_desk(), letters),
     "request_approved": Shown(on_the_desk(decided), approved_request),
     "deny_reason_dialog": Shown(on_the_desk(), deny_reason),
     "deny_account_reason_missing": Shown(on_the_desk(), deny_account_reason_missing),
