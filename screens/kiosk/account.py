@@ -42,6 +42,8 @@ class AccountVisit(Visit):
 class NewAccountScreen(KioskScreen[None]):
     """Step 4–5 of the district's document: the parent's own details, then Submit."""
 
+    CARRIES_VISIT = True
+
     BINDINGS = [Binding("escape", "back", N_("Back"))]
     visit: AccountVisit
 

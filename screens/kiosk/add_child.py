@@ -53,6 +53,8 @@ class ChildVisit(Visit):
 class AddChildScreen(KioskScreen[None]):
     """Steps 7–8 of the district's document."""
 
+    CARRIES_VISIT = True
+
     BINDINGS = [Binding("escape", "back", N_("Return to the student listing"))]
     visit: ChildVisit
 

@@ -93,6 +93,10 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
     """
 
     AUTO_FOCUS = ".kiosk-body *"
+    CARRIES_VISIT: ClassVar[bool] = False
+    """Whether ``show_visit`` shows all of this screen's visit, so that a language switch may
+    carry the visit to this step's kept screen in the new language instead of building this
+    one again (``KioskApp.watch_language``)."""
     """The cursor starts on the body's first field or choice, never on the language bar (the
     first focusable widget matching is taken, in the order the screen shows them)."""
 
@@ -204,6 +208,24 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
         """End the visit: a new, empty one replaces it whole, and what the last person typed
         and saw leaves memory with the old one (the widgets still show it)."""
         self.visit = self.new_visit()
+
+    def show_visit(self) -> None:
+        """Make the widgets show the visit as it stands, messages and all (a visit carried over
+        from the same step in another language)."""
+        errors, notice = self.visit.errors, self.visit.notice
+        self.show_draft()
+        self.show_field_errors(errors)
+        self.show_notice(notice)
+
+    @final
+    def carry_visit_from(self, other: KioskScreen[Any]) -> None:
+        """Go on with ``other``'s visit here (the same step, built in another language): the
+        visit moves whole, and ``other`` starts a new one, its widgets emptied once this screen
+        is drawn (``CARRIES_VISIT``)."""
+        self.visit, other.visit = other.visit, other.new_visit()
+        self.show_visit()
+        if other.composed:
+            self.call_after_refresh(other.show_draft)
 
     @property
     def composed(self) -> bool:

@@ -42,6 +42,8 @@ class LetterVisit(Visit):
 class LetterCodeScreen(KioskScreen[None]):
     """Link a child with the code of the school's letter."""
 
+    CARRIES_VISIT = True
+
     BINDINGS = [Binding("escape", "back", N_("Return to the student listing"))]
     submit_on = "code"
     visit: LetterVisit

@@ -38,6 +38,8 @@ class SignInVisit(Visit):
 class KioskSignInScreen(KioskScreen[None]):
     """A parent with an account signs in."""
 
+    CARRIES_VISIT = True
+
     BINDINGS = [Binding("escape", "back", N_("Back"))]
     submit_on = "password"
     visit: SignInVisit

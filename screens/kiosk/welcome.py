@@ -31,6 +31,8 @@ COLUMN_PADDING = 2
 class WelcomeScreen(KioskScreen[None]):
     """Where every parent starts, and where the kiosk returns when idle."""
 
+    CARRIES_VISIT = True
+
     def compose_body(self) -> Iterable[Widget]:
         settings = self.kiosk.district
         language = self.kiosk.language

@@ -4,6 +4,7 @@ Spanish with a language switch half-way through a form."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from textual.widgets import Input
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import (
@@ -190,3 +191,45 @@ async def test_steps_in_spanish_with_a_language_switch_half_way(database: Databa
         parent = uow.session.scalars(select(ParentAccount)).one()
         assert (parent.language, parent.relationship) == ("es", "Madre")
         assert uow.session.scalars(select(StudentLink)).one().status is LinkStatus.PENDING
+
+
+async def test_a_language_switch_goes_on_in_the_steps_kept_screen_of_that_language(
+    database: Database,
+) -> None:
+    """The account form kept in English (from an earlier visit) takes over the Spanish visit
+    whole: what was typed and the errors, in English now; the Spanish form is left empty."""
+    app = kiosk(database)
+    async with app.run_test(size=(110, 50)) as pilot:
+        await settle(pilot)
+        await press(pilot, "#new-account")  # an earlier parent looked at it in English
+        await pilot.press("escape")
+        await settle(pilot)
+        await press(pilot, "#lang-es")
+        await press(pilot, "#new-account")
+        spanish = app.screen
+        await type_into(pilot, "#first_name", "María")
+        await type_into(pilot, "#email", "not-an-email")
+        await type_into(pilot, "#password", PASSWORD)
+        await press(pilot, "#submit")
+        assert field_error(app, "email") == (
+            "Escriba un correo electrónico como nombre@ejemplo.com."
+        )
+        await press(pilot, "#lang-en")
+        await settle(pilot)
+        english = app.screen
+        assert english is app.kept["new-account:en"] and english is not spanish
+        assert english.query_one("#first_name", Input).value == "María"
+        assert english.query_one("#password", Input).value == PASSWORD
+        assert field_error(app, "email") == "Enter an email address like name@example.com."
+        assert "First name *" in text_on(app)
+        # Nothing of María's is left in the Spanish form's widgets or its visit.
+        assert spanish.query_one("#password", Input).value == ""
+        assert spanish.query_one("#first_name", Input).value == ""
+        assert spanish.visit is not english.visit
+        await press(pilot, "#lang-es")
+        await settle(pilot)
+        assert app.screen is spanish
+        assert spanish.query_one("#first_name", Input).value == "María"
+        assert field_error(app, "email") == (
+            "Escriba un correo electrónico como nombre@ejemplo.com."
+        )
