@@ -112,14 +112,17 @@ async def on_button(pilot: Pilot[int], selector: str) -> None:
 
 
 def rerendered(app: KioskApp, screen: KioskScreen[Any], language: str) -> Callable[[], bool]:
-    """Whether ``screen`` is shown, built again in ``language``, its bar marking it (what the
-    frame must show besides every change painted: ``bench.desk.Frames``)."""
+    """Whether the step of ``screen`` is shown in ``language``, its bar marking it (what the
+    frame must show besides every change painted: ``bench.desk.Frames``): the step's kept
+    screen of that language, or ``screen`` built again in it."""
 
     def probe() -> bool:
+        shown = app.screen
         return (
-            app.screen is screen
-            and screen.composed_language == language
-            and bool(screen.query(f"#lang-{language}.-current"))
+            type(shown) is type(screen)
+            and isinstance(shown, KioskScreen)
+            and shown.composed_language == language
+            and bool(shown.query(f"#lang-{language}.-current"))
         )
 
     return probe

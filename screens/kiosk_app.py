@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from textual import events
 from textual.binding import Binding, BindingType
@@ -124,23 +124,29 @@ class KioskApp(BaseApp, inherit_bindings=False):
             super().watch_language(language)
 
     def _carry_to_kept_screen(self, language: str) -> bool:
-        """Switch to the step on screen as kept in ``language``, the parent's visit carried
-        over, when that screen is built: showing a kept screen instead of building ~80 widgets
-        again (the language bench: the account form's switch p95 from ~108 ms to a screen
-        switch's). Whether it did; otherwise the screen is built again in the new language."""
+        """Switch to the step on screen as kept in ``language`` (built now if no parent used
+        it in that language yet), the parent's visit carried over: each step is built once
+        per language, and a switch back and forth shows kept screens instead of building ~80
+        widgets again. Whether it did; otherwise the screen on show is built again in the new
+        language (a screen whose visit ``show_visit`` cannot show whole, or while an answer
+        is on its way to it)."""
         current = self.screen
         if not isinstance(current, KioskScreen) or not current.CARRIES_VISIT or self._serving():
             return False  # an answer on its way belongs to this screen's visit
         name = next((name for name, kept in self.kept.items() if kept is current), None)
-        other = self.kept.get(f"{name.partition(':')[0]}:{language}") if name else None
-        if other is None or other is current or other.composed_language != language:
+        if name is None:
             return False
-        if not other.composed or other in self.screen_stack:
+        step = cast(KioskStep, name.partition(":")[0])
+        known = self.kept.get(f"{step}:{language}")
+        if known is not None and (
+            known in self.screen_stack or (known.composed and known.composed_language != language)
+        ):
             return False
         focused = current.focused.id if current.focused is not None else None
         set_language(language)
+        other = self.step(step)
         other.carry_visit_from(current)
-        if focused and not focused.startswith("lang-"):
+        if other.composed and focused and not focused.startswith("lang-"):
             other.set_focus(next(iter(other.query(f"#{focused}")), None))
         self.switch_screen(other)
         self.refresh_bindings()

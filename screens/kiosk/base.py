@@ -223,7 +223,8 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
         visit moves whole, and ``other`` starts a new one, its widgets emptied once this screen
         is drawn (``CARRIES_VISIT``)."""
         self.visit, other.visit = other.visit, other.new_visit()
-        self.show_visit()
+        if self.composed:  # (a screen not built yet is built from its visit)
+            self.show_visit()
         if other.composed:
             self.call_after_refresh(other.show_draft)
 
