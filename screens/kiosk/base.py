@@ -93,12 +93,12 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
     """
 
     AUTO_FOCUS = ".kiosk-body *"
+    """The cursor starts on the body's first field or choice, never on the language bar (the
+    first focusable widget matching is taken, in the order the screen shows them)."""
     CARRIES_VISIT: ClassVar[bool] = False
     """Whether ``show_visit`` shows all of this screen's visit, so that a language switch may
     carry the visit to this step's kept screen in the new language instead of building this
     one again (``KioskApp.watch_language``)."""
-    """The cursor starts on the body's first field or choice, never on the language bar (the
-    first focusable widget matching is taken, in the order the screen shows them)."""
 
     HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"),
