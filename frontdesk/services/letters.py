@@ -43,15 +43,20 @@ from frontdesk.errors import (
     FieldErrors,
     LinkAlreadyExists,
     NotAllowed,
-    RateLimited,
 )
 from frontdesk.i18n import Msg, shipped_languages
 from frontdesk.services import ratelimit
 from frontdesk.services.audit import Actor, AuditAction, record
 from frontdesk.services.letter_pdf import Letterhead, LetterPage, write_letters
-from frontdesk.services.linking import LinkedStudent, student_photo
+from frontdesk.services.linking import (
+    LinkedStudent,
+    NamedLimit,
+    account_limits,
+    refuse_if_limited,
+    student_photo,
+)
 from frontdesk.services.passwords import CLOSED
-from frontdesk.services.ratelimit import AttemptKind, Limit
+from frontdesk.services.ratelimit import AttemptKind
 from frontdesk.services.sessions import ParentSession, StaffSession, current_parent, current_staff
 from frontdesk.services.verification import DECIDERS, activate_account, lock_account
 
@@ -603,36 +608,10 @@ def revoke_letter(database: Database, session: StaffSession, letter_id: int) -> 
 # --- a parent uses a code --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _NamedLimit:
-    setting: str
-    counted_by: str
-    limit: Limit
-
-
-def _limits(uow: UnitOfWork, parent_id: int) -> list[_NamedLimit]:
-    """The child-link limits of the account and the workstation: a wrong code is a failed
-    child link, so guessing gets no budget of its own."""
-    limits = uow.settings.rate_limits
-    window = timedelta(minutes=limits.window_minutes)
-    return [
-        _NamedLimit(
-            "link_failures_per_parent",
-            "parent",
-            Limit(f"parent:{parent_id}", limits.link_failures_per_parent, window),
-        ),
-        _NamedLimit(
-            "link_failures_per_workstation",
-            "workstation",
-            Limit(f"workstation:{uow.workstation}", limits.link_failures_per_workstation, window),
-        ),
-    ]
-
-
 def _refuse(
     uow: UnitOfWork,
     parent: ParentAccount,
-    limits: list[_NamedLimit],
+    limits: list[NamedLimit],
     error: LetterCodeRefused,
     letter: LetterCode | None,
 ) -> LetterCodeRefused:
@@ -677,21 +656,8 @@ def redeem(uow: UnitOfWork, session: ParentSession, typed: str) -> LinkedStudent
         raise FieldErrors({"code": Msg(CODE_FORMAT.msgid, example=CODE_PATTERN_HINT)})
     # One step: the account's and the workstation's counts are held until this transaction
     # ends, so a burst of wrong codes queues and each sees the ones before.
-    limits = _limits(uow, parent.id)
-    hit = ratelimit.reached(uow, AttemptKind.LINK_FAILED, [n.limit for n in limits])
-    if hit is not None:
-        named = next(n for n in limits if n.limit is hit)
-        record(
-            uow,
-            Actor.parent(parent),
-            AuditAction.RATE_LIMITED,
-            ("parent", parent.id),
-            limit=named.setting,
-            counted_by=named.counted_by,
-            window_minutes=int(hit.window.total_seconds() // 60),
-            form="letter_code",
-        )
-        raise RateLimited()
+    limits = account_limits(uow, parent.id)
+    refuse_if_limited(uow, parent, limits, form="letter_code")
     # Locked: two accounts using one code at once queue, and the second finds it used.
     letter = uow.session.scalar(
         select(LetterCode)

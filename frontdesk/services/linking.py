@@ -20,7 +20,14 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from frontdesk import text
-from frontdesk.db.models import AccountStatus, LinkStatus, Student, StudentLink, StudentPhoto
+from frontdesk.db.models import (
+    AccountStatus,
+    LinkStatus,
+    ParentAccount,
+    Student,
+    StudentLink,
+    StudentPhoto,
+)
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.district_settings import Identifier
 from frontdesk.errors import (
@@ -197,44 +204,75 @@ def student_subjects(
 
 
 @dataclass(frozen=True)
-class _NamedLimit:
+class NamedLimit:
     setting: str
     """The :class:`RateLimits` field that sets it (what the audit trail names)."""
     counted_by: str
     limit: Limit
 
 
-def _limits(uow: UnitOfWork, parent_id: int, given: ChildIdentifiers) -> list[_NamedLimit]:
+def account_limits(uow: UnitOfWork, parent_id: int) -> list[NamedLimit]:
+    """The child-link limits of the account and the workstation (a wrong letter code counts
+    against them too: guessing gets no budget of its own)."""
     limits = uow.settings.rate_limits
     window = timedelta(minutes=limits.window_minutes)
-    found = [
-        _NamedLimit(
+    return [
+        NamedLimit(
             "link_failures_per_parent",
             "parent",
             Limit(f"parent:{parent_id}", limits.link_failures_per_parent, window),
         ),
-        _NamedLimit(
+        NamedLimit(
             "link_failures_per_workstation",
             "workstation",
             Limit(f"workstation:{uow.workstation}", limits.link_failures_per_workstation, window),
         ),
     ]
+
+
+def _limits(uow: UnitOfWork, parent_id: int, given: ChildIdentifiers) -> list[NamedLimit]:
+    limits = uow.settings.rate_limits
+    window = timedelta(minutes=limits.window_minutes)
+    found = account_limits(uow, parent_id)
     for subject in student_subjects(uow, given):
         found.append(
-            _NamedLimit(
+            NamedLimit(
                 "link_failures_per_student",
                 "student",
                 Limit(subject, limits.link_failures_per_student, window),
             )
         )
         found.append(
-            _NamedLimit(
+            NamedLimit(
                 "link_failures_per_student_per_day",
                 "student",
                 Limit(subject, limits.link_failures_per_student_per_day, DAY),
             )
         )
     return found
+
+
+def refuse_if_limited(
+    uow: UnitOfWork, parent: ParentAccount, limits: list[NamedLimit], **detail: object
+) -> None:
+    """Raise ``RateLimited`` (audited, naming the limit) when one of ``limits`` is reached.
+    The counts stay held until the transaction ends, so a burst queues and each attempt sees
+    the ones before."""
+    hit = ratelimit.reached(uow, AttemptKind.LINK_FAILED, [n.limit for n in limits])
+    if hit is None:
+        return
+    named = next(n for n in limits if n.limit is hit)
+    record(
+        uow,
+        Actor.parent(parent),
+        AuditAction.RATE_LIMITED,
+        ("parent", parent.id),
+        limit=named.setting,
+        counted_by=named.counted_by,
+        window_minutes=int(hit.window.total_seconds() // 60),
+        **detail,
+    )
+    raise RateLimited()
 
 
 def student_photo(uow: UnitOfWork, student_id: int) -> bytes | None:
@@ -255,19 +293,7 @@ def request_link(uow: UnitOfWork, session: ParentSession, given: ChildIdentifier
     # One step: the subjects are held until this transaction ends, so a burst of attempts
     # naming one student (or from one parent, one kiosk) queues and each sees the others.
     limits = _limits(uow, parent.id, given)
-    hit = ratelimit.reached(uow, AttemptKind.LINK_FAILED, [n.limit for n in limits])
-    if hit is not None:
-        named = next(n for n in limits if n.limit is hit)
-        record(
-            uow,
-            Actor.parent(parent),
-            AuditAction.RATE_LIMITED,
-            ("parent", parent.id),
-            limit=named.setting,
-            counted_by=named.counted_by,
-            window_minutes=int(hit.window.total_seconds() // 60),
-        )
-        raise RateLimited()
+    refuse_if_limited(uow, parent, limits)
     student = find_student(uow, given)
     if student is None:
         subjects = dict.fromkeys(n.limit.subject for n in limits)
