@@ -22,6 +22,7 @@ from frontdesk.services.sessions import StaffSession
 from frontdesk.services.settings_form import read_settings
 from screens.base import ScreenName
 from screens.heap import IDLE_SECONDS, Heap
+from screens.key_order import KeysInOrder
 from screens.widgets.language_bar import LanguageBar
 
 TOUCHES = (events.Key, events.MouseEvent, events.Paste)
@@ -66,6 +67,8 @@ class BaseApp(App[int]):
         self.staff: StaffSession | None = None
         self.heap = Heap(busy=self._serving)
         """When the garbage is collected: once nobody waits (``screens.heap``)."""
+        self.keys = KeysInOrder(self, super().on_event)
+        """Keys read one after another, as typed, however busy the machine."""
         self.set_reactive(BaseApp.language, self.district.default_language)
         set_language(self.district.default_language)
 
@@ -110,6 +113,9 @@ class BaseApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, TOUCHES):
             self.heap.touched()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.keys.key(event)  # read in the order typed (screens.key_order)
+            return
         await super().on_event(event)
 
     def _collect_if_idle(self) -> None:

@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Literal, Protocol, TypeVar, cast, final
 
 from pydantic import SecretStr
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -106,10 +107,14 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
     ]
     """Under 80 columns (a phone in a browser) the screen takes the narrow layout (kiosk.tcss)."""
 
-    # Screen's own ctrl+c copies screen text; a kiosk keeps only moving between fields.
+    # Screen's own ctrl+c copies screen text; a kiosk keeps only moving between fields. The
+    # moves are priority bindings, run as the app reads the key: a field's own bindings run
+    # later, from its queue, so on a busy machine the keys typed after Enter or Tab landed in
+    # the field just left (a browser test saw a Space reach the repeated password).
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "app.focus_next", show=False),
-        Binding("shift+tab", "app.focus_previous", show=False),
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
+        Binding("enter", "next_field", show=False, priority=True),
     ]
 
     visit: Visit
@@ -310,13 +315,19 @@ class KioskScreen(BaseScreen[T], inherit_bindings=False):
                 SecretStr(event.value) if isinstance(current, SecretStr) else event.value,
             )
 
+    def action_next_field(self) -> None:
+        """Enter in a field moves the cursor to the next one, as a parent expects. Enter in the
+        field that sends the form is left to that field, so that the screen hears of the keys
+        typed before it (the draft follows each field's changes) before the form is sent."""
+        field = self.focused
+        if not isinstance(field, Input) or self.sends_form(field.id or ""):
+            raise SkipAction()
+        self.focus_next()
+
     @on(Input.Submitted)
-    def _enter(self, event: Input.Submitted) -> None:
-        # Enter moves to the next field, as a parent expects; the last one sends the form.
+    def _send(self, event: Input.Submitted) -> None:
         if self.sends_form(event.input.id or ""):
             self.submit()
-        else:
-            self.focus_next()
 
     submit_on = HUMAN_FIELD
     """The input whose Enter sends the form."""
