@@ -5,7 +5,6 @@ the person had put the cursor by then (``screens.key_order``, the kiosk's Tab an
 from __future__ import annotations
 
 from textual import events
-from textual.keys import _character_to_key
 
 from frontdesk.db.engine import Database
 from screens.kiosk.account import NewAccountScreen
@@ -18,12 +17,12 @@ NAMED = {"space": " ", "enter": "\r", "tab": "\t", "backspace": "\x7f"}
 
 
 def burst(app: KioskApp, *keys: str) -> None:
-    """Post ``keys`` to the app as the terminal does, all before the app reads the first."""
+    """Post ``keys`` to the app as the terminal does, all before the app reads the first (a
+    printable character is its own key name here: fields read the character, not the name)."""
     for key in keys:
-        if key in NAMED:
-            app.post_message(events.Key(key, NAMED[key]))
-        else:
-            app.post_message(events.Key(_character_to_key(key), key))
+        if key == " ":
+            key = "space"
+        app.post_message(events.Key(key, NAMED.get(key, key)))
 
 
 async def test_a_burst_of_keys_fills_the_account_form_as_typed(one_db: Database) -> None:
