@@ -49,13 +49,13 @@ from frontdesk.db.models import (
 from frontdesk.demo import DemoOptions, families
 from frontdesk.errors import DomainError
 from frontdesk.security import Keyring, PasswordHasher
-from frontdesk.services import portal, queue, review, support, verification
+from frontdesk.services import identity_checks, portal, queue, review, support, verification
 from frontdesk.services.audit import AuditAction
+from frontdesk.services.identity_checks import IdentityCheckForm
 from frontdesk.services.linking import ChildIdentifiers, request_link
 from frontdesk.services.registration import AccountForm, create_parent_account
 from frontdesk.services.sessions import StaffSession, staff_session
 from frontdesk.services.signin import sign_in_parent
-from frontdesk.services.verification import IdentityCheckForm
 
 T = TypeVar("T")
 
@@ -202,7 +202,7 @@ def clerk_loop(client: Client, staff: StaffSession, until: float) -> None:
         client.call(
             "record_identity_check",
             True,
-            verification.record_identity_check,
+            identity_checks.record_identity_check,
             staff,
             parent_id,
             form,

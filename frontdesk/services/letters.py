@@ -39,8 +39,7 @@ from frontdesk.services.letter_issuing import (
     page_language,
 )
 from frontdesk.services.letter_pdf import write_letters
-from frontdesk.services.sessions import StaffSession, current_staff
-from frontdesk.services.verification import DECIDERS
+from frontdesk.services.sessions import DECIDERS, StaffSession, current_staff
 
 if TYPE_CHECKING:
     from frontdesk.db.engine import Database
