@@ -14,7 +14,7 @@ from textual.binding import BindingType
 from textual.screen import Screen
 
 from frontdesk.db.engine import Database
-from frontdesk.services.letters import format_code, normalize_code
+from frontdesk.services.letter_codes import format_code, normalize_code
 from screens.base import ScreenName
 from screens.kiosk.base import KioskScreen
 from screens.kiosk_app import KioskApp

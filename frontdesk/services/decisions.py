@@ -7,7 +7,7 @@ it relied on, nor a check for an approval that did not go through.
 
 The form arrives as the clerk typed it (:class:`TypedIdentityCheck`) and is read here, the one
 way: :func:`identity_check_form` puts each problem beside its field, with the last-4 rule of
-``verification.kept_last4``; the desk calls it too, to answer before asking for a confirmation.
+``identity_checks.kept_last4``; the desk calls it too, to answer before asking for a confirmation.
 """
 
 from __future__ import annotations
@@ -22,16 +22,18 @@ from frontdesk.db.models import IdType
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import FieldErrors, IdExpired
 from frontdesk.i18n import Msg, date_input_pattern, parse_date
-from frontdesk.services.sessions import StaffSession
-from frontdesk.services.verification import (
+from frontdesk.services.identity_checks import (
     LAST4_PROBLEM,
     IdentityCheckForm,
+    kept_last4,
+    record_identity_check,
+)
+from frontdesk.services.sessions import StaffSession
+from frontdesk.services.verification import (
     approve_family,
     approve_link,
     deny_account,
     deny_link,
-    kept_last4,
-    record_identity_check,
     revoke_link,
 )
 

@@ -22,8 +22,7 @@ from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import DomainError
 from frontdesk.i18n import Msg
 from frontdesk.services.audit import Actor, AuditAction, record
-from frontdesk.services.letter_pdf import LetterWriter
-from frontdesk.services.letters import (
+from frontdesk.services.letter_issuing import (
     Issuer,
     account_languages,
     issue_codes,
@@ -32,6 +31,7 @@ from frontdesk.services.letters import (
     lock_contacts,
     page_language,
 )
+from frontdesk.services.letter_pdf import LetterWriter
 
 if TYPE_CHECKING:
     from frontdesk.db.engine import Database

@@ -1,116 +1,48 @@
-"""Letter codes (L1): a code mailed to a guardian on a student's record links that student.
+"""Letter codes at the desk (L1): a clerk lists a student's guardians and their letters,
+issues a letter for one guardian, or revokes a live one; the request view shows the letter a
+link was made with.
 
-A clerk issues a letter for one guardian at the desk (and can revoke it); ``frontdesk
-letters`` issues them for a whole school (:mod:`frontdesk.services.letter_batch`). Receiving
-the letter at the address the school has on record proves what the in-person check proves,
-for a district that accepts mail as proof: the code links the student it names to whatever
-account the guardian makes, approved at once or waiting for a clerk as the district chooses
-(``letter_codes_approve_links``).
-
-The guards: 74 random bits, kept only as a keyed digest; one use; an expiry; at most one live
-letter per guardian and student (a new one replaces the old; the contact's row is locked, and
-a partial unique index holds the rule); wrong codes count as failed child links against the
-account and the workstation, in the same atomic step as the look-up (``ratelimit.reached``).
-Every issue, print, use, revocation and refusal is audited, never with the code.
+A letter code mailed to a guardian on a student's record links that student
+(:mod:`frontdesk.services.letter_redemption`); ``frontdesk letters`` issues them for a whole
+school (:mod:`frontdesk.services.letter_batch`). The code itself and a letter's state are in
+:mod:`frontdesk.services.letter_codes`, issuing and the printed page in
+:mod:`frontdesk.services.letter_issuing`. Every issue, print and revocation is audited, never
+with the code.
 """
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from enum import StrEnum
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from frontdesk.db.models import (
-    AccountStatus,
-    Contact,
-    LetterCode,
-    LinkStatus,
-    ParentAccount,
-    Student,
-    StudentLink,
-)
+from frontdesk.db.models import Contact, LetterCode, Student
 from frontdesk.db.uow import UnitOfWork
-from frontdesk.district_settings import DistrictSettings
-from frontdesk.errors import (
-    AccountNotApproved,
-    DomainError,
-    FieldErrors,
-    LinkAlreadyExists,
-    NotAllowed,
-)
-from frontdesk.i18n import Msg, shipped_languages
-from frontdesk.services import ratelimit
+from frontdesk.errors import DomainError, NotAllowed
+from frontdesk.i18n import Msg
 from frontdesk.services.audit import Actor, AuditAction, record
-from frontdesk.services.letter_pdf import Letterhead, LetterPage, write_letters
-from frontdesk.services.linking import (
-    LinkedStudent,
-    NamedLimit,
-    account_limits,
-    refuse_if_limited,
-    student_photo,
+
+# Re-exported for the desk's letters screen, which lists a letter's state with its view.
+from frontdesk.services.letter_codes import LetterState as LetterState
+from frontdesk.services.letter_codes import letter_state
+from frontdesk.services.letter_issuing import (
+    Issuer,
+    account_languages,
+    issue_codes,
+    letter_page,
+    letterhead,
+    lock_contacts,
+    page_language,
 )
-from frontdesk.services.passwords import CLOSED
-from frontdesk.services.ratelimit import AttemptKind
-from frontdesk.services.sessions import ParentSession, StaffSession, current_parent, current_staff
-from frontdesk.services.verification import DECIDERS, activate_account, lock_account
+from frontdesk.services.letter_pdf import write_letters
+from frontdesk.services.sessions import DECIDERS, StaffSession, current_staff
 
 if TYPE_CHECKING:
     from frontdesk.db.engine import Database
-
-# --- the code --------------------------------------------------------------------------------
-
-CODE_ALPHABET: Final = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-"""Digits and capitals without the ones read alike: no 0/O, no 1/I/L (31 symbols)."""
-CODE_LENGTH: Final = 15
-"""15 symbols of 31: 74 bits."""
-CODE_GROUP: Final = 5
-CODE_PATTERN_HINT: Final = "XXXXX-XXXXX-XXXXX"
-LETTER_CODE: Final = "letter_code"
-"""What a link made with a letter lists as its matched identifiers."""
-_DROPPED: Final = dict.fromkeys(map(ord, " -_\t\u00a0\u2010\u2011\u2012\u2013\u2014\u2212"))
-"""Spaces and dashes (typed, or pasted from a phone) a code may be written with."""
-_MOST_TYPED: Final = 64
-
-
-def new_code() -> str:
-    """A new random code, bare (``format_code`` groups it for reading)."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def format_code(code: str) -> str:
-    """``code`` in groups for reading aloud: ``K7QM4-HXT2R-9WCPD``."""
-    return "-".join(code[i : i + CODE_GROUP] for i in range(0, len(code), CODE_GROUP))
-
-
-def normalize_code(typed: str) -> str | None:
-    """The bare code a person typed (any case, with or without spaces and dashes), or
-    ``None`` when it cannot be one: not 15 symbols of the alphabet."""
-    if len(typed) > _MOST_TYPED:
-        return None
-    code = typed.translate(_DROPPED).upper()
-    if len(code) != CODE_LENGTH or not set(code) <= set(CODE_ALPHABET):
-        return None
-    return code
-
-
-def code_digest(uow: UnitOfWork, code: str) -> str:
-    """How a (bare) code is stored and looked up: a keyed digest under the district key."""
-    return uow.runtime.keyring.digest("letter-code-v1", code)
-
-
-def letter_url(portal_url: str, code: str) -> str:
-    """The web address a letter's QR code holds: the parent screens with the code filled in."""
-    return f"{portal_url.rstrip('/')}/?code={format_code(code)}"
-
-
-CODE_FORMAT = Msg("A letter code has 15 letters and digits, like {example}.")
-
 
 # --- answers ---------------------------------------------------------------------------------
 
@@ -147,111 +79,7 @@ class LetterNotActive(DomainError):
         )
 
 
-class LetterCodeRefused(DomainError):
-    """A code typed by a parent that links nothing; counted and audited."""
-
-    recorded = True
-    reason: str = ""
-
-
-class LetterCodeUnknown(LetterCodeRefused):
-    """No letter has this code."""
-
-    reason = "unknown"
-
-    def __init__(self) -> None:
-        super().__init__(
-            Msg("This letter code is not right. Check what you typed, or see the front office.")
-        )
-
-
-class LetterCodeUsed(LetterCodeRefused):
-    """The code was used before (by anyone)."""
-
-    reason = "used"
-
-    def __init__(self) -> None:
-        super().__init__(
-            Msg(
-                "This letter code has already been used. Each code works once. If you did "
-                "not use it, please see the front office."
-            )
-        )
-
-
-class LetterCodeExpired(LetterCodeRefused):
-    """Past its expiry."""
-
-    reason = "expired"
-
-    def __init__(self) -> None:
-        super().__init__(
-            Msg(
-                "This letter code has expired. Ask the school for a new letter, or see the "
-                "front office."
-            )
-        )
-
-
-class LetterCodeRevoked(LetterCodeRefused):
-    """Revoked at the desk, or its guardian or student left the roster."""
-
-    reason = "revoked"
-
-    def __init__(self) -> None:
-        super().__init__(
-            Msg("This letter code was cancelled by the school. Please see the front office.")
-        )
-
-
-class LetterCodeReplaced(LetterCodeRefused):
-    """A newer letter for the same guardian and student replaced it."""
-
-    reason = "replaced"
-
-    def __init__(self) -> None:
-        super().__init__(
-            Msg("A newer letter replaced this one. Use the code in the newest letter you received.")
-        )
-
-
-class LetterLinkRefused(DomainError):
-    """The school denied or took back this student on this account: a letter does not undo
-    a clerk's decision (the code stays unused)."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            Msg(
-                "The school did not approve this child on your account. Please see the front "
-                "office."
-            )
-        )
-
-
 # --- what the desk sees ----------------------------------------------------------------------
-
-
-class LetterState(StrEnum):
-    """Where a letter stands."""
-
-    ACTIVE = "active"
-    USED = "used"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-    REPLACED = "replaced"
-
-
-def letter_state(letter: LetterCode, now: datetime) -> LetterState:
-    """Where ``letter`` stands at ``now``."""
-    if letter.used_at is not None:
-        return LetterState.USED
-    if letter.revoked_at is not None:
-        return LetterState.REPLACED if letter.replaced_by_id else LetterState.REVOKED
-    if letter.contact_id is None:
-        return LetterState.REVOKED
-    if letter.expires_at <= now:
-        return LetterState.EXPIRED
-    return LetterState.ACTIVE
 
 
 @dataclass(frozen=True)
@@ -376,157 +204,7 @@ def student_letters(database: Database, session: StaffSession, student_id: int) 
         return list_letters(uow, session, student_id)
 
 
-# --- issuing ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Issuer:
-    """Who issues letters: a staff member at the desk, or an operator's bulk print."""
-
-    actor: Actor
-    staff_id: int | None
-    name: str
-    in_bulk: bool
-
-
-def lock_contacts(uow: UnitOfWork, contact_ids: Sequence[int]) -> list[Contact]:
-    """The contacts as they are now, locked in id order until the transaction ends: two
-    issuers for one guardian queue, and the second replaces the first's letter.
-
-    ``FOR NO KEY UPDATE``: a letter pointing at the contact (``KEY SHARE``) does not wait."""
-    return list(
-        uow.session.scalars(
-            select(Contact)
-            .where(Contact.id.in_(list(contact_ids)))
-            .order_by(Contact.id)
-            .with_for_update(key_share=True)
-            .execution_options(populate_existing=True)
-        )
-    )
-
-
-@dataclass(frozen=True)
-class Issued:
-    """A letter just made, with its code (only for the page that prints it)."""
-
-    letter: LetterCode
-    code: str
-
-
-def issue_codes(uow: UnitOfWork, contacts: Sequence[Contact], issuer: Issuer) -> list[Issued]:
-    """A new letter for each of ``contacts`` (locked by the caller, see :func:`lock_contacts`),
-    each replacing the guardian's live letter; audited, without the codes."""
-    if not contacts:
-        return []
-    now = uow.now()
-    expires = now + timedelta(days=uow.settings.letter_code_days)
-    ids = [c.id for c in contacts]
-    # Revoked before the new ones go in (the unique index allows one live letter each), in
-    # one statement that re-checks each row as it updates it: a letter being used at this
-    # moment stays used, not revoked.
-    live = dict(
-        uow.session.execute(
-            update(LetterCode)
-            .where(
-                LetterCode.contact_id.in_(ids),
-                LetterCode.used_at.is_(None),
-                LetterCode.revoked_at.is_(None),
-            )
-            .values(revoked_at=now)
-            .returning(LetterCode.contact_id, LetterCode.id)
-            .execution_options(synchronize_session=False)
-        ).all()
-    )
-    made = []
-    for contact in contacts:
-        code = new_code()
-        letter = LetterCode(
-            contact_id=contact.id,
-            student_id=contact.student_id,
-            guardian_name=f"{contact.first_name} {contact.last_name}",
-            relationship=contact.relationship,
-            code_digest=code_digest(uow, code),
-            issued_at=now,
-            issued_by_id=issuer.staff_id,
-            issued_by_name=issuer.name,
-            in_bulk=issuer.in_bulk,
-            expires_at=expires,
-        )
-        made.append(Issued(letter, code))
-    uow.session.add_all(i.letter for i in made)
-    uow.session.flush()
-    if live:
-        new_ids = {i.letter.contact_id: i.letter.id for i in made}
-        uow.session.execute(
-            update(LetterCode),
-            [{"id": old, "replaced_by_id": new_ids[contact]} for contact, old in live.items()],
-        )
-    for issued in made:
-        letter = issued.letter
-        old = live.get(letter.contact_id)
-        record(
-            uow,
-            issuer.actor,
-            AuditAction.LETTER_ISSUE,
-            ("letter", letter.id),
-            student_id=letter.student_id,
-            contact_id=letter.contact_id,
-            in_bulk=issuer.in_bulk,
-            expires_at=expires.isoformat(),
-            **({"replaced_letter_id": old} if old is not None else {}),
-        )
-    return made
-
-
-def page_language(settings: DistrictSettings, preferred: str | None) -> str:
-    """The language of a guardian's letter: theirs when frontdesk can write it, else the
-    district's default."""
-    if preferred and preferred in shipped_languages():
-        return preferred
-    return settings.default_language
-
-
-def letterhead(uow: UnitOfWork, portal_url: str | None = None) -> Letterhead:
-    """What every page of the district's letters carries."""
-    settings = uow.settings
-    return Letterhead(
-        district_name=settings.district_name,
-        logo=settings.logo,
-        approves_at_once=settings.letter_codes_approve_links,
-        portal_url=(portal_url or uow.runtime.portal_url).rstrip("/"),
-    )
-
-
-def letter_page(
-    head: Letterhead, issued: Issued, contact: Contact, student: Student, language: str
-) -> LetterPage:
-    """The page that carries one letter."""
-    letter = issued.letter
-    return LetterPage(
-        language=language,
-        guardian_name=letter.guardian_name,
-        student_name=f"{student.first_name} {student.last_name}",
-        school_name=student.school.name,
-        code=format_code(issued.code),
-        url=letter_url(head.portal_url, issued.code),
-        issued=letter.issued_at.date(),
-        expires=letter.expires_at.date(),
-    )
-
-
-def account_languages(uow: UnitOfWork, emails: Sequence[str | None]) -> dict[str, str]:
-    """The language of the account made with each of ``emails``, where one was: the nearest
-    thing to a preferred language the records hold (the roster does not give one)."""
-    known = [e for e in emails if e]
-    if not known:
-        return {}
-    return dict(
-        uow.session.execute(
-            select(ParentAccount.email, ParentAccount.language).where(
-                ParentAccount.email.in_(known)
-            )
-        ).all()
-    )
+# --- issuing and revoking --------------------------------------------------------------------
 
 
 def issue_for_contact(
@@ -603,159 +281,6 @@ def revoke_letter(database: Database, session: StaffSession, letter_id: int) -> 
     """A clerk revokes a letter not used yet: its code links nothing any more."""
     with database.write() as uow:
         return revoke(uow, session, letter_id)
-
-
-# --- a parent uses a code --------------------------------------------------------------------
-
-
-def _refuse(
-    uow: UnitOfWork,
-    parent: ParentAccount,
-    limits: list[NamedLimit],
-    error: LetterCodeRefused,
-    letter: LetterCode | None,
-) -> LetterCodeRefused:
-    ratelimit.note(uow, AttemptKind.LINK_FAILED, *(n.limit.subject for n in limits))
-    record(
-        uow,
-        Actor.parent(parent),
-        AuditAction.LETTER_REFUSED,
-        ("parent", parent.id),
-        reason=error.reason,
-        **({"letter_id": letter.id, "student_id": letter.student_id} if letter else {}),
-    )
-    return error
-
-
-def _refusal(uow: UnitOfWork, letter: LetterCode | None) -> LetterCodeRefused | None:
-    """Why ``letter`` links nothing, or ``None`` when it works."""
-    if letter is None:
-        return LetterCodeUnknown()
-    match letter_state(letter, uow.now()):
-        case LetterState.USED:
-            return LetterCodeUsed()
-        case LetterState.REPLACED:
-            return LetterCodeReplaced()
-        case LetterState.REVOKED:
-            return LetterCodeRevoked()
-        case LetterState.EXPIRED:
-            return LetterCodeExpired()
-    student = uow.session.get(Student, letter.student_id)
-    if student is None or not student.active:
-        return LetterCodeRevoked()  # the student left the roster
-    return None
-
-
-def redeem(uow: UnitOfWork, session: ParentSession, typed: str) -> LinkedStudent:
-    """In ``uow``: the signed-in parent enters a letter code; it links the student it names."""
-    parent = current_parent(uow, session)
-    if parent.status in CLOSED:
-        raise AccountNotApproved()
-    code = normalize_code(typed)
-    if code is None:
-        raise FieldErrors({"code": Msg(CODE_FORMAT.msgid, example=CODE_PATTERN_HINT)})
-    # One step: the account's and the workstation's counts are held until this transaction
-    # ends, so a burst of wrong codes queues and each sees the ones before.
-    limits = account_limits(uow, parent.id)
-    refuse_if_limited(uow, parent, limits, form="letter_code")
-    # Locked: two accounts using one code at once queue, and the second finds it used.
-    letter = uow.session.scalar(
-        select(LetterCode)
-        .where(LetterCode.code_digest == code_digest(uow, code))
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    refusal = _refusal(uow, letter)
-    if refusal is not None:
-        raise _refuse(uow, parent, limits, refusal, letter)
-    assert letter is not None
-    return _link(uow, parent, letter)
-
-
-def _link(uow: UnitOfWork, parent: ParentAccount, letter: LetterCode) -> LinkedStudent:
-    """Link the letter's student to ``parent`` (or add the letter to the request waiting)."""
-    settings = uow.settings
-    # The account first, then its links: the order every decision takes them in.
-    parent = lock_account(uow, parent.id)
-    student = uow.session.get_one(Student, letter.student_id)
-    link = uow.session.scalar(
-        select(StudentLink)
-        .where(StudentLink.parent_id == parent.id, StudentLink.student_id == student.id)
-        .with_for_update(key_share=True)
-    )
-    if link is not None and link.status is LinkStatus.APPROVED:
-        raise LinkAlreadyExists()
-    if link is not None and link.status is not LinkStatus.PENDING:
-        raise LetterLinkRefused()
-    live = settings.letter_codes_approve_links or (
-        settings.links_bypass_verification and parent.status is AccountStatus.ACTIVE
-    )
-    now = uow.now()
-    actor = Actor.parent(parent)
-    if link is None:
-        link = StudentLink(
-            parent_id=parent.id,
-            student_id=student.id,
-            school_id=student.school_id,
-            status=LinkStatus.PENDING,
-            matched_identifiers=[LETTER_CODE],
-            requested_at=now,
-            requested_workstation=uow.workstation,
-        )
-        uow.session.add(link)
-        uow.session.flush()
-        request_action = True
-    else:
-        link.matched_identifiers = [*link.matched_identifiers, LETTER_CODE]
-        request_action = False
-    if live:
-        link.status = LinkStatus.APPROVED
-        link.decided_at = now
-    letter.used_at = now
-    letter.used_by_id = parent.id
-    letter.link_id = link.id
-    photo = student_photo(uow, student.id) if student.has_photo else None
-    if request_action:
-        # The student's name and photo are shown at once: a disclosure, so it is audited.
-        record(
-            uow,
-            actor,
-            AuditAction.LINK_REQUEST,
-            ("student_link", link.id),
-            student_id=student.id,
-            status=link.status.value,
-            disclosed=["name", "photo"] if photo else ["name"],
-            letter_id=letter.id,
-        )
-    record(
-        uow,
-        actor,
-        AuditAction.LETTER_USE,
-        ("letter", letter.id),
-        student_id=student.id,
-        link_id=link.id,
-        parent_id=parent.id,
-        status=link.status.value,
-    )
-    if live and settings.letter_codes_approve_links:
-        activate_account(uow, actor, parent)  # the letter proves what the check would
-    uow.session.flush()
-    return LinkedStudent(
-        link_id=link.id,
-        student_id=student.id,
-        first_name=student.first_name,
-        last_name=student.last_name,
-        school_name=student.school.name,
-        grade=student.grade,
-        status=link.status,
-        photo=photo,
-    )
-
-
-def redeem_letter(database: Database, session: ParentSession, typed: str) -> LinkedStudent:
-    """A parent enters the code of a letter (:func:`redeem`), in one unit of work."""
-    with database.write() as uow:
-        return redeem(uow, session, typed)
 
 
 # --- what the desk's request view shows of a letter -----------------------------------------

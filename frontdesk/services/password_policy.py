@@ -1,19 +1,20 @@
 """What makes a password acceptable (NIST SP 800-63B rev. 4, single-factor passwords).
 
 Long enough, not too long to hash, and not one people actually pick: not on the block list,
-not built on a block-list entry (``passwordpassword``, ``P@ssw0rd2024!``), not repeated
-characters, sequences or keyboard runs, not made of the person's own names, email or the
-district's name. No composition rules: any characters, spaces and emoji are welcome, and a
-passphrase of a few words passes.
+not built on a block-list entry (``passwordpassword``, ``P@ssw0rd2024!``; see
+:mod:`frontdesk.services.password_block_list`), not repeated characters, sequences or keyboard
+runs, not made of the person's own names, email or the district's name. No composition rules:
+any characters, spaces and emoji are welcome, and a passphrase of a few words passes.
 
-How guessable a password is, is zxcvbn's estimate (the Dropbox estimator, MIT licence): it
-finds the cheapest way to build the password from dictionary words (the block list, English
-words, first and last names), l33t spellings, reversals, repeats, sequences, keyboard runs and
-dates, and counts the guesses that takes. Before the estimate, the password is read as a
-cracker reads it: the words an attacker who knows the person tries first (their names, email,
-the district's name, "school") are taken out, so are words said a second time and the spaces
-and punctuation between words; none of them adds strength. A refused password is told why, in
-the person's language, from the pattern that covers most of it (NIST asks for the reason).
+How guessable a password is, is zxcvbn's estimate (the Dropbox estimator, MIT licence; see
+:mod:`frontdesk.services.password_estimate`): it finds the cheapest way to build the password
+from dictionary words (the block list, English words, first and last names), l33t spellings,
+reversals, repeats, sequences, keyboard runs and dates, and counts the guesses that takes.
+Before the estimate, the password is read as a cracker reads it: the words an attacker who
+knows the person tries first (their names, email, the district's name, "school") are taken
+out, so are words said a second time and the spaces and punctuation between words; none of
+them adds strength. A refused password is told why, in the person's language, from the
+pattern that covers most of it (NIST asks for the reason).
 
 zxcvbn's matching is quadratic in the length of what it is given and pure Python (a
 64-character text takes about 30 ms), so only the first :data:`ESTIMATED_CHARACTERS`
@@ -23,22 +24,19 @@ to guess; one whose first 32 are easy is refused for them, whatever follows.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
 from enum import IntEnum
-from functools import cache
-from typing import Any, cast
+from typing import Any
 
-from zxcvbn import matching, scoring
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
+from zxcvbn import matching
 
 from frontdesk.i18n import Msg
 from frontdesk.names import fold_name
-from frontdesk.resources import data_dir
 from frontdesk.security import MAX_PASSWORD_LENGTH, password_length
+from frontdesk.services.password_block_list import built_on_common, common_passwords
+from frontdesk.services.password_estimate import estimate
 
 MAX_LENGTH = MAX_PASSWORD_LENGTH
 """Longest password accepted (NIST asks for at least 64)."""
@@ -51,8 +49,6 @@ MIN_GUESSES = 10**9
 below 10^8.5 and passphrases of three or four everyday words at 10^9.5 to 10^15; a billion
 argon2id guesses (OWASP's parameters) take hundreds of CPU-days for one stolen hash, and the
 sign-in locks after a few."""
-_MOST_L33T_READINGS = 8
-"""Most l33t readings of a text zxcvbn tries in full (see :func:`_l33t_table`)."""
 _SHORTEST_CONTEXT_WORD = 3
 """Shorter parts of names ("O" of O'Brien, "Li") are too common in other words to take out."""
 SCHOOL_WORDS = (
@@ -116,84 +112,12 @@ REASONS: Mapping[Weakness, Msg] = {
 TOO_COMMON = Msg("This password is too common; it is on a list of leaked passwords.")
 
 
-# --- dictionaries -------------------------------------------------------------------------------
-
-
-@cache
-def common_passwords() -> frozenset[str]:
-    """The shipped list of common and breached passwords, case-folded."""
-    return frozenset(_block_list())
-
-
-@cache
-def _block_list() -> tuple[str, ...]:
-    """The shipped block list, most common first."""
-    path = data_dir() / "passwords" / "common.txt"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return tuple(line for line in lines if line and not line.startswith("#"))
-
-
-@cache
-def _frequent_words() -> dict[str, int]:
-    """zxcvbn's word lists and our block list as one ranked dictionary.
-
-    zxcvbn keeps the cheapest of the matches of a word in several lists, so one dictionary
-    holding each word's best rank estimates the same and is searched once instead of seven
-    times."""
-    ranked: dict[str, int] = {}
-    lists: list[Iterable[str]] = [*FREQUENCY_LISTS.values(), _block_list()]
-    for words in lists:
-        for rank, word in enumerate(words, 1):
-            if rank < ranked.get(word, rank + 1):
-                ranked[word] = rank
-    return ranked
-
-
 # --- how people dress a password up ------------------------------------------------------------
 
 _BETWEEN_WORDS = re.compile(r"[\s\-_.,;:/\\'\"]+")
 """Spaces and punctuation between words: zxcvbn reads each as a random character and each
 extra piece multiplies its estimate, so "my buster is buster" would pass; they are taken out
 before the estimate (an attacker tries the usual separators first)."""
-_PADDING = re.compile(r"\s*(?:\d{1,4}\s*(?:([^\w\s])\1*)?|([^\w\s])\2*\s*(?:\d{1,4})?)?\s*")
-"""What people pad a password with: a year or a short number and a run of one symbol, in
-either order (``2024!!!``, ``!1``), on each side."""
-_PADDED_SIDE = 32
-"""Padding longer than this is a repeat, which the estimate finds."""
-_SEPARATORS = re.compile(r"[\W\d_]+")
-_REPEATED = re.compile(r"^(.+?)\1+$")
-_L33T = {"4": "a", "@": "a", "8": "b", "3": "e", "6": "g", "9": "g", "0": "o", "$": "s", "5": "s"}
-_L33T |= {"+": "t", "%": "x", "2": "z", "(": "c", "{": "c", "[": "c", "<": "c", "!": "i"}
-_UNL33T = (
-    str.maketrans(_L33T | {"1": "i", "|": "i", "7": "t"}),
-    str.maketrans(_L33T | {"1": "l", "|": "l", "7": "l"}),
-)
-"""zxcvbn's l33t table read back, once with 1 and | as i, once as l."""
-
-
-def _is_common(text: str) -> bool:
-    """Whether ``text`` (case-folded) is a block-list entry or one repeated, as typed or read
-    back from l33t without separators (``p@ss-w0rd``)."""
-    blocked = common_passwords()
-    for form in (text, *(_SEPARATORS.sub("", text.translate(t)) for t in _UNL33T)):
-        repeated = _REPEATED.match(form)
-        if form in blocked or (repeated is not None and repeated[1] in blocked):
-            return True
-    return False
-
-
-def built_on_common(password: str) -> bool:
-    """Whether ``password`` is a block-list entry under padding, l33t spelling, capitals or
-    separators: ``Seven72024!!!``, ``!!P@ssw0rd1``, ``pass-word``, ``welcomewelcome``.
-
-    zxcvbn prices padding generously (a year as any date, ``!!!!`` as 60 guesses), so a rare
-    entry with a year and a few ``!`` estimates at 10^9 to 10^10 guesses, though it is the
-    first thing a cracker's rules try."""
-    text = password.casefold()
-    size = len(text)
-    starts = [p for p in range(min(size, _PADDED_SIDE) + 1) if _PADDING.fullmatch(text, 0, p)]
-    ends = [e for e in range(max(0, size - _PADDED_SIDE), size + 1) if _PADDING.fullmatch(text, e)]
-    return any(_is_common(text[p:e]) for p in starts for e in ends if e - p >= 3)
 
 
 # --- context words ------------------------------------------------------------------------------
@@ -254,95 +178,6 @@ def _drop_repeated_words(text: str) -> tuple[str, int]:
         return ""
 
     return _WORD.sub(once, text), dropped
-
-
-# --- the estimate -------------------------------------------------------------------------------
-
-
-def _l33t_table(text: str) -> dict[str, list[str]]:
-    """zxcvbn's l33t table for ``text``, kept to one spelling of each letter when ``text``
-    mixes many: zxcvbn tries every combination, each a dictionary search (736 of them for a
-    text of all twenty l33t symbols, 0.3 s), and few words mix two spellings of one letter."""
-    relevant: dict[str, list[str]] = matching.relevant_l33t_subtable(text, matching.L33T_TABLE)
-    if math.prod(len(spellings) for spellings in relevant.values()) <= _MOST_L33T_READINGS:
-        return relevant
-    return {letter: [min(spellings, key=text.index)] for letter, spellings in relevant.items()}
-
-
-Dictionaries = Mapping[str, Mapping[str, int]]
-
-
-def _matches(text: str, dictionaries: Dictionaries) -> list[dict[str, Any]]:
-    """zxcvbn's ``omnimatch``, with the l33t table of :func:`_l33t_table` and the repeats of
-    :func:`_repeat_match`."""
-    matchers = (
-        matching.dictionary_match,
-        matching.reverse_dictionary_match,
-        matching.spatial_match,
-        matching.sequence_match,
-        matching.regex_match,
-        matching.date_match,
-    )
-    found: list[dict[str, Any]] = []
-    for matcher in matchers:
-        found.extend(matcher(text, _ranked_dictionaries=dictionaries))
-    found.extend(matching.l33t_match(text, dictionaries, _l33t_table=_l33t_table(text)))
-    found.extend(_repeat_match(text, dictionaries))
-    return sorted(found, key=lambda m: (m["i"], m["j"]))
-
-
-_GREEDY = re.compile(r"(.+)\1+")
-_LAZY = re.compile(r"(.+?)\1+")
-_LAZY_ANCHORED = re.compile(r"^(.+?)\1+$")
-
-
-def _repeat_match(text: str, dictionaries: Dictionaries) -> list[dict[str, Any]]:
-    """zxcvbn's ``repeat_match``, its repeated part read with our dictionaries and l33t table
-    (zxcvbn's own reads it with its full l33t table: 0.4 s for a 40-character text)."""
-    found: list[dict[str, Any]] = []
-    start = 0
-    while start < len(text):
-        greedy = _GREEDY.search(text, pos=start)
-        lazy = _LAZY.search(text, pos=start)
-        if greedy is None or lazy is None:
-            break
-        if len(greedy.group(0)) > len(lazy.group(0)):
-            match = greedy  # "aabaab": the greedy "aab" twice, not the lazy "a" twice
-            anchored = _LAZY_ANCHORED.search(match.group(0))
-            base = anchored.group(1) if anchored else match.group(1)
-        else:
-            match, base = lazy, lazy.group(1)
-        base_reading = scoring.most_guessable_match_sequence(base, _matches(base, dictionaries))
-        found.append(
-            {
-                "pattern": "repeat",
-                "i": match.start(),
-                "j": match.end() - 1,
-                "token": match.group(0),
-                "base_token": base,
-                "base_guesses": base_reading["guesses"],
-                "base_matches": base_reading["sequence"],
-                "repeat_count": len(match.group(0)) / len(base),
-            }
-        )
-        start = match.end()
-    return found
-
-
-def _estimate(text: str, context: Iterable[str]) -> tuple[Decimal, list[dict[str, Any]]]:
-    """The guesses ``text`` takes and the patterns of zxcvbn's cheapest reading of it.
-
-    Called through zxcvbn's matching and scoring modules rather than ``zxcvbn()``: that one
-    stores the user inputs in a module-wide dictionary (a race between two kiosks' threads)
-    and searches each word list apart. Without zxcvbn's extra term for the number of pieces
-    (``D^(l-1)``), which makes any five pieces "strong", "password!123456?qwerty" included."""
-    dictionaries = {
-        "frequent": _frequent_words(),
-        "user_inputs": matching.build_ranked_dict(sorted(context)),
-    }
-    matches = _matches(text, dictionaries)
-    result = scoring.most_guessable_match_sequence(text, matches, _exclude_additive=True)
-    return Decimal(result["guesses"]), cast(list[dict[str, Any]], result["sequence"])
 
 
 def _shape(token: str) -> Weakness | None:
@@ -413,7 +248,7 @@ def weakness(password: str, context: Mapping[str, Weakness]) -> Weakness | None:
     estimated = _BETWEEN_WORDS.sub("", rest)[:ESTIMATED_CHARACTERS]
     sequence: list[dict[str, Any]] = []
     if estimated:
-        guesses, sequence = _estimate(estimated, context)
+        guesses, sequence = estimate(estimated, context)
         if guesses >= MIN_GUESSES:
             return None
     found = dict(covered)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from frontdesk.db.models import AccountStatus, LinkStatus, Student, StudentLink
 from frontdesk.db.uow import UnitOfWork
-from frontdesk.services.letters import LETTER_CODE
+from frontdesk.services.letter_codes import LETTER_CODE
 from frontdesk.services.passwords import CLOSED
 from frontdesk.services.sessions import ParentSession, current_parent
 

@@ -35,8 +35,7 @@ from frontdesk.services.audit import Actor, AuditAction, record
 from frontdesk.services.letters import LetterEvidence, letter_evidence
 from frontdesk.services.linking import DAY, ChildIdentifiers, student_photo, student_subjects
 from frontdesk.services.ratelimit import AttemptKind
-from frontdesk.services.sessions import StaffSession, current_staff
-from frontdesk.services.verification import DECIDERS
+from frontdesk.services.sessions import DECIDERS, StaffSession, current_staff
 
 
 @dataclass(frozen=True)

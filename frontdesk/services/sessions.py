@@ -8,6 +8,10 @@ from frontdesk.db.models import AccountStatus, ParentAccount, Staff, StaffRole
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import NotAllowed, PasswordChangeRequired, SessionEnded
 
+DECIDERS = (StaffRole.CLERK, StaffRole.ADMIN)
+"""The staff who decide requests at the desk: they check photo IDs, approve, deny and revoke,
+and issue letters."""
+
 
 @dataclass(frozen=True)
 class ParentSession:

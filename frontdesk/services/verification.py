@@ -1,4 +1,5 @@
-"""The front office checks a parent's photo ID in person and decides (V2, V3).
+"""The front office decides on a parent's children and account (V3), on the proof of
+:mod:`frontdesk.services.identity_checks` (the photo-ID check in person, V2, or a letter code).
 
 Two staff deciding for one family at once are serialized on the account: each decision locks
 the account row first, then its links in id order, and decides on what it finds there. The
@@ -9,9 +10,7 @@ no account is left denied or disabled with an approved child, nor decided twice.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date
 
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from frontdesk import text
@@ -19,13 +18,9 @@ from frontdesk.db.models import (
     AccountStatus,
     ActorKind,
     AuditEvent,
-    IdentityCheck,
-    IdType,
-    LetterCode,
     LinkStatus,
     ParentAccount,
     Staff,
-    StaffRole,
     StudentLink,
 )
 from frontdesk.db.uow import UnitOfWork
@@ -33,7 +28,6 @@ from frontdesk.errors import (
     AlreadyDecided,
     DomainError,
     FieldErrors,
-    IdExpired,
     LinkNotFound,
     NotAllowed,
 )
@@ -41,22 +35,9 @@ from frontdesk.i18n import Msg
 from frontdesk.mail import messages
 from frontdesk.mail.outbox import enqueue
 from frontdesk.services.audit import Actor, AuditAction, record
+from frontdesk.services.identity_checks import has_passing_check, made_by_letter
 from frontdesk.services.passwords import CLOSED
-from frontdesk.services.sessions import StaffSession, current_staff
-
-DECIDERS = (StaffRole.CLERK, StaffRole.ADMIN)
-
-
-class IdentityCheckForm(BaseModel):
-    """What the clerk records after looking at the photo ID."""
-
-    model_config = ConfigDict(str_strip_whitespace=True)
-
-    id_type: IdType
-    id_last4: str
-    id_expires: date
-    name_matches: bool
-    notes: str = ""
+from frontdesk.services.sessions import DECIDERS, StaffSession, current_staff
 
 
 class CheckRequired(DomainError):
@@ -64,82 +45,6 @@ class CheckRequired(DomainError):
 
     def __init__(self) -> None:
         super().__init__(Msg("Record the photo-ID check (with a matching name) before approving."))
-
-
-LAST4_PROBLEM = Msg("Enter the last 4 characters of the ID number.")
-
-
-def kept_last4(typed: str) -> str | None:
-    """The last 4 characters of an ID number as they are kept (spaces and dashes dropped,
-    upper case), or ``None`` when ``typed`` is not 4 letters or digits: the one rule."""
-    last4 = typed.strip().replace(" ", "").replace("-", "")
-    return last4.upper() if len(last4) == 4 and last4.isalnum() else None
-
-
-def record_identity_check(
-    uow: UnitOfWork, session: StaffSession, parent_id: int, form: IdentityCheckForm
-) -> int:
-    """Record an in-person photo-ID check of a parent; refuses an expired ID."""
-    staff = current_staff(uow, session, *DECIDERS)
-    parent = uow.session.get(ParentAccount, parent_id)
-    if parent is None:
-        raise LinkNotFound()
-    problems = text.field_problems({"notes": form.notes})
-    last4 = kept_last4(form.id_last4)
-    if last4 is None:
-        problems["id_last4"] = LAST4_PROBLEM
-    if problems or last4 is None:
-        raise FieldErrors(problems)
-    if form.id_expires < uow.now().date():
-        raise IdExpired()
-    check = IdentityCheck(
-        parent_id=parent.id,
-        staff_id=staff.id,
-        id_type=form.id_type,
-        id_last4=last4,
-        id_expires=form.id_expires,
-        name_matches=form.name_matches,
-        notes=form.notes,
-        checked_at=uow.now(),
-        workstation=uow.workstation,
-    )
-    uow.session.add(check)
-    uow.session.flush()
-    record(
-        uow,
-        Actor.staff(staff),
-        AuditAction.IDENTITY_CHECK,
-        ("parent", parent.id),
-        id_type=form.id_type.value,
-        name_matches=form.name_matches,
-        check_id=check.id,
-    )
-    return check.id
-
-
-def has_passing_check(uow: UnitOfWork, parent_id: int) -> bool:
-    """Whether a photo-ID check with a matching name, valid when made, is on record."""
-    return (
-        uow.session.scalar(
-            select(IdentityCheck.id)
-            .where(IdentityCheck.parent_id == parent_id, IdentityCheck.name_matches.is_(True))
-            .limit(1)
-        )
-        is not None
-    )
-
-
-def made_by_letter(uow: UnitOfWork, link_id: int) -> bool:
-    """Whether a letter code mailed to a guardian on record was used for this link (L1): the
-    letter proves what the photo-ID check would, so the clerk may approve without one."""
-    return (
-        uow.session.scalar(
-            select(LetterCode.id)
-            .where(LetterCode.link_id == link_id, LetterCode.used_at.is_not(None))
-            .limit(1)
-        )
-        is not None
-    )
 
 
 def lock_account(uow: UnitOfWork, parent_id: int) -> ParentAccount:

@@ -26,7 +26,7 @@ from aiohttp import WSMsgType, web
 
 from frontdesk.config import MailSettings
 from frontdesk.db.engine import Database
-from frontdesk.services.letters import normalize_code
+from frontdesk.services.letter_codes import normalize_code
 from frontdesk.web import reset_page
 from frontdesk.web.app_process import STATIC, SessionProcess
 from frontdesk.web.pages import (

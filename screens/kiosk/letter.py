@@ -16,7 +16,8 @@ from textual.widgets import Button, Input
 
 from frontdesk.errors import DomainError, FieldErrors
 from frontdesk.i18n import N_, _
-from frontdesk.services.letters import CODE_PATTERN_HINT, redeem_letter
+from frontdesk.services.letter_codes import CODE_PATTERN_HINT
+from frontdesk.services.letter_redemption import redeem_letter
 from frontdesk.services.linking import LinkedStudent
 from screens.kiosk.add_child import ChildLinkedScreen
 from screens.kiosk.base import KioskLabel, KioskScreen

@@ -13,9 +13,9 @@ from textual.widgets import DataTable, Static
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import IdType, StaffRole
+from frontdesk.services.identity_checks import IdentityCheckForm, record_identity_check
 from frontdesk.services.linking import request_link
 from frontdesk.services.sessions import ParentSession, StaffSession
-from frontdesk.services.verification import IdentityCheckForm, record_identity_check
 from tests.factories import AYSE, JOSE, LUKASZ, register, small_roster, staff_member
 
 GOOD_ID = IdentityCheckForm(

@@ -10,7 +10,8 @@ from textual.widgets import Input, Select
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import IdType
-from frontdesk.services.verification import IdentityCheckForm, approve_link, record_identity_check
+from frontdesk.services.identity_checks import IdentityCheckForm, record_identity_check
+from frontdesk.services.verification import approve_link
 from screens.desk.home import StaffHomeScreen
 from screens.desk.queue import QueueScreen
 from screens.desk.request import RequestScreen

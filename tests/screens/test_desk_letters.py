@@ -15,7 +15,7 @@ from sqlalchemy import select
 from frontdesk.db.engine import Database
 from frontdesk.db.models import Contact, LetterCode, LinkStatus, StudentLink
 from frontdesk.i18n import format_short_date
-from frontdesk.services.letters import redeem_letter
+from frontdesk.services.letter_redemption import redeem_letter
 from screens.desk.dialogs import ConfirmDialog
 from screens.desk.letters import LettersScreen
 from screens.desk.request import RequestScreen

@@ -33,10 +33,10 @@ from frontdesk.db.models import (
 from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import AlreadyDecided, DomainError
 from frontdesk.services.decisions import Approve, check_and_decide
+from frontdesk.services.identity_checks import IdentityCheckForm
 from frontdesk.services.sessions import StaffSession
 from frontdesk.services.support import StaffReason, disable_parent
 from frontdesk.services.verification import (
-    IdentityCheckForm,
     approve_family,
     approve_link,
     deny_account,

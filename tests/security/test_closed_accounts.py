@@ -19,17 +19,12 @@ from frontdesk.db.models import (
     StudentLink,
 )
 from frontdesk.errors import AccountNotApproved, AlreadyDecided, NotAllowed, SessionEnded
+from frontdesk.services.identity_checks import IdentityCheckForm, record_identity_check
 from frontdesk.services.linking import request_link
 from frontdesk.services.portal import portal_view
 from frontdesk.services.sessions import ParentSession, StaffSession
 from frontdesk.services.support import StaffReason, disable_parent
-from frontdesk.services.verification import (
-    IdentityCheckForm,
-    approve_family,
-    approve_link,
-    deny_account,
-    record_identity_check,
-)
+from frontdesk.services.verification import approve_family, approve_link, deny_account
 from tests.factories import AYSE, JOSE, LUKASZ, register, small_roster, staff_member
 
 PHOTO_ID = IdentityCheckForm(

@@ -45,6 +45,7 @@ from frontdesk.services.audit import Actor
 from frontdesk.services.district import save_settings
 from frontdesk.services.enrollment import EnrollmentForm, apply_for_enrollment
 from frontdesk.services.history import HistoryFilter, desk_history, iter_history
+from frontdesk.services.identity_checks import IdentityCheckForm, record_identity_check
 from frontdesk.services.kiosk import verify_staff_pin
 from frontdesk.services.linking import ChildIdentifiers, request_link
 from frontdesk.services.password_reset import redeem_code, redeem_link, request_reset
@@ -67,13 +68,7 @@ from frontdesk.services.support import (
     resend_reset_mail,
     unlock_parent,
 )
-from frontdesk.services.verification import (
-    IdentityCheckForm,
-    deny_account,
-    deny_link,
-    record_identity_check,
-    revoke_link,
-)
+from frontdesk.services.verification import deny_account, deny_link, revoke_link
 from frontdesk.text import MAX_LENGTH
 from tests.factories import (
     JOSE,

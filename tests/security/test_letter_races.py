@@ -18,11 +18,13 @@ from frontdesk.db.models import Attempt, LetterCode, StudentLink
 from frontdesk.district_settings import RateLimits
 from frontdesk.errors import DomainError
 from frontdesk.security import HashParameters, PasswordHasher
-from frontdesk.services.letters import (
+from frontdesk.services.letter_codes import (
     LetterState,
-    issue_letter,
     new_code,
-    redeem_letter,
+)
+from frontdesk.services.letter_redemption import redeem_letter
+from frontdesk.services.letters import (
+    issue_letter,
     student_letters,
 )
 from frontdesk.services.sessions import ParentSession

@@ -21,12 +21,12 @@ from frontdesk.i18n import Msg, set_language
 from frontdesk.mail.messages import PasswordEvent
 from frontdesk.security import PasswordHasher
 from frontdesk.services.audit import Actor
+from frontdesk.services.password_block_list import common_passwords
 from frontdesk.services.password_policy import (
     MAX_LENGTH,
     REASONS,
     TOO_COMMON,
     Weakness,
-    common_passwords,
     password_problem,
 )
 from frontdesk.services.passwords import PasswordChange, change_password, issue_temporary

@@ -11,9 +11,10 @@ from frontdesk.db.engine import Database
 from frontdesk.db.models import AuditEvent, IdType, StaffRole
 from frontdesk.errors import SignInFailed, StudentNotMatched
 from frontdesk.services.audit import Actor, AuditAction, record
+from frontdesk.services.identity_checks import IdentityCheckForm, record_identity_check
 from frontdesk.services.linking import request_link
 from frontdesk.services.signin import sign_in_parent
-from frontdesk.services.verification import IdentityCheckForm, approve_link, record_identity_check
+from frontdesk.services.verification import approve_link
 from tests.factories import JOSE, PASSWORD, register, small_roster, staff_member
 
 

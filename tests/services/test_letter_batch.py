@@ -17,13 +17,15 @@ from frontdesk.i18n import gettext_in
 from frontdesk.security import HashParameters, PasswordHasher
 from frontdesk.services.audit import Actor
 from frontdesk.services.letter_batch import LetterRun, SchoolNotFound, print_letters
-from frontdesk.services.letters import (
-    LetterCodeReplaced,
+from frontdesk.services.letter_codes import (
     LetterState,
     normalize_code,
-    redeem_letter,
-    student_letters,
 )
+from frontdesk.services.letter_redemption import (
+    LetterCodeReplaced,
+    redeem_letter,
+)
+from frontdesk.services.letters import student_letters
 from tests.factories import register
 from tests.letters import Desk, codes_on, make_desk
 

@@ -32,23 +32,27 @@ from frontdesk.errors import (
 )
 from frontdesk.security import HashParameters, PasswordHasher
 from frontdesk.services.decisions import Approve, Deny, decide
-from frontdesk.services.letters import (
+from frontdesk.services.letter_codes import (
     CODE_ALPHABET,
     CODE_LENGTH,
+    LetterState,
+    format_code,
+    new_code,
+    normalize_code,
+)
+from frontdesk.services.letter_redemption import (
     LetterCodeExpired,
     LetterCodeReplaced,
     LetterCodeRevoked,
     LetterCodeUnknown,
     LetterCodeUsed,
     LetterLinkRefused,
-    LetterNotActive,
-    LetterState,
-    NoPortalAccess,
-    format_code,
-    issue_letter,
-    new_code,
-    normalize_code,
     redeem_letter,
+)
+from frontdesk.services.letters import (
+    LetterNotActive,
+    NoPortalAccess,
+    issue_letter,
     revoke_letter,
     student_letters,
 )

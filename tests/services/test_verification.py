@@ -21,15 +21,14 @@ from frontdesk.db.models import (
     StudentLink,
 )
 from frontdesk.errors import AlreadyDecided, FieldErrors, IdExpired, NotAllowed
+from frontdesk.services.identity_checks import IdentityCheckForm, record_identity_check
 from frontdesk.services.linking import request_link
 from frontdesk.services.queue import count_pending_links, pending_links
 from frontdesk.services.verification import (
     CheckRequired,
-    IdentityCheckForm,
     approve_family,
     approve_link,
     deny_link,
-    record_identity_check,
     revoke_link,
 )
 from tests.factories import AYSE, JOSE, LUKASZ, register, small_roster, staff_member

@@ -15,7 +15,8 @@ from textual.widgets import Input
 
 from frontdesk.db.engine import Database
 from frontdesk.db.models import AccountStatus, LetterCode, LinkStatus, ParentAccount, StudentLink
-from frontdesk.services.letters import issue_letter, redeem_letter, revoke_letter
+from frontdesk.services.letter_redemption import redeem_letter
+from frontdesk.services.letters import issue_letter, revoke_letter
 from frontdesk.services.sessions import ParentSession
 from screens.kiosk.add_child import ChildLinkedScreen
 from screens.kiosk.letter import LetterCodeScreen
