@@ -45,6 +45,8 @@ SESSION_MEMORY = 90 * 1024 * 1024
 """What one browser session's process holds, about (``python -m bench --only web``)."""
 MAIL_INTERVAL = 30.0
 """Seconds between two delivery passes of the outbox (as the apps)."""
+BUSY_CLOSE_CODE = 1013
+"""The websocket's close code when every session is taken: "try again later" (RFC 6455)."""
 START_STEPS = frozenset({"sign-in"})
 """The screens a session may open on besides the welcome (``/?start=…``, then ``/ws/…``)."""
 LETTER_STEP = "letter"
@@ -64,10 +66,29 @@ body.-first-byte .textual-terminal { opacity: 1; }
 body.-first-byte .intro-dialog { display: none; }
 .closed-dialog { display: none; }
 body.-closed .closed-dialog { display: flex; }
+.busy { display: none; }
+body.-busy .busy { display: block; }
+body.-busy .ended { display: none; }
 a.button { font-size: 1.1rem; padding: .7rem 1.4rem; border-radius: 4px; background: #0178d4;
   color: #fff; text-decoration: none; display: inline-block; margin-top: 1rem; }
 #start { display: none; }
 """
+
+TERMINAL_SCRIPT = """(() => {
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("close", (event) => {
+        if (event.code === BUSY) document.body.classList.add("-busy");
+      });
+    }
+  };
+})();
+""".replace("BUSY", str(BUSY_CLOSE_CODE))
+"""Loaded before textual.js: when every session is taken, the server closes a page's websocket
+with ``BUSY_CLOSE_CODE``, and the page then shows the busy message instead of "This session has
+ended" (textual.js makes its websocket after this script has run, so it makes this kind)."""
 
 
 def default_max_sessions() -> int:
@@ -118,6 +139,9 @@ class PortalServer:
         self.settings = settings
         self.mail = mail
         self.sessions: set[SessionProcess] = set()
+        """The sessions running, and those whose websocket is being opened (each counted from
+        before its first ``await``, so sessions that arrive together cannot all pass
+        ``full``)."""
         self.origin = origin_of(settings.public_url)
         scheme = "wss" if settings.public_url.startswith("https") else "ws"
         self.websocket_url = scheme + settings.public_url[settings.public_url.index(":") :]
@@ -134,6 +158,7 @@ class PortalServer:
         app.router.add_get("/ws/letter/{code}", self.session)
         app.router.add_get("/frontdesk.css", stylesheet)
         app.router.add_get("/terminal.css", self.terminal_stylesheet)
+        app.router.add_get("/terminal.js", self.terminal_script)
         app.router.add_static("/static", STATIC, show_index=False)
         reset_page.add_routes(app)
         app.cleanup_ctx.append(self._mail_pass)
@@ -171,7 +196,9 @@ class PortalServer:
         body = (
             '<div class="dialog-container intro-dialog"><div class="intro">{}</div></div>\n'
             '<div class="dialog-container closed-dialog"><div class="intro">\n'
-            '<p class="message">{}</p>\n<a class="button" href="/">{}</a>\n</div></div>\n'
+            '<div class="ended"><p>{}</p>\n<a class="button" href="/">{}</a></div>\n'
+            '<div class="busy"><p>{}</p>\n<a class="button" href="/">{}</a></div>\n'
+            "</div></div>\n"
             '<button id="start" type="button"></button>\n'
             '<div id="terminal" class="textual-terminal" data-session-websocket-url="{}" '
             'data-font-size="{}"></div>\n'
@@ -180,6 +207,8 @@ class PortalServer:
             escape(district.district_name),
             escape(t("This session has ended.")),
             escape(t("Start again")),
+            escape(t("Many parents are using the portal right now. Please try again in a minute.")),
+            escape(t("Try again")),
             escape(websocket, quote=True),
             font_size,
             escape(t("This page needs JavaScript to show the parent portal.")),
@@ -187,6 +216,7 @@ class PortalServer:
         head = (
             '<link rel="stylesheet" href="/static/css/xterm.css">\n'
             '<link rel="stylesheet" href="/terminal.css">\n'
+            '<script src="/terminal.js"></script>\n'
             '<script src="/static/js/textual.js"></script>\n'
         )
         return html_response(
@@ -195,6 +225,13 @@ class PortalServer:
 
     async def terminal_stylesheet(self, request: web.Request) -> web.Response:
         response = web.Response(text=TERMINAL_STYLE, content_type="text/css", charset="utf-8")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    async def terminal_script(self, request: web.Request) -> web.Response:
+        response = web.Response(
+            text=TERMINAL_SCRIPT, content_type="application/javascript", charset="utf-8"
+        )
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
@@ -222,8 +259,6 @@ class PortalServer:
         if request.headers.get("Origin", "").lower() != self.origin:
             log.warning("websocket refused: wrong origin")
             raise web.HTTPForbidden(text="Wrong origin.")
-        if self.full():
-            raise web.HTTPServiceUnavailable(text="Busy.", headers={"Retry-After": "60"})
         start = request.match_info.get("start", "")
         if start and start not in START_STEPS:
             raise web.HTTPNotFound()
@@ -234,10 +269,11 @@ class PortalServer:
                 raise web.HTTPNotFound()
             start = LETTER_STEP
             environment["FRONTDESK_WEB_LETTER_CODE"] = code
+        websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=64 * 1024)
+        if self.full():
+            return await _busy(request, websocket)
         environment["FRONTDESK_WORKSTATION"] = self.workstation(request)
         environment["FRONTDESK_WEB_START"] = start
-        websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=64 * 1024)
-        await websocket.prepare(request)
         process = SessionProcess(
             self.command,
             environment,
@@ -245,20 +281,30 @@ class PortalServer:
             write_str=websocket.send_str,
             close=lambda: _close(websocket),
         )
+        # The place is taken before the first await: between ``full`` and here no other
+        # session can run, so sessions that arrive together cannot all get in.
         self.sessions.add(process)
         try:
+            await websocket.prepare(request)
             width, height = _size(request)
             await process.start(width, height)
             async with asyncio.timeout(self.settings.lifetime):
                 await _relay(websocket, process)
         except TimeoutError:
             log.info("a session reached its maximum lifetime")
+        except web.HTTPException:
+            raise  # not a websocket handshake: the answer says so
         except Exception as error:  # a session's failure must not take the server down
             log.error("session failed: %s", type(error).__name__)
         finally:
-            self.sessions.discard(process)
-            await process.end()
-            await websocket.close()
+            try:
+                await process.end()
+                if websocket.prepared:
+                    await websocket.close()
+            finally:
+                # Given back once the process has ended: until then it holds its memory, and
+                # a server shutting down waits for it (``_end_sessions``).
+                self.sessions.discard(process)
         return websocket
 
     async def _end_sessions(self, app: web.Application) -> None:
@@ -287,6 +333,17 @@ class PortalServer:
 
 async def _close(websocket: web.WebSocketResponse) -> None:
     await websocket.close()
+
+
+async def _busy(request: web.Request, websocket: web.WebSocketResponse) -> web.StreamResponse:
+    """Every session is taken. A page that loaded a moment ago gets its websocket, closed at
+    once with "try again later" (1013), which the page shows as the busy message (a refused
+    handshake would look like a session that ended); anything else a 503."""
+    if not websocket.can_prepare(request).ok:
+        raise web.HTTPServiceUnavailable(text="Busy.", headers={"Retry-After": "60"})
+    await websocket.prepare(request)
+    await websocket.close(code=BUSY_CLOSE_CODE, message=b"Busy.")
+    return websocket
 
 
 def _size(request: web.Request) -> tuple[int, int]:

@@ -3,13 +3,21 @@ server answers with a calm busy page, and each client gets its own keyed worksta
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
+from aiohttp import ClientWebSocketResponse, WSMsgType, web
+from aiohttp.abc import AbstractStreamWriter
 from aiohttp.test_utils import TestClient, TestServer, make_mocked_request
 
 from frontdesk.db.engine import Database
-from frontdesk.web.server import PortalServer, WebSettings, origin_of
+from frontdesk.web.server import (
+    BUSY_CLOSE_CODE,
+    PortalServer,
+    WebSettings,
+    origin_of,
+)
 
 
 @pytest.fixture
@@ -86,3 +94,74 @@ def test_each_client_gets_its_own_keyed_workstation(database: Database, sqlite_o
 def test_origin_of_the_public_url() -> None:
     assert origin_of("https://Portal.Example.org/") == "https://portal.example.org"
     assert origin_of("http://127.0.0.1:8000") == "http://127.0.0.1:8000"
+
+
+class StandIn(PortalServer):
+    """Each session a stand-in process that lives until the server asks it to quit."""
+
+    command = "head -c 1 >/dev/null"
+
+
+async def fate(websocket: ClientWebSocketResponse) -> str:
+    """``"in"`` while the session goes on, ``"busy"`` when closed as the busy server does."""
+    try:
+        message = await websocket.receive(timeout=1.0)
+    except TimeoutError:
+        return "in"
+    assert message.type == WSMsgType.CLOSE, message
+    return "busy" if websocket.close_code == BUSY_CLOSE_CODE else f"closed {message.data}"
+
+
+@pytest.mark.parametrize("limit", [1, 2])
+async def test_sessions_that_arrive_together_get_in_only_up_to_the_limit(
+    database: Database, sqlite_only: None, limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handshake = web.WebSocketResponse.prepare
+
+    async def over_a_slow_network(
+        self: web.WebSocketResponse, request: web.BaseRequest
+    ) -> AbstractStreamWriter:
+        await asyncio.sleep(0.05)  # the handshake's answer waits on the network
+        return await handshake(self, request)
+
+    monkeypatch.setattr(web.WebSocketResponse, "prepare", over_a_slow_network)
+    server = StandIn(database, WebSettings(port=8000, max_sessions=limit))
+    origin = {"Origin": "http://127.0.0.1:8000"}
+    async with await serve(server) as client:
+        websockets = await asyncio.gather(
+            *(client.ws_connect("/ws", headers=origin) for _ in range(5))
+        )
+        fates = await asyncio.gather(*(fate(websocket) for websocket in websockets))
+        assert sorted(fates) == ["busy"] * (5 - limit) + ["in"] * limit
+        assert len(server.sessions) == limit
+        for websocket in websockets:
+            await websocket.close()
+        for _wait in range(100):  # each place is given back once its process has ended
+            if not server.sessions:
+                break
+            await asyncio.sleep(0.05)
+        assert not server.sessions
+        again = await client.ws_connect("/ws", headers=origin)
+        assert await fate(again) == "in"
+        await again.close()
+
+
+async def test_a_loaded_page_whose_websocket_is_refused_says_busy(
+    database: Database, sqlite_only: None
+) -> None:
+    """The page loaded while a place was free; by the time its websocket opens, none is. It
+    is closed with "try again later", and the page's own script shows the busy message."""
+    server = StandIn(database, WebSettings(port=8000, max_sessions=1))
+    async with await serve(server) as client:
+        page = await (await client.get("/")).text()
+        script = await client.get("/terminal.js")
+        body = await script.text()
+        origin = {"Origin": "http://127.0.0.1:8000"}
+        first = await client.ws_connect("/ws", headers=origin)
+        late = await client.ws_connect("/ws", headers=origin)
+        assert await fate(late) == "busy" and await fate(first) == "in"
+        await first.close()
+    assert page.index('src="/terminal.js"') < page.index('src="/static/js/textual.js"')
+    assert '<div class="busy"><p>Many parents are using the portal right now.' in page
+    assert script.headers["Content-Type"].startswith("application/javascript")
+    assert f"event.code === {BUSY_CLOSE_CODE}" in body and '"-busy"' in body
