@@ -143,6 +143,8 @@ class PortalServer:
         before its first ``await``, so sessions that arrive together cannot all pass
         ``full``)."""
         self.origin = origin_of(settings.public_url)
+        self.endings: set[asyncio.Task[None]] = set()
+        """Sessions being ended (their process asked to quit, or killed)."""
         scheme = "wss" if settings.public_url.startswith("https") else "ws"
         self.websocket_url = scheme + settings.public_url[settings.public_url.index(":") :]
 
@@ -297,18 +299,26 @@ class PortalServer:
         except Exception as error:  # a session's failure must not take the server down
             log.error("session failed: %s", type(error).__name__)
         finally:
-            try:
-                await process.end()
-                if websocket.prepared:
-                    await websocket.close()
-            finally:
-                # Given back once the process has ended: until then it holds its memory, and
-                # a server shutting down waits for it (``_end_sessions``).
-                self.sessions.discard(process)
+            # The handler is cancelled when its browser goes away: the process is ended all
+            # the same, in a task of its own that a server shutting down waits for.
+            ending = asyncio.create_task(self._end_session(process, websocket))
+            self.endings.add(ending)
+            ending.add_done_callback(self.endings.discard)
+            await asyncio.shield(ending)
         return websocket
+
+    async def _end_session(self, process: SessionProcess, websocket: web.WebSocketResponse) -> None:
+        try:
+            await process.end()
+            if websocket.prepared:
+                await websocket.close()
+        finally:
+            # Given back once the process has ended: until then it holds its memory.
+            self.sessions.discard(process)
 
     async def _end_sessions(self, app: web.Application) -> None:
         await asyncio.gather(*(process.end() for process in list(self.sessions)))
+        await asyncio.gather(*list(self.endings), return_exceptions=True)
 
     async def _mail_pass(self, app: web.Application) -> AsyncIterator[None]:
         task = asyncio.create_task(self._deliver_forever()) if self.mail is not None else None
