@@ -94,6 +94,26 @@ def test_each_client_gets_its_own_keyed_workstation(database: Database, sqlite_o
 def test_origin_of_the_public_url() -> None:
     assert origin_of("https://Portal.Example.org/") == "https://portal.example.org"
     assert origin_of("http://127.0.0.1:8000") == "http://127.0.0.1:8000"
+    # As a browser sends it: no default port, an IPv6 address in brackets.
+    assert origin_of("https://portal.example.org:443/x") == "https://portal.example.org"
+    assert origin_of("http://[::1]:8000/") == "http://[::1]:8000"
+
+
+def test_the_origins_a_server_accepts() -> None:
+    on_loopback = WebSettings(host="127.0.0.1", port=8000).accepted_origins()
+    assert on_loopback == {"http://127.0.0.1:8000", "http://localhost:8000", "http://[::1]:8000"}
+    behind_tls = WebSettings(
+        host="127.0.0.1", port=8000, public_url="https://portal.example.org"
+    ).accepted_origins()
+    assert "https://portal.example.org" in behind_tls and "http://localhost:8000" in behind_tls
+    assert "http://portal.example.org" not in behind_tls
+    everywhere = WebSettings(host="0.0.0.0", port=9000, public_url="https://p.example.org")
+    assert everywhere.accepted_origins() == {
+        "https://p.example.org",
+        "http://localhost:9000",
+        "http://127.0.0.1:9000",
+        "http://[::1]:9000",
+    }
 
 
 class StandIn(PortalServer):
