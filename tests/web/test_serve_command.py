@@ -6,7 +6,11 @@ would get."""
 
 from __future__ import annotations
 
+import asyncio
+import mailbox
 import re
+import shlex
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -20,11 +24,12 @@ from frontdesk.cli import build_parser
 from frontdesk.cli.context import settings_from
 from frontdesk.cli.serve import portal_server
 from frontdesk.db.engine import Database, Runtime, open_database
-from frontdesk.db.models import OutboxMail
+from frontdesk.db.models import AuditEvent, OutboxMail
 from frontdesk.services.password_reset import request_reset
 from frontdesk.web.server import PortalServer, origin_of
 from tests.factories import delivered_text, register
 
+ROOT = Path(__file__).resolve().parents[2]
 EMAIL = "maria@example.org"  # ``tests.factories.account_form``'s
 QUITS_ON_ANY_BYTE = "head -c 1 >/dev/null"
 """A stand-in session: it lives until the server asks it to quit."""
@@ -206,3 +211,60 @@ async def test_a_configured_portal_url_beside_public_url_is_accepted_too(
         for origin in ("https://parents.example.org", "https://portal.example.org"):
             assert await connects(client, "/ws", origin)
         assert not await connects(client, "/ws", "https://other.example.org")
+
+
+async def test_serve_delivers_the_outbox(make_server: MakeServer, tmp_path: Path) -> None:
+    server = make_server()
+    register(server.database)
+    reset_link(server.database)
+    inbox = tmp_path / "mail"
+    async with TestClient(TestServer(server.make_app())):
+        for _wait in range(100):
+            if inbox.exists() and len(mailbox.Maildir(inbox, create=False)):
+                break
+            await asyncio.sleep(0.05)
+    delivered = list(mailbox.Maildir(inbox, create=False))
+    assert len(delivered) == 1 and delivered[0]["To"] == EMAIL
+
+
+SESSION_THAT_REGISTERS = """
+import sys
+sys.path.insert(0, {root!r})
+from frontdesk.cli import build_parser
+from frontdesk.cli.context import open_district, settings_from
+from tests.factories import register
+
+args = build_parser().parse_args(["web-session"])
+database = open_district(settings_from(args))
+register(database)
+database.dispose()
+open(sys.argv[1], "w").write("registered")
+sys.stdin.read(1)
+"""
+
+
+async def test_a_sessions_audit_rows_carry_its_keyed_workstation_not_the_address(
+    make_server: MakeServer, tmp_path: Path
+) -> None:
+    """A stand-in session opens the district the way ``frontdesk web-session`` does (the
+    settings from its environment) and registers a parent; the client came through the proxy
+    from 192.0.2.77."""
+    script, done = tmp_path / "session.py", tmp_path / "done"
+    script.write_text(SESSION_THAT_REGISTERS.format(root=str(ROOT)))
+    server = make_server()
+    server.command = " ".join(shlex.quote(p) for p in (sys.executable, str(script), str(done)))
+    headers = {"Origin": "http://127.0.0.1:8000", "X-Forwarded-For": "192.0.2.77"}
+    async with TestClient(TestServer(server.make_app())) as client:
+        websocket = await client.ws_connect("/ws", headers=headers)
+        for _wait in range(400):
+            if done.exists():
+                break
+            await asyncio.sleep(0.05)
+        await websocket.close()
+    assert done.exists()
+    with server.database.read() as uow:
+        rows = list(uow.session.scalars(select(AuditEvent)))
+    assert rows and {row.workstation for row in rows} == {
+        f"web-{server.database.runtime.keyring.digest('web_client', '192.0.2.77')[:16]}"
+    }
+    assert all("192.0.2" not in repr((row.workstation, row.details)) for row in rows)

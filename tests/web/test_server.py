@@ -12,12 +12,16 @@ from aiohttp.abc import AbstractStreamWriter
 from aiohttp.test_utils import TestClient, TestServer, make_mocked_request
 
 from frontdesk.db.engine import Database
+from frontdesk.web import server as server_module
 from frontdesk.web.server import (
     BUSY_CLOSE_CODE,
     PortalServer,
     WebSettings,
+    default_max_sessions,
     origin_of,
 )
+
+GIB = 1024**3
 
 
 @pytest.fixture
@@ -47,6 +51,8 @@ async def test_the_terminal_page_is_frontdesks_own(client: TestClient) -> None: 
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "connect-src 'self' ws://127.0.0.1:8000" in csp
     assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert '<meta name="referrer" content="no-referrer">' in page
     font = await client.get("/static/fonts/RobotoMono-VariableFont_wght.ttf")
     assert font.status == 200
     assert (await client.get("/static/")).status in (403, 404)  # no directory listing
@@ -185,3 +191,41 @@ async def test_a_loaded_page_whose_websocket_is_refused_says_busy(
     assert '<div class="busy"><p>Many parents are using the portal right now.' in page
     assert script.headers["Content-Type"].startswith("application/javascript")
     assert f"event.code === {BUSY_CLOSE_CODE}" in body and '"-busy"' in body
+
+
+async def test_a_session_ends_at_its_maximum_lifetime(
+    database: Database, sqlite_only: None
+) -> None:
+    server = StandIn(database, WebSettings(port=8000, max_sessions=1, lifetime=0.5))
+    async with await serve(server) as client:
+        websocket = await client.ws_connect("/ws", headers={"Origin": "http://127.0.0.1:8000"})
+        started = asyncio.get_running_loop().time()
+        message = await websocket.receive(timeout=10.0)
+        assert message.type == WSMsgType.CLOSE
+        assert 0.4 < asyncio.get_running_loop().time() - started < 5.0
+        for _wait in range(100):
+            if not server.sessions:
+                break
+            await asyncio.sleep(0.05)
+        assert not server.sessions  # its place is free again
+
+
+@pytest.mark.parametrize(
+    ("memory", "sessions"),
+    [(8 * GIB, 72), (1 * GIB, 9), (64 * 1024 * 1024, 1)],
+)
+def test_default_max_sessions_from_memory(
+    monkeypatch: pytest.MonkeyPatch, memory: int, sessions: int
+) -> None:
+    """Most of the memory (80 %), at about 90 MiB a session, and never none."""
+    pages = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": memory // 4096}
+    monkeypatch.setattr(server_module.os, "sysconf", pages.__getitem__)
+    assert default_max_sessions() == sessions
+
+
+def test_default_max_sessions_when_memory_is_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    def unknown(name: str) -> int:
+        raise ValueError(name)
+
+    monkeypatch.setattr(server_module.os, "sysconf", unknown)
+    assert default_max_sessions() == 10
