@@ -31,8 +31,15 @@ class WebKioskApp(KioskApp, inherit_bindings=False):
     }
     """The kiosk's screens but the staff exit: no staff screen is served to the web."""
 
-    def __init__(self, database: Database, *, start_step: str = "", letter_code: str = "") -> None:
-        super().__init__(database)
+    def __init__(
+        self,
+        database: Database,
+        *,
+        start_step: str = "",
+        letter_code: str = "",
+        tick_seconds: float = 1.0,
+    ) -> None:
+        super().__init__(database, tick_seconds=tick_seconds)
         self.start_step = start_step
         """``sign-in``: the session opens on the sign-in screen, over the welcome screen.
         ``letter``: on the welcome screen, the letter's code kept (``letter_code``)."""

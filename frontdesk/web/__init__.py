@@ -2,6 +2,6 @@
 link (W1, R16).
 
 The screens run as one app process per browser session, through textual-serve
-(:mod:`frontdesk.web.textual_serve`); this package serves frontdesk's own pages around them:
+(:mod:`frontdesk.web.app_process`); this package serves frontdesk's own pages around them:
 the page that holds the terminal, the busy page and the reset page.
 """

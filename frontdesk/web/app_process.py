@@ -61,15 +61,21 @@ class SessionProcess(AppService):
 
     async def end(self) -> None:
         """Ask the app to quit; kill its process if it has not within ``QUIT_SECONDS``."""
-        with contextlib.suppress(TimeoutError, ConnectionError, RuntimeError):
-            await asyncio.wait_for(self.stop(), QUIT_SECONDS)
         process = self._process
-        if process is not None and process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-            await process.wait()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
-            self._task = None
+        try:
+            with contextlib.suppress(TimeoutError, ConnectionError, RuntimeError):
+                await asyncio.wait_for(self.stop(), QUIT_SECONDS)
+            if process is not None and process.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+                await process.wait()
+            if self._task is not None:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await self._task
+                self._task = None
+        finally:
+            if process is not None and process.stdin is not None:
+                # The pipe to the process: closed now, not when collected (by then the event
+                # loop may be closed, and closing it would fail).
+                process.stdin.close()

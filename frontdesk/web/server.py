@@ -45,6 +45,8 @@ SESSION_MEMORY = 90 * 1024 * 1024
 """What one browser session's process holds, about (``python -m bench --only web``)."""
 MAIL_INTERVAL = 30.0
 """Seconds between two delivery passes of the outbox (as the apps)."""
+BUSY_CLOSE_CODE = 1013
+"""The websocket's close code when every session is taken: "try again later" (RFC 6455)."""
 START_STEPS = frozenset({"sign-in"})
 """The screens a session may open on besides the welcome (``/?start=…``, then ``/ws/…``)."""
 LETTER_STEP = "letter"
@@ -64,10 +66,29 @@ body.-first-byte .textual-terminal { opacity: 1; }
 body.-first-byte .intro-dialog { display: none; }
 .closed-dialog { display: none; }
 body.-closed .closed-dialog { display: flex; }
+.busy { display: none; }
+body.-busy .busy { display: block; }
+body.-busy .ended { display: none; }
 a.button { font-size: 1.1rem; padding: .7rem 1.4rem; border-radius: 4px; background: #0178d4;
   color: #fff; text-decoration: none; display: inline-block; margin-top: 1rem; }
 #start { display: none; }
 """
+
+TERMINAL_SCRIPT = """(() => {
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("close", (event) => {
+        if (event.code === BUSY) document.body.classList.add("-busy");
+      });
+    }
+  };
+})();
+""".replace("BUSY", str(BUSY_CLOSE_CODE))
+"""Loaded before textual.js: when every session is taken, the server closes a page's websocket
+with ``BUSY_CLOSE_CODE``, and the page then shows the busy message instead of "This session has
+ended" (textual.js makes its websocket after this script has run, so it makes this kind)."""
 
 
 def default_max_sessions() -> int:
@@ -79,10 +100,39 @@ def default_max_sessions() -> int:
     return max(1, int(total * 0.8) // SESSION_MEMORY)
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
+"""The names a browser on this machine may give the loopback address (all equally ours)."""
+EVERY_ADDRESS = frozenset({"", "0.0.0.0", "::"})
+"""Hosts that mean "listen on every address", the loopback one among them."""
+
+
 def origin_of(url: str) -> str:
-    """``scheme://host[:port]`` of ``url``, as a browser sends it in ``Origin``."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
+    """``scheme://host[:port]`` of ``url``, as a browser sends it in ``Origin`` (no default
+    port)."""
+    parts = urlsplit(url.strip().lower())
+    host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname or ""
+    port = parts.port
+    shown = f":{port}" if port is not None and port != DEFAULT_PORTS.get(parts.scheme) else ""
+    return f"{parts.scheme}://{host}{shown}"
+
+
+def listening_url(host: str, port: int) -> str:
+    """The address the server listens on, as a browser on this machine reaches it."""
+    if host in EVERY_ADDRESS:
+        host = "localhost"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass
@@ -100,9 +150,27 @@ class WebSettings:
     """Peers whose ``X-Forwarded-For`` names the client (the TLS proxy)."""
     session_environment: dict[str, str] = field(default_factory=dict)
     """What every session's process is given (the database, the key file, the portal URL)."""
+    portal_urls: Collection[str] = ()
+    """Other addresses parents are sent to (``FRONTDESK_PORTAL_URL``, which the kiosks' reset
+    mails and the letters link to): the reset page's "Sign in" opens a session from there."""
 
     def __post_init__(self) -> None:
         self.public_url = (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    def accepted_origins(self) -> frozenset[str]:
+        """The pages whose websocket this server takes: from the public address, from the one
+        it listens on, and from the portal URLs (where a reset link's "Sign in" leads); a
+        loopback address by any of its names, as ``localhost`` and ``127.0.0.1`` are the same
+        server to a browser on this machine."""
+        origins: set[str] = set()
+        for url in (self.public_url, listening_url(self.host, self.port), *self.portal_urls):
+            origin = origin_of(url)
+            origins.add(origin)
+            parts = urlsplit(origin)
+            if parts.hostname is not None and _is_loopback(parts.hostname):
+                port = f":{parts.port}" if parts.port is not None else ""
+                origins.update(f"{parts.scheme}://{name}{port}" for name in LOOPBACK_NAMES)
+        return frozenset(origins)
 
 
 class PortalServer:
@@ -118,7 +186,13 @@ class PortalServer:
         self.settings = settings
         self.mail = mail
         self.sessions: set[SessionProcess] = set()
+        """The sessions running, and those whose websocket is being opened (each counted from
+        before its first ``await``, so sessions that arrive together cannot all pass
+        ``full``)."""
         self.origin = origin_of(settings.public_url)
+        self.origins = settings.accepted_origins()
+        self.endings: set[asyncio.Task[None]] = set()
+        """Sessions being ended (their process asked to quit, or killed)."""
         scheme = "wss" if settings.public_url.startswith("https") else "ws"
         self.websocket_url = scheme + settings.public_url[settings.public_url.index(":") :]
 
@@ -134,6 +208,7 @@ class PortalServer:
         app.router.add_get("/ws/letter/{code}", self.session)
         app.router.add_get("/frontdesk.css", stylesheet)
         app.router.add_get("/terminal.css", self.terminal_stylesheet)
+        app.router.add_get("/terminal.js", self.terminal_script)
         app.router.add_static("/static", STATIC, show_index=False)
         reset_page.add_routes(app)
         app.cleanup_ctx.append(self._mail_pass)
@@ -171,7 +246,9 @@ class PortalServer:
         body = (
             '<div class="dialog-container intro-dialog"><div class="intro">{}</div></div>\n'
             '<div class="dialog-container closed-dialog"><div class="intro">\n'
-            '<p class="message">{}</p>\n<a class="button" href="/">{}</a>\n</div></div>\n'
+            '<div class="ended"><p>{}</p>\n<a class="button" href="/">{}</a></div>\n'
+            '<div class="busy"><p>{}</p>\n<a class="button" href="/">{}</a></div>\n'
+            "</div></div>\n"
             '<button id="start" type="button"></button>\n'
             '<div id="terminal" class="textual-terminal" data-session-websocket-url="{}" '
             'data-font-size="{}"></div>\n'
@@ -180,6 +257,8 @@ class PortalServer:
             escape(district.district_name),
             escape(t("This session has ended.")),
             escape(t("Start again")),
+            escape(t("Many parents are using the portal right now. Please try again in a minute.")),
+            escape(t("Try again")),
             escape(websocket, quote=True),
             font_size,
             escape(t("This page needs JavaScript to show the parent portal.")),
@@ -187,6 +266,7 @@ class PortalServer:
         head = (
             '<link rel="stylesheet" href="/static/css/xterm.css">\n'
             '<link rel="stylesheet" href="/terminal.css">\n'
+            '<script src="/terminal.js"></script>\n'
             '<script src="/static/js/textual.js"></script>\n'
         )
         return html_response(
@@ -195,6 +275,13 @@ class PortalServer:
 
     async def terminal_stylesheet(self, request: web.Request) -> web.Response:
         response = web.Response(text=TERMINAL_STYLE, content_type="text/css", charset="utf-8")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    async def terminal_script(self, request: web.Request) -> web.Response:
+        response = web.Response(
+            text=TERMINAL_SCRIPT, content_type="application/javascript", charset="utf-8"
+        )
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
@@ -219,11 +306,9 @@ class PortalServer:
 
     async def session(self, request: web.Request) -> web.StreamResponse:
         """One browser session: its websocket, its own app process."""
-        if request.headers.get("Origin", "").lower() != self.origin:
+        if request.headers.get("Origin", "").lower() not in self.origins:
             log.warning("websocket refused: wrong origin")
             raise web.HTTPForbidden(text="Wrong origin.")
-        if self.full():
-            raise web.HTTPServiceUnavailable(text="Busy.", headers={"Retry-After": "60"})
         start = request.match_info.get("start", "")
         if start and start not in START_STEPS:
             raise web.HTTPNotFound()
@@ -234,10 +319,11 @@ class PortalServer:
                 raise web.HTTPNotFound()
             start = LETTER_STEP
             environment["FRONTDESK_WEB_LETTER_CODE"] = code
+        websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=64 * 1024)
+        if self.full():
+            return await _busy(request, websocket)
         environment["FRONTDESK_WORKSTATION"] = self.workstation(request)
         environment["FRONTDESK_WEB_START"] = start
-        websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=64 * 1024)
-        await websocket.prepare(request)
         process = SessionProcess(
             self.command,
             environment,
@@ -245,24 +331,42 @@ class PortalServer:
             write_str=websocket.send_str,
             close=lambda: _close(websocket),
         )
+        # The place is taken before the first await: between ``full`` and here no other
+        # session can run, so sessions that arrive together cannot all get in.
         self.sessions.add(process)
         try:
+            await websocket.prepare(request)
             width, height = _size(request)
             await process.start(width, height)
             async with asyncio.timeout(self.settings.lifetime):
                 await _relay(websocket, process)
         except TimeoutError:
             log.info("a session reached its maximum lifetime")
+        except web.HTTPException:
+            raise  # not a websocket handshake: the answer says so
         except Exception as error:  # a session's failure must not take the server down
             log.error("session failed: %s", type(error).__name__)
         finally:
-            self.sessions.discard(process)
-            await process.end()
-            await websocket.close()
+            # The handler is cancelled when its browser goes away: the process is ended all
+            # the same, in a task of its own that a server shutting down waits for.
+            ending = asyncio.create_task(self._end_session(process, websocket))
+            self.endings.add(ending)
+            ending.add_done_callback(self.endings.discard)
+            await asyncio.shield(ending)
         return websocket
+
+    async def _end_session(self, process: SessionProcess, websocket: web.WebSocketResponse) -> None:
+        try:
+            await process.end()
+            if websocket.prepared:
+                await websocket.close()
+        finally:
+            # Given back once the process has ended: until then it holds its memory.
+            self.sessions.discard(process)
 
     async def _end_sessions(self, app: web.Application) -> None:
         await asyncio.gather(*(process.end() for process in list(self.sessions)))
+        await asyncio.gather(*list(self.endings), return_exceptions=True)
 
     async def _mail_pass(self, app: web.Application) -> AsyncIterator[None]:
         task = asyncio.create_task(self._deliver_forever()) if self.mail is not None else None
@@ -287,6 +391,17 @@ class PortalServer:
 
 async def _close(websocket: web.WebSocketResponse) -> None:
     await websocket.close()
+
+
+async def _busy(request: web.Request, websocket: web.WebSocketResponse) -> web.StreamResponse:
+    """Every session is taken. A page that loaded a moment ago gets its websocket, closed at
+    once with "try again later" (1013), which the page shows as the busy message (a refused
+    handshake would look like a session that ended); anything else a 503."""
+    if not websocket.can_prepare(request).ok:
+        raise web.HTTPServiceUnavailable(text="Busy.", headers={"Retry-After": "60"})
+    await websocket.prepare(request)
+    await websocket.close(code=BUSY_CLOSE_CODE, message=b"Busy.")
+    return websocket
 
 
 def _size(request: web.Request) -> tuple[int, int]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual import events
 
 from frontdesk.db.engine import Database
 from screens.kiosk.signin import KioskSignInScreen
 from screens.web_app import WebKioskApp
+from tests.factories import change_settings, register
 from tests.screens.kiosk.helpers import settle
 
 
@@ -42,3 +45,41 @@ async def test_the_session_can_open_on_the_sign_in_screen_and_has_no_staff_exit(
         await settle(pilot)
         assert isinstance(app.screen, KioskSignInScreen)
         assert "staff-exit" not in app.SCREEN_KINDS
+
+
+async def test_the_idle_time_wipes_the_session_and_ends_it(one_db: Database) -> None:
+    """A browser left open: after the district's idle time the parent's session is dropped and
+    the app exits (its process ends, and the page says the session has ended)."""
+    change_settings(one_db, kiosk_idle_seconds=15)
+    parent = register(one_db)
+    app = WebKioskApp(one_db, tick_seconds=0.02)  # 15 "seconds" in 0.3 s
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.parent_session = parent
+        await app.push_screen(app.step("menu"))
+        await settle(pilot)
+        for _wait in range(200):
+            if app.return_code is not None:
+                break
+            await asyncio.sleep(0.02)
+        assert app.return_code == 0
+        assert app.parent_session is None
+    assert not app.is_running
+
+
+async def test_a_key_before_the_idle_time_keeps_the_session(one_db: Database) -> None:
+    change_settings(one_db, kiosk_idle_seconds=15)
+    app = WebKioskApp(one_db, tick_seconds=3600)  # the test ticks it
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for _second in range(14):
+            app.tick_idle()
+        await pilot.press("shift")
+        await pilot.pause()
+        for _second in range(14):
+            app.tick_idle()
+        await pilot.pause()
+        assert app.return_code is None and app.is_running
+        app.tick_idle()
+        await pilot.pause()
+        assert app.return_code == 0
