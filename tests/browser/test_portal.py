@@ -168,7 +168,10 @@ def test_a_page_that_finds_every_place_taken_says_busy(
         first = open_portal(tab, portal.url)
         first.wait_for("Español")  # the one place is taken now
         held[0].fulfill(body=HOOKED_JS, content_type="application/javascript")
-        page.wait_for_function("() => document.body.classList.contains('-busy')", timeout=15000)
+        page.wait_for_function(
+            "() => document.body !== null && document.body.classList.contains('-busy')",
+            timeout=15000,
+        )
         shown = page.locator(".closed-dialog").inner_text()
         assert "try again in a minute" in shown and "This session has ended" not in shown
     finally:
