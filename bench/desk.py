@@ -126,7 +126,8 @@ def filtered(app: FrontdeskApp) -> bool:
     if not isinstance(screen, QueueScreen):
         return False
     text = screen.query_one("#filter", Input).value
-    return screen._shown == (text, screen.newest_first) and not screen._in_flight
+    visit = screen.visit
+    return visit.shown == (text, visit.newest_first) and not visit.in_flight
 
 
 def typed_names(database: Database, count: int) -> list[str]:

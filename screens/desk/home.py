@@ -181,6 +181,14 @@ class StaffHomeScreen(BaseScreen[None]):
         self.app.push_screen(self.frontdesk.new_screen(area.screen))
 
     def action_sign_out(self) -> None:
-        """Sign out and return to the sign-in screen."""
+        """Sign out and return to the sign-in screen, leaving nothing of this clerk's work for
+        the next: the kept queue and request screens end their visits, and what was notified
+        goes too."""
         self.frontdesk.staff = None
+        for name in (QueueScreen.INSTALLED_NAME, RequestScreen.INSTALLED_NAME):
+            if self.app.is_screen_installed(name):
+                kept = self.app.get_screen(name)
+                if isinstance(kept, QueueScreen | RequestScreen):
+                    kept.end_visit()
+        self.app.clear_notifications()
         self.app.switch_screen(self.frontdesk.new_screen("staff-sign-in"))

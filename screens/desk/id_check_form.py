@@ -30,6 +30,9 @@ from screens.labels import ID_TYPES
 from screens.widgets.field import Field
 from screens.widgets.password_input import PasswordInput
 
+FIRST_ID_TYPE = IdType.DRIVER_LICENCE
+"""The ID type the form offers first, on each new request."""
+
 
 class IdCheckForm(Horizontal):
     """ID type, last 4 of its number, expiry date, "name matches", notes."""
@@ -44,7 +47,7 @@ class IdCheckForm(Horizontal):
             _("ID type"),
             Select(
                 [(_(label), kind.value) for kind, label in ID_TYPES.items()],
-                value=IdType.DRIVER_LICENCE.value,
+                value=FIRST_ID_TYPE.value,
                 allow_blank=False,
                 id="id-type",
             ),
@@ -112,13 +115,18 @@ class IdCheckForm(Horizontal):
         for field in self.query(Field):
             field.show_error("")
 
-    def reset(self) -> None:
-        """Empty the form for the next check (the ID type stays as chosen)."""
-        self.query_one("#id-last4", Input).value = ""
-        self.query_one("#id-expires", Input).value = ""
-        self.query_one("#notes", Input).value = ""
-        self.query_one("#name-matches", Checkbox).value = False
+    def reset(self, *, whole: bool = False) -> None:
+        """Empty the form for the next check of the same parent (the ID type stays as chosen);
+        with ``whole``, for another request (the ID type back to the first, no day known)."""
+        # Every field of its kind, so that a field added later is emptied too.
+        for box in self.query(Input):
+            box.value = ""
+        for tick in self.query(Checkbox):
+            tick.value = False
         self.clear_errors()
+        if whole:
+            self.today = None
+            self.query_one("#id-type", Select).value = FIRST_ID_TYPE.value
 
     @on(Input.Changed, "#id-last4")
     def _last4_typed(self, event: Input.Changed) -> None:

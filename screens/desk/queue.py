@@ -20,12 +20,13 @@ from frontdesk.i18n import N_, _, format_number, format_timedelta, ngettext
 # Named here too (explicitly): the staff home reads the queue ahead with them.
 from frontdesk.services.desk_queue import QueuePage as QueuePage
 from frontdesk.services.desk_queue import read_queue as read_queue
-from frontdesk.services.queue import QueueRow
 from frontdesk.services.sessions import StaffSession
 from frontdesk.text import SEARCH
 from screens.base import BaseScreen, installed_screen
 from screens.desk.queue_table import QueueTable, widest
-from screens.desk.request import LoadedRequest, RequestScreen, read_request
+from screens.desk.request import RequestScreen
+from screens.desk.request_facts import LoadedRequest, read_request
+from screens.desk.visits import QueueVisit
 from screens.widgets.key_footer import KeyFooter
 
 
@@ -48,32 +49,20 @@ class QueueScreen(BaseScreen[None]):
     INSTALLED_NAME = "desk-queue"
     """The staff home keeps one queue screen installed and reuses it (see ``prepare``)."""
 
+    visit: QueueVisit
+    """What this visit to the queue read and showed; replaced whole by the next
+    (``screens.desk.visits``)."""
+
     def __init__(self) -> None:
         super().__init__()
-        self.newest_first = False
-        self._rows: dict[str, QueueRow] = {}
-        self._schools: dict[int, str] | None = None
-        self._waiting: int | None = None
-        self._in_flight = False
-        self._count_asked = False
-        """F5 asked for the number of links waiting while a read was on its way."""
-        self._shown: tuple[str, bool] | None = None
-        self._first_page: QueuePage | None = None
-        self._ahead: LoadedRequest | None = None
-        """The request under the cursor, read before the clerk opens it."""
-        self._reading_ahead = False
+        self.visit = QueueVisit()
 
     def prepare(self, page: QueuePage | None) -> None:
         """Start afresh next time this screen comes up (empty filter, oldest first), showing
         ``page`` (the queue the staff home read ahead) at once; a new read follows."""
-        self.newest_first = False
-        self._ahead = None
-        self._in_flight = self._reading_ahead = False  # reads dropped when the clerk left
-        self._count_asked = False
-        self._schools = None  # another clerk may have signed in since
+        self.visit = QueueVisit(page)
         if not self.is_mounted:
-            self._first_page = page
-            return
+            return  # on_mount shows the page
         filter_box = self.query_one("#filter", Input)
         if filter_box.value:
             with self.prevent(Input.Changed):
@@ -83,10 +72,13 @@ class QueueScreen(BaseScreen[None]):
             self._show(page)
         else:
             # Nothing of the last visit stays on screen: it may be another clerk's queue.
-            self._rows, self._shown = {}, None
             self.query_one("#queue", QueueTable).set_rows([])
             self.query_one("#queue-summary", Static).update("")
             self.query_one("#queue-empty", Static).update("")
+
+    def end_visit(self) -> None:
+        """Forget the queue shown (the clerk signs out): in memory and on screen."""
+        self.prepare(None)
 
     def compose(self) -> ComposeResult:
         yield Static(_("Verification queue"), classes="title")
@@ -116,9 +108,8 @@ class QueueScreen(BaseScreen[None]):
     def on_mount(self) -> None:
         # This screen's focus, not the app's: it may be mounted ahead, behind the staff home.
         self.set_focus(self.query_one("#filter", Input))
-        if self._first_page is not None:
-            self._show(self._first_page)  # on_screen_resume reads it again
-            self._first_page = None
+        if self.visit.page is not None:
+            self._show(self.visit.page)  # on_screen_resume reads it again
         else:
             self.load()
 
@@ -126,11 +117,12 @@ class QueueScreen(BaseScreen[None]):
         # Back from a request: what was decided leaves the list, and the count with it; the
         # filter is emptied for the next person at the counter (typing adds to nothing).
         # (Nothing shown yet: read.)
-        if self._shown is None and not self._in_flight and not self._rows:
+        visit = self.visit
+        if visit.shown is None and not visit.in_flight and not visit.rows:
             self.load()
-        elif self._shown is not None:
-            self._shown = None
-            self._ahead = None
+        elif visit.shown is not None:
+            visit.shown = None
+            visit.ahead = None
             filter_box = self.query_one("#filter", Input)
             if filter_box.value:
                 with self.prevent(Input.Changed):
@@ -152,15 +144,16 @@ class QueueScreen(BaseScreen[None]):
     def load(self, *, count: bool = False) -> None:
         """Read the queue for the filter's text, unless a read is already on its way; with
         ``count``, the number of links waiting too, whatever the filter."""
-        self._count_asked = self._count_asked or count
-        if self._in_flight:
+        visit = self.visit
+        visit.count_asked = visit.count_asked or count
+        if visit.in_flight:
             return  # the read in flight looks at the filter again when it lands
-        self._in_flight = True
+        visit.in_flight = True
         text = self.query_one("#filter", Input).value
-        newest_first = self.newest_first
+        newest_first = visit.newest_first
         school_ids = self._school_ids
-        need_schools = self._schools is None
-        count, self._count_asked = self._count_asked, False
+        need_schools = visit.schools is None
+        count, visit.count_asked = visit.count_asked, False
         database = self.frontdesk.database
         self.run_service(
             lambda: read_queue(database, school_ids, text, newest_first, need_schools, count),
@@ -171,17 +164,18 @@ class QueueScreen(BaseScreen[None]):
         )
 
     def _failed(self, error: DomainError) -> None:
-        self._in_flight = False
+        self.visit.in_flight = False
         self.show_error(error)
 
     def _show(self, page: QueuePage) -> None:
-        self._in_flight = False
+        visit = self.visit
+        visit.in_flight = False
         if page.schools is not None:
-            self._schools = page.schools
+            visit.schools = page.schools
         if page.waiting is not None:
-            self._waiting = page.waiting
-        self._rows = {row.key: row for row in page.rows}
-        schools = self._schools or {}
+            visit.waiting = page.waiting
+        visit.rows = {row.key: row for row in page.rows}
+        schools = visit.schools or {}
         self.query_one("#queue", QueueTable).set_rows(
             [
                 (
@@ -198,19 +192,17 @@ class QueueScreen(BaseScreen[None]):
                 for row in page.rows
             ]
         )
-        self._shown = (page.text, page.newest_first)
+        visit.shown = (page.text, page.newest_first)
         self._summarize(page)
         self.paint_now()  # the clerk is waiting for this list
         # Typing went on while this read ran (or F5 came): read again for the newest text.
-        if (
-            self.query_one("#filter", Input).value,
-            self.newest_first,
-        ) != self._shown or self._count_asked:
+        typed = self.query_one("#filter", Input).value
+        if (typed, visit.newest_first) != visit.shown or visit.count_asked:
             self.load()
 
     def _summarize(self, page: QueuePage) -> None:
         order = _("newest first") if page.newest_first else _("oldest first")
-        waiting = self._waiting or 0
+        waiting = self.visit.waiting or 0
         summary = ngettext(
             "{n} link waiting for verification", "{n} links waiting for verification", waiting
         ).format(n=format_number(waiting))
@@ -240,24 +232,25 @@ class QueueScreen(BaseScreen[None]):
 
     def _read_ahead(self) -> None:
         """Read the highlighted request now, so ``enter`` shows it at once."""
-        row = self._rows.get(self.query_one("#queue", QueueTable).cursor_key or "")
-        if row is None or (self._ahead is not None and self._ahead.view.parent_id == row.parent_id):
+        visit = self.visit
+        row = visit.rows.get(self.query_one("#queue", QueueTable).cursor_key or "")
+        if row is None or (visit.ahead is not None and visit.ahead.view.parent_id == row.parent_id):
             return
-        if self._reading_ahead:
+        if visit.reading_ahead:
             return  # the read on its way looks at the cursor again when it lands
-        self._reading_ahead = True
+        visit.reading_ahead = True
         staff = self.frontdesk.staff
         assert staff is not None
         database = self.frontdesk.database
         parent_id = row.parent_id
 
         def keep(loaded: LoadedRequest) -> None:
-            self._reading_ahead = False
-            self._ahead = loaded
+            visit.reading_ahead = False
+            visit.ahead = loaded
             self._read_ahead()  # the cursor may have moved on meanwhile
 
         def failed(_error: DomainError) -> None:
-            self._reading_ahead = False  # opening it reads it again and tells what went wrong
+            visit.reading_ahead = False  # opening it reads it again and tells what went wrong
 
         self.run_service(
             lambda: read_request(database, staff, parent_id, disclose=False),
@@ -277,16 +270,16 @@ class QueueScreen(BaseScreen[None]):
 
     def open_request(self, key: str | None) -> None:
         """Open the request of the row ``key``."""
-        row = self._rows.get(key or "")
+        row = self.visit.rows.get(key or "")
         if row is None:
             return
         screen = installed_screen(self.app, RequestScreen, RequestScreen.INSTALLED_NAME)
-        screen.prepare(row.parent_id, focus_link_id=row.link_id, ahead=self._ahead)
+        screen.prepare(row.parent_id, focus_link_id=row.link_id, ahead=self.visit.ahead)
         self.app.push_screen(screen)
 
     def action_toggle_order(self) -> None:
         """Flip between oldest first and newest first."""
-        self.newest_first = not self.newest_first
+        self.visit.newest_first = not self.visit.newest_first
         self.load()
 
     def action_reload(self) -> None:

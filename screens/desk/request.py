@@ -13,13 +13,11 @@ each asks the reason the parent will read. ``f9`` opens the highlighted child's 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from rich.console import RenderableType
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
 from frontdesk.db.engine import Database
@@ -38,39 +36,14 @@ from frontdesk.services.decisions import (
     record_check,
 )
 from frontdesk.services.review import ChildRequest, RequestView
-from frontdesk.services.review import read_request as read_request_view
 from frontdesk.services.sessions import StaffSession
 from screens.base import BaseScreen
 from screens.desk.dialogs import ConfirmDialog, ReasonDialog
 from screens.desk.id_check_form import IdCheckForm
 from screens.desk.queue_table import QueueTable
-from screens.desk.request_facts import (
-    ChildrenTable,
-    ContactsTable,
-    ParentFacts,
-    StudentFacts,
-    StudentPhoto,
-    photo_renderable,
-)
+from screens.desk.request_facts import LoadedRequest, RequestFacts, read_request
+from screens.desk.visits import RequestVisit
 from screens.widgets.key_footer import KeyFooter
-
-
-@dataclass(frozen=True)
-class LoadedRequest:
-    """A request as read for the screen, its photos already drawn (off the UI thread)."""
-
-    view: RequestView
-    photos: dict[int, RenderableType]
-    """Each child's photo by link id."""
-
-
-def read_request(
-    database: Database, staff: StaffSession, parent_id: int, *, disclose: bool
-) -> LoadedRequest:
-    """Read a request in a worker thread and draw its photos. ``disclose``: the clerk is shown
-    it now (audited); otherwise it is a re-read, or a read ahead of the clerk opening it."""
-    view = read_request_view(database, staff, parent_id, disclose=disclose)
-    return LoadedRequest(view, {c.link_id: photo_renderable(c.photo) for c in view.children})
 
 
 class RequestScreen(BaseScreen[None]):
@@ -96,15 +69,12 @@ class RequestScreen(BaseScreen[None]):
     """The queue keeps one request screen installed and reuses it: building this many
     widgets for every request would cost the clerk a visible pause each time."""
 
+    visit: RequestVisit
+    """What this visit to a request showed; replaced whole by the next (``screens.desk.visits``)."""
+
     def __init__(self, parent_id: int = 0, *, focus_link_id: int | None = None) -> None:
         super().__init__()
-        self.parent_id = parent_id
-        self.focus_link_id = focus_link_id
-        self.view: RequestView | None = None
-        self._photos: dict[int, RenderableType] = {}
-        self._ahead: LoadedRequest | None = None
-        self._busy = False
-        self._opening = bool(parent_id)
+        self.visit = RequestVisit(parent_id, focus_link_id, opening=bool(parent_id))
 
     def prepare(
         self,
@@ -118,26 +88,40 @@ class RequestScreen(BaseScreen[None]):
         ``ahead``, the request read while the clerk looked at the queue, is shown at once; the
         read that records the disclosure follows and replaces it if anything changed.
         """
-        self.parent_id = parent_id
-        self.focus_link_id = focus_link_id
-        self._opening = True
-        self._busy = False  # an answer dropped when the clerk left never landed
-        self.view = None
-        self._ahead = ahead if ahead is not None and ahead.view.parent_id == parent_id else None
-        if self.is_mounted:
-            self._form.reset()
-            self._say("")
-            self.query_one("#children", QueueTable).set_rows([])
-            if self._ahead is not None:
-                self._show(self._ahead)
-            else:
-                self.query_one("#req-title", Static).update(_("Loading the request…"))
-                self.query_one("#parent-facts", ParentFacts).forget()
-                self._show_child(None)
+        if ahead is not None and ahead.view.parent_id != parent_id:
+            ahead = None
+        self.show_visit(RequestVisit(parent_id, focus_link_id, ahead, opening=True))
+
+    def end_visit(self) -> None:
+        """Forget the request shown (the clerk signs out): in memory and on screen."""
+        self.show_visit(RequestVisit())
+
+    def show_visit(self, visit: RequestVisit) -> None:
+        """Go on with ``visit``, a new one, in place of the last: the widgets are emptied of
+        the last one (the form too) and show what ``visit`` read ahead, if anything."""
+        self.visit = visit
+        if not self.is_mounted:
+            return  # built from the visit when first shown (on_screen_resume)
+        self._form.reset(whole=True)
+        self._say("")
+        self._facts.forget()
+        if visit.ahead is not None:
+            self._show(visit.ahead)
+        else:
+            self.query_one("#req-title", Static).update(_("Loading the request…"))
+
+    @property
+    def view(self) -> RequestView | None:
+        """The request on screen (``None`` while it is read)."""
+        return self.visit.loaded.view if self.visit.loaded is not None else None
 
     @property
     def _form(self) -> IdCheckForm:
         return self.query_one("#check-form", IdCheckForm)
+
+    @property
+    def _facts(self) -> RequestFacts:
+        return self.query_one("#req-body", RequestFacts)
 
     @property
     def _staff(self) -> StaffSession:
@@ -149,42 +133,34 @@ class RequestScreen(BaseScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(_("Loading the request…"), id="req-title", classes="title")
-        with Horizontal(id="req-body"):
-            with Vertical(id="parent-box"):  # scrolls when the facts are longer than it
-                yield ParentFacts("", id="parent-facts")
-            with Vertical(id="record"):
-                # Line-drawn tables (see QueueTable): this screen is redrawn per request.
-                yield ChildrenTable(id="children")
-                with Horizontal(id="student-row"):
-                    yield StudentPhoto("", id="photo")
-                    yield StudentFacts("", id="student-facts")
-                yield ContactsTable(id="contacts")
+        yield RequestFacts(id="req-body")
         yield Static("", id="decision-message")
         yield IdCheckForm(id="check-form")
         yield KeyFooter()
 
     def on_screen_resume(self) -> None:
         # Also called when a dialog of this screen closes: only a new request is read.
-        if self._opening:
-            self._opening = False
-            self.set_focus(self.query_one("#id-last4", Input))
-            if self._ahead is not None and self.view is None:
-                self._show(self._ahead)  # first time up: prepared before it was mounted
-            if self._ahead is not None:
-                # The request as the clerk asked for it, once Textual has restyled the screen.
-                self.call_next(self.paint_now)
-                # Then read it again (and record the disclosure).
-                self.call_after_refresh(self.load, disclose=True)
-            else:
-                self.load(disclose=True)
-            self._ahead = None
+        visit = self.visit
+        if not visit.opening:
+            return
+        visit.opening = False
+        self.set_focus(self.query_one("#id-last4", Input))
+        if visit.ahead is None:
+            self.load(disclose=True)
+            return
+        if visit.loaded is None:
+            self._show(visit.ahead)  # first time up: prepared before it was mounted
+        # The request as the clerk asked for it, once Textual has restyled the screen.
+        self.call_next(self.paint_now)
+        # Then read it again (and record the disclosure).
+        self.call_after_refresh(self.load, disclose=True)
 
     # --- reading ---------------------------------------------------------------------------
 
     def load(self, *, disclose: bool = False) -> None:
         """Read the request (opening it is a disclosure of student data, so it is audited)."""
         staff = self._staff
-        parent_id = self.parent_id
+        parent_id = self.visit.parent_id
         database = self.frontdesk.database
         self.run_service(
             lambda: read_request(database, staff, parent_id, disclose=disclose),
@@ -204,46 +180,22 @@ class RequestScreen(BaseScreen[None]):
         view = loaded.view
         if self.view is not None and replace(view, now=self.view.now) == self.view:
             return  # as shown already (read ahead): nothing to redraw
-        self.view = view
-        self._photos = loaded.photos
+        self.visit.loaded = loaded
         waited = format_timedelta(view.now - view.waiting_since)
         self.query_one("#req-title", Static).update(
             _("Request of {name} — waiting {time}").format(name=view.name, time=waited)
         )
-        self.query_one("#parent-facts", ParentFacts).show(view)
         self._form.today = view.now.date()
         # The cursor stays on its child; on a new request, it starts on the queue's.
-        wanted = self._highlighted_key() or (
-            str(self.focus_link_id) if self.focus_link_id else None
-        )
-        self.query_one("#children", ChildrenTable).show(view.children, wanted)
-        self._show_child(self._highlighted())
-
-    def _highlighted_key(self) -> str | None:
-        return self.query_one("#children", QueueTable).cursor_key
+        focus = self.visit.focus_link_id
+        self._facts.show(loaded, self._facts.cursor_key or (str(focus) if focus else None))
 
     def _highlighted(self) -> ChildRequest | None:
-        key = self._highlighted_key()
-        if self.view is None or key is None:
-            return None
-        return next((c for c in self.view.children if str(c.link_id) == key), None)
+        return self._facts.highlighted(self.view)
 
     @on(QueueTable.Highlighted, "#children")
     def _child_highlighted(self) -> None:
-        self._show_child(self._highlighted())
-
-    def _show_child(self, child: ChildRequest | None) -> None:
-        photo = self.query_one("#photo", StudentPhoto)
-        facts = self.query_one("#student-facts", StudentFacts)
-        contacts = self.query_one("#contacts", ContactsTable)
-        if child is None or self.view is None:
-            photo.forget()
-            facts.forget()
-            contacts.forget()
-            return
-        photo.show(child, self._photos.get(child.link_id))
-        facts.show(child, self.view.now)
-        contacts.show(child)
+        self._facts.show_child(self._highlighted(), self.visit.loaded)
 
     # --- decisions -------------------------------------------------------------------------
 
@@ -254,14 +206,14 @@ class RequestScreen(BaseScreen[None]):
 
     def _decide(self, decision: Decision, message: str, *, with_form: bool) -> None:
         """Decide (and record the check, when the form is filled in) in one service call."""
-        if self._busy or self.view is None:
+        if self.visit.busy or self.view is None:
             return
         check: TypedIdentityCheck | None = None
         if with_form and self._form.started:
             check = self._form.checked(self.view.now.date())
             if check is None:
                 return
-        parent_id = self.parent_id
+        parent_id = self.visit.parent_id
         self._run(
             lambda database, staff: decide(database, staff, parent_id, decision, check),
             message,
@@ -271,7 +223,7 @@ class RequestScreen(BaseScreen[None]):
         """Make the service call ``work`` in a worker; ``message`` tells the clerk it is done."""
         staff = self._staff
         database = self.frontdesk.database
-        self._busy = True
+        self.visit.busy = True
 
         def job() -> str:
             work(database, staff)
@@ -280,14 +232,14 @@ class RequestScreen(BaseScreen[None]):
         self.run_service(job, self._decided, self._refused, group="request-write")
 
     def _decided(self, message: str) -> None:
-        self._busy = False
+        self.visit.busy = False
         self._form.reset()
         self._say(message)
         self.notify(message)
         self.load()
 
     def _refused(self, error: DomainError) -> None:
-        self._busy = False
+        self.visit.busy = False
         message = error.message
         if isinstance(error, FieldErrors):
             elsewhere = self._form.show_problems(error.fields)
@@ -301,12 +253,12 @@ class RequestScreen(BaseScreen[None]):
 
     def action_record_check(self) -> None:
         """Record the photo-ID check alone."""
-        if self._busy or self.view is None:
+        if self.visit.busy or self.view is None:
             return
         check = self._form.checked(self.view.now.date())
         if check is None:
             return
-        parent_id = self.parent_id
+        parent_id = self.visit.parent_id
         self._run(
             lambda database, staff: record_check(database, staff, parent_id, check),
             _("Photo-ID check recorded."),
@@ -326,7 +278,7 @@ class RequestScreen(BaseScreen[None]):
     def action_approve_family(self) -> None:
         """Approve every waiting child of this parent, after one confirmation."""
         view = self.view
-        if view is None or self._busy:
+        if view is None or self.visit.busy:
             return
         waiting = [c for c in view.children if c.status is LinkStatus.PENDING]
         if not waiting:
@@ -371,7 +323,7 @@ class RequestScreen(BaseScreen[None]):
     def action_deny(self) -> None:
         """Deny the highlighted child's link, with a reason the parent sees."""
         child = self._highlighted()
-        if child is None or self._busy:
+        if child is None or self.visit.busy:
             return
         link_id = child.link_id
         self._ask_reason(
@@ -386,7 +338,7 @@ class RequestScreen(BaseScreen[None]):
     def action_revoke(self) -> None:
         """Take back the highlighted child's approved link (a custody change)."""
         child = self._highlighted()
-        if child is None or self._busy:
+        if child is None or self.visit.busy:
             return
         if child.status is not LinkStatus.APPROVED:
             self._say(_("Only an approved link can be revoked."), error=True)
@@ -401,7 +353,7 @@ class RequestScreen(BaseScreen[None]):
 
     def action_deny_account(self) -> None:
         """Deny the parent's account (and what it waits for at your schools)."""
-        if self.view is None or self._busy:
+        if self.view is None or self.visit.busy:
             return
         self._ask_reason(
             _("Deny the account of {name}?").format(name=self.view.name),

@@ -1,24 +1,30 @@
-"""The facts a clerk weighs on the request view: the parent and their account (left), and the
-highlighted child's photo, school record and contacts on record (right).
+"""The facts a clerk weighs on the request view (``RequestFacts``): the parent and their
+account (left), and the highlighted child's photo, school record and contacts on record (right).
 
 Each widget is handed plain data from ``frontdesk.services.review`` and draws it; none reads
-the database. The photo is drawn off the UI thread when the request is read
-(:func:`photo_renderable`), so moving between children only swaps drawings.
+the database. The photos are drawn off the UI thread when the request is read
+(:func:`read_request`), so moving between children only swaps drawings.
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import datetime
 
 from rich.console import RenderableType
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
+from frontdesk.db.engine import Database
 from frontdesk.db.models import LinkStatus
 from frontdesk.i18n import _, format_date, format_short_date, format_timedelta
 from frontdesk.i18n import language_name as name_of_language
 from frontdesk.services.review import ChildRequest, RequestView
+from frontdesk.services.review import read_request as read_request_view
+from frontdesk.services.sessions import StaffSession
 from screens.desk.letters import issuer
 from screens.desk.queue_table import QueueTable, widest
 from screens.labels import ACCOUNT_STATUSES, ID_TYPES, IDENTIFIERS, LINK_STATUSES
@@ -43,6 +49,79 @@ def photo_renderable(data: bytes | None) -> RenderableType:
     except Exception:
         # A damaged file from the SIS must not stop the desk.
         return Text(_("The photo on file cannot be shown"), style="dim")
+
+
+@dataclass(frozen=True)
+class LoadedRequest:
+    """A request as read for the screen, its photos already drawn (off the UI thread)."""
+
+    view: RequestView
+    photos: dict[int, RenderableType]
+    """Each child's photo by link id."""
+
+
+def read_request(
+    database: Database, staff: StaffSession, parent_id: int, *, disclose: bool
+) -> LoadedRequest:
+    """Read a request in a worker thread and draw its photos. ``disclose``: the clerk is shown
+    it now (audited); otherwise it is a re-read, or a read ahead of the clerk opening it."""
+    view = read_request_view(database, staff, parent_id, disclose=disclose)
+    return LoadedRequest(view, {c.link_id: photo_renderable(c.photo) for c in view.children})
+
+
+class RequestFacts(Horizontal):
+    """The parent's facts beside the school's record: the children asked for, and the
+    highlighted one's photo, record and contacts. It draws what it is handed and keeps
+    nothing else (the request view's visit holds the request)."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="parent-box"):  # scrolls when the facts are longer than it
+            yield ParentFacts("", id="parent-facts")
+        with Vertical(id="record"):
+            # Line-drawn tables (see QueueTable): this screen is redrawn per request.
+            yield ChildrenTable(id="children")
+            with Horizontal(id="student-row"):
+                yield StudentPhoto("", id="photo")
+                yield StudentFacts("", id="student-facts")
+            yield ContactsTable(id="contacts")
+
+    @property
+    def cursor_key(self) -> str | None:
+        """The key (link id) of the highlighted child."""
+        return self.query_one("#children", ChildrenTable).cursor_key
+
+    def show(self, loaded: LoadedRequest, cursor_key: str | None) -> None:
+        """Draw ``loaded``, the cursor on the child whose key is ``cursor_key`` (if listed)."""
+        self.query_one("#parent-facts", ParentFacts).show(loaded.view)
+        self.query_one("#children", ChildrenTable).show(loaded.view.children, cursor_key)
+        self.show_child(self.highlighted(loaded.view), loaded)
+
+    def highlighted(self, view: RequestView | None) -> ChildRequest | None:
+        """The child of ``view`` under the cursor."""
+        key = self.cursor_key
+        if view is None or key is None:
+            return None
+        return next((c for c in view.children if str(c.link_id) == key), None)
+
+    def show_child(self, child: ChildRequest | None, loaded: LoadedRequest | None) -> None:
+        """Draw ``child``'s photo, record and contacts (nothing for ``None``)."""
+        photo = self.query_one("#photo", StudentPhoto)
+        facts = self.query_one("#student-facts", StudentFacts)
+        contacts = self.query_one("#contacts", ContactsTable)
+        if child is None or loaded is None:
+            photo.forget()
+            facts.forget()
+            contacts.forget()
+            return
+        photo.show(child, loaded.photos.get(child.link_id))
+        facts.show(child, loaded.view.now)
+        contacts.show(child)
+
+    def forget(self) -> None:
+        """Show no request."""
+        self.query_one("#parent-facts", ParentFacts).forget()
+        self.query_one("#children", ChildrenTable).set_rows([])
+        self.show_child(None, None)
 
 
 class ParentFacts(Static):

@@ -1,4 +1,5 @@
-"""Snapshots of the desk's queue and request view: fixed clock, fixed district (SQLite)."""
+"""Snapshots of the desk's queue and request view, its home, history, dialogs and a student's
+letter codes: fixed clock, fixed district (SQLite)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from frontdesk.db.engine import Database, Runtime, open_database
-from frontdesk.db.models import StaffRole, StudentPhoto
+from frontdesk.db.models import Contact, StaffRole, StudentLink, StudentPhoto
 from frontdesk.demo.district import _photo
 from frontdesk.security import Keyring, PasswordHasher
 from frontdesk.services.audit import Actor
+from frontdesk.services.letters import issue_letter
 from frontdesk.services.sessions import StaffSession
 from frontdesk.services.signin import sign_in_staff
 from frontdesk.services.staff import reset_staff_password
@@ -272,3 +275,43 @@ def test_the_family_approval_confirmation(
         await still(pilot)
 
     assert snap_compare(desk_app(tmp_path, sqlite_template), terminal_size=SIZE, run_before=asked)
+
+
+# --- a student's letter codes (L1) --------------------------------------------------------------
+
+
+def test_the_letter_codes_of_a_student(
+    snap_compare: Any, tmp_path: Path, sqlite_template: Path
+) -> None:
+    def issued(database: Database, world: World) -> StaffSession:
+        with database.write() as uow:  # Rosa: a second guardian, no letter yet
+            jose = uow.session.get_one(StudentLink, world.links["jose"]).student_id
+            maria = uow.session.scalars(
+                select(Contact.id).where(Contact.student_id == jose, Contact.first_name == "María")
+            ).one()
+            uow.session.add(
+                Contact(
+                    student_id=jose,
+                    first_name="Rosa",
+                    last_name="Nguyễn",
+                    relationship="Grandmother",
+                    email=None,
+                    phone="555-0109",
+                    portal_access=True,
+                )
+            )
+        # María's first letter, replaced by a second one that works.
+        for letter in ("first", "second"):
+            issue_letter(database, world.north, maria, tmp_path / f"{letter}.pdf")
+        return world.both
+
+    async def opened(pilot: Pilot[Any]) -> None:
+        await open_queue(pilot)
+        await pilot.press("enter")  # María's request, José highlighted
+        await still(pilot)
+        await pilot.press("f9")
+        await still(pilot)
+
+    assert snap_compare(
+        desk_app(tmp_path, sqlite_template, issued), terminal_size=SIZE, run_before=opened
+    )
