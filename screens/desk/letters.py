@@ -22,7 +22,7 @@ from textual.widgets import Static
 from frontdesk.config import data_home
 from frontdesk.db.engine import Database
 from frontdesk.errors import DomainError
-from frontdesk.i18n import N_, Msg, _, format_datetime, format_short_date
+from frontdesk.i18n import N_, Msg, _, format_short_date, format_short_datetime
 from frontdesk.services.letters import (
     GuardianLetters,
     LetterState,
@@ -80,7 +80,7 @@ class GuardiansTable(QueueTable):
             [
                 (_("Guardian"), 20),
                 (_("Relationship"), 12),
-                (_("Issued"), 16),
+                (_("Issued"), 20),  # "10/31/2026, 12:30 PM", the whole year
                 (_("By"), 16),
                 (_("Valid until"), 11),
                 (_("Letter"), 30),
@@ -97,7 +97,7 @@ class GuardiansTable(QueueTable):
                 cells = ["—", "—", "—", _("no letter yet")]
             else:
                 cells = [
-                    format_datetime(newest.issued_at, "short"),
+                    format_short_datetime(newest.issued_at),
                     issuer(newest.issued_by),
                     format_short_date(newest.expires_at.date()),
                     state_text(newest),
@@ -198,7 +198,7 @@ class LettersScreen(BaseScreen[None]):
             for letter in guardian.letters:
                 history.append(
                     _("Issued {date} by {name}, valid until {until}: {state}").format(
-                        date=format_datetime(letter.issued_at, "short"),
+                        date=format_short_datetime(letter.issued_at),
                         name=issuer(letter.issued_by),
                         until=format_short_date(letter.expires_at.date()),
                         state=state_text(letter),
@@ -274,7 +274,7 @@ class LettersScreen(BaseScreen[None]):
                 _("Issue a new letter for {guardian}?").format(guardian=name),
                 [
                     _("The letter issued {date} stops working: only the new one will.").format(
-                        date=format_datetime(current.issued_at, "short")
+                        date=format_short_datetime(current.issued_at)
                     )
                 ],
             ),
@@ -312,7 +312,7 @@ class LettersScreen(BaseScreen[None]):
                 _("Revoke the letter of {guardian}?").format(guardian=name),
                 [
                     _("Issued {date} by {name}, valid until {until}.").format(
-                        date=format_datetime(current.issued_at, "short"),
+                        date=format_short_datetime(current.issued_at),
                         name=issuer(current.issued_by),
                         until=format_short_date(current.expires_at.date()),
                     ),
