@@ -25,10 +25,7 @@ from frontdesk.db.uow import UnitOfWork
 from frontdesk.errors import DomainError, NotAllowed
 from frontdesk.i18n import Msg
 from frontdesk.services.audit import Actor, AuditAction, record
-
-# Re-exported for the desk's letters screen, which lists a letter's state with its view.
-from frontdesk.services.letter_codes import LetterState as LetterState
-from frontdesk.services.letter_codes import letter_state
+from frontdesk.services.letter_codes import LetterState, letter_state
 from frontdesk.services.letter_issuing import (
     Issuer,
     account_languages,

@@ -23,9 +23,9 @@ from frontdesk.config import data_home
 from frontdesk.db.engine import Database
 from frontdesk.errors import DomainError
 from frontdesk.i18n import N_, Msg, _, format_short_date, format_short_datetime
+from frontdesk.services.letter_codes import LetterState
 from frontdesk.services.letters import (
     GuardianLetters,
-    LetterState,
     LetterView,
     StudentLetters,
     issue_letter,
