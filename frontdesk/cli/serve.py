@@ -28,7 +28,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def portal_server(args: argparse.Namespace, settings: Settings) -> PortalServer:
     """The portal ``serve`` runs: its options and the deployment settings put together."""
     # aiohttp and textual-serve load only for this command, not for every kiosk's start.
-    from frontdesk.web.server import PortalServer, WebSettings, default_max_sessions
+    from frontdesk.web.server import PortalServer
+    from frontdesk.web.settings import WebSettings, default_max_sessions
 
     settings = district_key(settings)
     # FRONTDESK_PORTAL_URL, when set, is where the kiosks' reset mails and the letters send

@@ -14,7 +14,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from frontdesk.db.engine import Database
-from frontdesk.web.server import PortalServer, WebSettings
+from frontdesk.web.server import PortalServer
+from frontdesk.web.settings import WebSettings
 
 
 @pytest.fixture

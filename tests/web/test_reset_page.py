@@ -14,7 +14,8 @@ from sqlalchemy import select
 from frontdesk.db.engine import Database
 from frontdesk.db.models import PasswordReset
 from frontdesk.services.signin import sign_in_parent
-from frontdesk.web.server import PortalServer, WebSettings
+from frontdesk.web.server import PortalServer
+from frontdesk.web.settings import WebSettings
 from tests.conftest import FakeClock
 from tests.factories import register
 from tests.services.test_passwords import EMAIL, ask, code_and_token, outbox

@@ -26,7 +26,8 @@ from frontdesk.cli.serve import portal_server
 from frontdesk.db.engine import Database, Runtime, open_database
 from frontdesk.db.models import AuditEvent, OutboxMail
 from frontdesk.services.password_reset import request_reset
-from frontdesk.web.server import PortalServer, origin_of
+from frontdesk.web.server import PortalServer
+from frontdesk.web.settings import origin_of
 from tests.factories import delivered_text, register
 
 ROOT = Path(__file__).resolve().parents[2]

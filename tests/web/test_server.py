@@ -12,14 +12,9 @@ from aiohttp.abc import AbstractStreamWriter
 from aiohttp.test_utils import TestClient, TestServer, make_mocked_request
 
 from frontdesk.db.engine import Database
-from frontdesk.web import server as server_module
-from frontdesk.web.server import (
-    BUSY_CLOSE_CODE,
-    PortalServer,
-    WebSettings,
-    default_max_sessions,
-    origin_of,
-)
+from frontdesk.web import settings as settings_module
+from frontdesk.web.server import BUSY_CLOSE_CODE, PortalServer
+from frontdesk.web.settings import WebSettings, default_max_sessions, origin_of
 
 GIB = 1024**3
 
@@ -219,7 +214,7 @@ def test_default_max_sessions_from_memory(
 ) -> None:
     """Most of the memory (80 %), at about 90 MiB a session, and never none."""
     pages = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": memory // 4096}
-    monkeypatch.setattr(server_module.os, "sysconf", pages.__getitem__)
+    monkeypatch.setattr(settings_module.os, "sysconf", pages.__getitem__)
     assert default_max_sessions() == sessions
 
 
@@ -227,5 +222,5 @@ def test_default_max_sessions_when_memory_is_unknown(monkeypatch: pytest.MonkeyP
     def unknown(name: str) -> int:
         raise ValueError(name)
 
-    monkeypatch.setattr(server_module.os, "sysconf", unknown)
+    monkeypatch.setattr(settings_module.os, "sysconf", unknown)
     assert default_max_sessions() == 10
