@@ -68,9 +68,9 @@ from screens.kiosk.welcome import WelcomeScreen
 from screens.kiosk_app import KioskApp
 
 DIALOG_EVERY = 4
+"""The reason dialog is opened on every fourth request: 500 of 2,000."""
 WARM_REQUESTS = 150
 """Requests opened before the desk's memory is first counted (see ``desk_day``)."""
-"""The reason dialog is opened on every fourth request: 500 of 2,000."""
 SCALE = float(os.environ.get("FRONTDESK_BENCH_SOAK_SCALE", "1"))
 REQUESTS = max(DIALOG_EVERY, round(2000 * SCALE))
 PARENTS = max(2, round(300 * SCALE))
