@@ -41,7 +41,9 @@ STEPS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("new_account", ("Enter",), "First name"),
     ("type_name", tuple("Quokka"), "Quokka"),
     ("back", ("Escape",), WELCOME),
-    ("spanish", ("Shift+Tab", "Shift+Tab", "Enter"), "Inscripción en el portal para padres"),
+    # Back from "new account": the language bar's last buttons first (the demo offers English,
+    # Español, Kreyòl Ayisyen, Português (Brasil), Tiếng Việt).
+    ("spanish", ("Shift+Tab",) * 4 + ("Enter",), "Inscripción en el portal para padres"),
 )
 """Each step: its name, the keys a parent presses, what the screen then shows."""
 
