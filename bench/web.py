@@ -43,7 +43,7 @@ STEPS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("back", ("Escape",), WELCOME),
     # Back from "new account": the language bar's last buttons first (the demo offers English,
     # Español, Kreyòl Ayisyen, Português (Brasil), Tiếng Việt).
-    ("spanish", ("Shift+Tab",) * 4 + ("Enter",), "Inscripción en el portal para padres"),
+    ("spanish", ("Shift+Tab",) * 4 + ("Enter",), "Les damos la bienvenida"),  # the demo's own
 )
 """Each step: its name, the keys a parent presses, what the screen then shows."""
 
