@@ -271,16 +271,7 @@ def _link(uow: UnitOfWork, parent: ParentAccount, letter: LetterCode) -> LinkedS
     if live and settings.letter_codes_approve_links:
         activate_account(uow, actor, parent)  # the letter proves what the check would
     uow.session.flush()
-    return LinkedStudent(
-        link_id=link.id,
-        student_id=student.id,
-        first_name=student.first_name,
-        last_name=student.last_name,
-        school_name=student.school.name,
-        grade=student.grade,
-        status=link.status,
-        photo=photo,
-    )
+    return LinkedStudent.shown(link, student, photo)
 
 
 def redeem_letter(database: Database, session: ParentSession, typed: str) -> LinkedStudent:

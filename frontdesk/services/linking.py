@@ -81,6 +81,21 @@ class LinkedStudent:
     status: LinkStatus
     photo: bytes | None
 
+    @classmethod
+    def shown(cls, link: StudentLink, student: Student, photo: bytes | None) -> LinkedStudent:
+        """What a parent is shown of ``student`` once ``link`` is made (by the child-link form
+        or a letter code)."""
+        return cls(
+            link_id=link.id,
+            student_id=student.id,
+            first_name=student.first_name,
+            last_name=student.last_name,
+            school_name=student.school.name,
+            grade=student.grade,
+            status=link.status,
+            photo=photo,
+        )
+
 
 def missing_identifiers(uow: UnitOfWork, given: ChildIdentifiers) -> dict[str, Msg]:
     """The identifiers the district asks for that were left empty or are malformed.
@@ -337,16 +352,7 @@ def request_link(uow: UnitOfWork, session: ParentSession, given: ChildIdentifier
         status=link.status.value,
         disclosed=["name", "photo"] if photo else ["name"],
     )
-    return LinkedStudent(
-        link_id=link.id,
-        student_id=student.id,
-        first_name=student.first_name,
-        last_name=student.last_name,
-        school_name=student.school.name,
-        grade=student.grade,
-        status=link.status,
-        photo=photo,
-    )
+    return LinkedStudent.shown(link, student, photo)
 
 
 class TypedChild(BaseModel):
